@@ -1,0 +1,14 @@
+// Type-checks every project of tsconfig.json's references; vue-tsc for the one holding .vue files.
+import { execFileSync } from 'node:child_process';
+
+const projects = [
+  ['vue-tsc', 'tsconfig.app.json'],
+  ['tsc', 'tsconfig.domain.json'],
+  ['tsc', 'tsconfig.sw.json'],
+  ['tsc', 'tsconfig.server.json'],
+  ['tsc', 'tsconfig.node.json'],
+];
+for (const [bin, project] of projects) {
+  process.stdout.write(`typecheck ${project}\n`);
+  execFileSync('npx', ['--no-install', bin, '--noEmit', '-p', project], { stdio: 'inherit' });
+}

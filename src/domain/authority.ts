@@ -1,0 +1,61 @@
+/**
+ * Who may write which replicated document (DESIGN §5). Pure, so the proxy and the tests share it.
+ * Schema checks say a document is well-formed; these checks say this writer may write it here.
+ */
+import { describeIssues, eventDocSchema, submissionDocSchema, type EventDoc, type Role, type SubmissionDoc } from './documents';
+import { ACTION_ROLES } from './submission-machine';
+
+export interface Writer {
+  username: string;
+  role: Role;
+  stationId?: string | undefined;
+}
+
+export type WriteCheck =
+  | { ok: true; doc: SubmissionDoc | EventDoc }
+  | { ok: false; status: 400 | 403; reason: string };
+
+const ALLOWED_META = new Set(['_id', '_rev', '_revisions']);
+
+/**
+ * Check one document a client wants to write into station database `dbStationId`.
+ * Only creations are allowed: a submission's content and every event are immutable once written.
+ */
+export function checkClientWrite(raw: unknown, writer: Writer, dbStationId: string): WriteCheck {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, status: 400, reason: 'document must be a JSON object' };
+  const doc = raw as Record<string, unknown>;
+  for (const key of Object.keys(doc)) {
+    if (key.startsWith('_') && !ALLOWED_META.has(key)) return { ok: false, status: 403, reason: `field ${key} is not allowed` };
+  }
+  if (typeof doc._rev === 'string' && !doc._rev.startsWith('1-')) {
+    return { ok: false, status: 403, reason: 'documents are immutable: only first revisions may be written' };
+  }
+  if ('serverAt' in doc) return { ok: false, status: 403, reason: 'serverAt is set by the server only' };
+  if (writer.role !== 'station' || writer.stationId !== dbStationId) {
+    return { ok: false, status: 403, reason: `${writer.role} ${writer.username} may not write to station ${dbStationId}` };
+  }
+  if (doc.type === 'submission') {
+    const parsed = submissionDocSchema.safeParse(doc);
+    if (!parsed.success) return { ok: false, status: 400, reason: describeIssues(parsed.error) };
+    if (parsed.data.stationId !== dbStationId) return { ok: false, status: 403, reason: 'submission belongs to another station' };
+    if (parsed.data.createdBy !== writer.username) return { ok: false, status: 403, reason: 'createdBy must be the signed-in user' };
+    return { ok: true, doc: parsed.data };
+  }
+  if (doc.type === 'event') {
+    const parsed = eventDocSchema.safeParse(doc);
+    if (!parsed.success) return { ok: false, status: 400, reason: describeIssues(parsed.error) };
+    const event = parsed.data;
+    if (event.stationId !== dbStationId) return { ok: false, status: 403, reason: 'event belongs to another station' };
+    if (!event._id.startsWith(`event:${event.submissionId.slice('submission:'.length)}:`)) {
+      return { ok: false, status: 400, reason: 'event id must name its submission' };
+    }
+    if (event.role !== writer.role || event.actor !== writer.username) {
+      return { ok: false, status: 403, reason: 'event actor and role must be the signed-in user' };
+    }
+    if (!ACTION_ROLES[event.action].includes(writer.role)) {
+      return { ok: false, status: 403, reason: `a ${writer.role} may not write a ${event.action} event` };
+    }
+    return { ok: true, doc: event };
+  }
+  return { ok: false, status: 400, reason: 'unknown document type' };
+}

@@ -1,0 +1,155 @@
+/**
+ * Replicated document model (DESIGN §3). These schemas are the contract between device, sync-server and
+ * hall: the device builds documents with them, the proxy refuses anything that does not parse.
+ * Ids are prefixed by type so one station database can hold every kind and range queries stay cheap.
+ */
+import { z } from 'zod';
+import { isValidIdNumber, isValidUscc } from './ids';
+
+/** Largest blob (scan page, PDF, signature) the server accepts; DESIGN §7. */
+export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
+
+export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+export type BlobType = (typeof BLOB_TYPES)[number];
+
+/** ULID: 26 Crockford base32 chars; sortable by creation time, unique without coordination. */
+export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+export const STATION_ID_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+const ISO_INSTANT = z.iso.datetime({ offset: true });
+const ISO_DATE = z.iso.date();
+
+export const stationIdSchema = z.string().regex(STATION_ID_PATTERN, 'station id: lower-case letters, digits, -');
+export const sha256Schema = z.string().regex(SHA256_PATTERN, 'sha256: 64 lower-case hex digits');
+export const ulidSchema = z.string().regex(ULID_PATTERN, 'ULID expected');
+
+/** Reference to a content-addressed blob held by the server (`PUT /api/blobs/<sha256>`). */
+export const pageRefSchema = z.strictObject({
+  sha256: sha256Schema,
+  bytes: z.number().int().positive().max(MAX_BLOB_BYTES),
+  type: z.enum(BLOB_TYPES),
+});
+export type PageRef = z.infer<typeof pageRefSchema>;
+
+export const usccSchema = z.string().refine(isValidUscc, 'invalid unified social credit code');
+export const idNumberSchema = z.string().refine(isValidIdNumber, 'invalid resident ID number');
+const shortText = z.string().trim().min(1).max(200);
+
+/** 告知承诺: promise to supply a missing non-core material by `dueDate`. */
+export const commitmentSchema = z.strictObject({
+  dueDate: ISO_DATE,
+  text: z.string().min(1).max(2000),
+  signature: pageRefSchema.optional(),
+});
+export type Commitment = z.infer<typeof commitmentSchema>;
+
+export const checklistItemSchema = z
+  .strictObject({
+    materialId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    name: shortText,
+    core: z.boolean(),
+    status: z.enum(['provided', 'deficient']),
+    pages: z.array(pageRefSchema).max(100),
+    commitment: commitmentSchema.optional(),
+  })
+  .superRefine((item, ctx) => {
+    if (item.status === 'provided' && item.pages.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `${item.name}: a provided material needs at least one page` });
+    }
+    if (item.status === 'deficient') {
+      if (item.core) ctx.addIssue({ code: 'custom', message: `${item.name}: a core material cannot be deficient (容缺)` });
+      if (!item.commitment) ctx.addIssue({ code: 'custom', message: `${item.name}: 容缺 needs a signed commitment` });
+    }
+  });
+export type ChecklistItem = z.infer<typeof checklistItemSchema>;
+
+/** Replication meta fields a client may send; `_deleted` and `_attachments` are never accepted. */
+const revMeta = {
+  _rev: z.string().regex(/^\d+-[0-9a-f]{1,64}$/).optional(),
+  _revisions: z.strictObject({ start: z.number().int().positive(), ids: z.array(z.string().max(64)).max(1000) }).optional(),
+};
+
+export const submissionIdPattern = /^submission:[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** 代收: one intake of one matter for one enterprise. Immutable once written. */
+export const submissionDocSchema = z.strictObject({
+  _id: z.string().regex(submissionIdPattern),
+  ...revMeta,
+  type: z.literal('submission'),
+  schemaVersion: z.literal(1),
+  stationId: stationIdSchema,
+  matterId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  matterName: shortText,
+  enterprise: z.strictObject({ uscc: usccSchema, name: shortText }),
+  applicant: z.strictObject({ name: z.string().trim().min(1).max(50), idNumber: idNumberSchema }),
+  items: z.array(checklistItemSchema).min(1).max(100),
+  receiptNo: z.string().regex(/^[0-9A-Z-]{8,40}$/),
+  pickupCode: z.string().regex(/^\d{6}$/),
+  createdAt: ISO_INSTANT,
+  createdBy: z.string().min(1).max(64),
+  deviceId: z.string().regex(/^[0-9A-Za-z-]{8,64}$/),
+});
+export type SubmissionDoc = z.infer<typeof submissionDocSchema>;
+
+export const ROLES = ['station', 'hall', 'admin', 'enterprise', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Event id: `event:<submission ULID>:<ULID>`; the server's own receipt uses the fixed suffix `received`. */
+export const eventIdPattern = /^event:([0-9A-HJKMNP-TV-Z]{26}):([0-9A-HJKMNP-TV-Z]{26}|received)$/;
+
+const eventBase = {
+  _id: z.string().regex(eventIdPattern),
+  ...revMeta,
+  type: z.literal('event'),
+  submissionId: z.string().regex(submissionIdPattern),
+  stationId: stationIdSchema,
+  actor: z.string().min(1).max(64),
+  role: z.enum(ROLES),
+  /** Device (or server) clock when the event was made. */
+  at: ISO_INSTANT,
+  /** Server clock; set on events the server writes. */
+  serverAt: ISO_INSTANT.optional(),
+};
+
+export const eventDocSchema = z.discriminatedUnion('action', [
+  z.strictObject({ ...eventBase, action: z.literal('submit') }),
+  z.strictObject({ ...eventBase, action: z.literal('receive') }),
+  z.strictObject({ ...eventBase, action: z.literal('withdraw'), reason: z.string().max(500).optional() }),
+  z.strictObject({ ...eventBase, action: z.literal('accept') }),
+  z.strictObject({
+    ...eventBase,
+    action: z.literal('requestCorrection'),
+    reason: z.string().min(1).max(2000),
+    materialIds: z.array(z.string().max(64)).max(100),
+  }),
+  z.strictObject({ ...eventBase, action: z.literal('reject'), reason: z.string().min(1).max(2000) }),
+  z.strictObject({
+    ...eventBase,
+    action: z.literal('supplement'),
+    items: z.array(z.strictObject({ materialId: z.string().max(64), pages: z.array(pageRefSchema).min(1).max(100) })).min(1),
+  }),
+]);
+export type EventDoc = z.infer<typeof eventDocSchema>;
+export type EventAction = EventDoc['action'];
+
+/** Every page (and signature) a submission references, deduplicated. */
+export function referencedBlobs(doc: Pick<SubmissionDoc, 'items'>): PageRef[] {
+  const seen = new Map<string, PageRef>();
+  for (const item of doc.items) {
+    for (const page of item.pages) seen.set(page.sha256, page);
+    if (item.commitment?.signature) seen.set(item.commitment.signature.sha256, item.commitment.signature);
+  }
+  return [...seen.values()];
+}
+
+export function eventId(submissionId: string, suffix: string): string {
+  return `event:${submissionId.slice('submission:'.length)}:${suffix}`;
+}
+
+/** One-line summary of a zod error for API responses and UI messages. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,27 @@
+/**
+ * 回执 numbers made on the device with no coordination: the station code, the date and 40 random bits make a
+ * collision between devices negligible (birthday bound ~1e-6 at 1 500 receipts a station a day).
+ */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** `random` must hold at least 5 bytes of cryptographic randomness (the domain has no crypto of its own). */
+export function makeReceiptNo(stationId: string, date: Date, random: Uint8Array): string {
+  if (random.length < 5) throw new Error('makeReceiptNo needs 5 random bytes');
+  const code = stationId.replace(/[^a-z0-9]/g, '').slice(0, 4).toUpperCase().padEnd(4, 'X');
+  const ymd = date.toISOString().slice(0, 10).replaceAll('-', '');
+  let bits = 0n;
+  for (let i = 0; i < 5; i++) bits = (bits << 8n) | BigInt(random[i] ?? 0);
+  let tail = '';
+  for (let i = 0; i < 8; i++) {
+    tail = (CROCKFORD[Number(bits & 31n)] ?? '0') + tail;
+    bits >>= 5n;
+  }
+  return `${code}-${ymd}-${tail}`;
+}
+
+/** 6-digit pickup code; `random` must hold at least 4 random bytes. Modulo bias (2^32 mod 1e6) is < 0.03 %. */
+export function makePickupCode(random: Uint8Array): string {
+  if (random.length < 4) throw new Error('makePickupCode needs 4 random bytes');
+  const n = (((random[0] ?? 0) << 24) >>> 0) + ((random[1] ?? 0) << 16) + ((random[2] ?? 0) << 8) + (random[3] ?? 0);
+  return String(n % 1_000_000).padStart(6, '0');
+}

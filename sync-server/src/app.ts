@@ -1,0 +1,126 @@
+/**
+ * Wires the sync-server: one origin serves the built app, the API and sync (DESIGN §7), so cookies and the
+ * service worker need no CORS. `createServer` sets up the store and returns an Express app that tests can
+ * call without listening; `main.ts` only reads the environment and listens.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import pino, { type Logger } from 'pino';
+import { ACCOUNTS_DB, listStations, STATIONS_DB } from './auth/accounts';
+import { sessionMiddleware, sessionRoutes } from './auth/routes';
+import { SessionStore, SESSIONS_DB } from './auth/sessions';
+import { BLOBS_DB, blobRoutes } from './blobs/routes';
+import type { Config } from './config';
+import { seedDemo } from './demo/seed';
+import { syncProxy } from './proxy/sync-proxy';
+import { QueueFeeder, setUpQueue } from './queue/feeder';
+import { queueRoutes } from './queue/routes';
+import { CouchClient, StoreError } from './store/couch';
+import { startEmbeddedStore } from './store/embedded';
+import { trackRoutes } from './track/routes';
+
+export interface Server {
+  app: express.Express;
+  store: CouchClient;
+  storeKind: 'embedded' | 'couchdb';
+  feeder: QueueFeeder;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Check the store answers and the credentials work; a clear message instead of a stack trace. */
+async function connect(store: CouchClient, kind: string): Promise<void> {
+  try {
+    await store.json('GET', '/_all_dbs');
+  } catch (e) {
+    if (e instanceof StoreError && (e.status === 401 || e.status === 403)) {
+      throw new Error(`${kind} store at ${store.base} refused the credentials (${e.status}); check the user and password in COUCHDB_URL`);
+    }
+    throw new Error(`${kind} store at ${store.base} is unreachable: ${(e as Error).message}`);
+  }
+}
+
+export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Server> {
+  const embedded = config.couchdbUrl ? undefined : await startEmbeddedStore(config.dataDir);
+  const store = new CouchClient(config.couchdbUrl ?? embedded!.url);
+  const storeKind = embedded ? 'embedded' : 'couchdb';
+  await connect(store, storeKind);
+  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, 'catalog']) await store.ensureDb(db);
+  await setUpQueue(store);
+  if (config.demo) await seedDemo(store, log);
+
+  const feeder = new QueueFeeder(store, log);
+  for (const station of await listStations(store)) {
+    await store.ensureDb(`station-${station.id}`);
+    feeder.follow(station.id);
+  }
+  const sessions = new SessionStore(store, config.sessionTtlMs);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'same-origin');
+    next();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await store.json('GET', '/');
+      res.json({ ok: true, store: storeKind });
+    } catch {
+      res.status(503).json({ ok: false, store: storeKind, reason: 'store unreachable' });
+    }
+  });
+
+  const withSession = sessionMiddleware(sessions);
+  app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log));
+  app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
+  app.use('/api/hall', withSession, queueRoutes(store));
+  app.use('/api/track', trackRoutes());
+  app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
+  app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, () => undefined));
+
+  if (config.staticDir && existsSync(path.join(config.staticDir, 'index.html'))) {
+    const dir = config.staticDir;
+    app.use(
+      express.static(dir, {
+        index: false,
+        setHeaders(res, file) {
+          // Hashed assets never change; the shell and the service worker must be revalidated every time.
+          if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+          else res.setHeader('cache-control', 'no-cache');
+        },
+      }),
+    );
+    app.get('*', (_req, res) => {
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(path.join(dir, 'index.html'));
+    });
+  }
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: 'bad_request', reason: (err as Error).message });
+      return;
+    }
+    log.error({ err, url: req.originalUrl, method: req.method }, 'request failed');
+    if (res.headersSent) return void res.destroy();
+    res.status(err instanceof StoreError || (err as { cause?: unknown }).cause ? 503 : 500).json({ error: 'internal', reason: 'the server could not complete this request; nothing was stored, try again' });
+  });
+
+  return {
+    app,
+    store,
+    storeKind,
+    feeder,
+    log,
+    async close() {
+      await feeder.stop();
+      await embedded?.close();
+    },
+  };
+}

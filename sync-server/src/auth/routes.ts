@@ -1,0 +1,103 @@
+/** `/api/session`: sign in, who am I, sign out (DESIGN §7). Also the `requireSession` middleware. */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { CouchClient } from '../store/couch';
+import { findAccount } from './accounts';
+import { verifyPassword } from './passwords';
+import { FailureLimiter } from './rate-limit';
+import { readCookie, SESSION_COOKIE, setSessionCookie, type Session, type SessionStore } from './sessions';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    session?: Session;
+  }
+}
+
+const signInSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+
+// A fixed hash so unknown usernames cost the same time as known ones (no account enumeration by timing).
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export function publicSession(s: Session): Record<string, string> {
+  return { username: s.username, role: s.role, ...(s.stationId ? { station: s.stationId } : {}), ...(s.uscc ? { uscc: s.uscc } : {}), expiresAt: new Date(s.expiresAt).toISOString() };
+}
+
+export function sessionMiddleware(sessions: SessionStore) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    try {
+      req.session = await sessions.lookup(readCookie(req, SESSION_COOKIE));
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+export function requireRole(...roles: Session['role'][]) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!req.session) {
+      res.status(401).json({ error: 'unauthorized', reason: 'sign in first (session missing or expired)' });
+    } else if (roles.length && !roles.includes(req.session.role)) {
+      res.status(403).json({ error: 'forbidden', reason: `the ${req.session.role} role may not do this` });
+    } else next();
+  };
+}
+
+export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, log: Logger): Router {
+  const router = express.Router();
+  const perUser = new FailureLimiter(5, 15 * 60_000);
+  const perAddress = new FailureLimiter(50, 15 * 60_000);
+
+  router.post('/', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const parsed = signInSchema.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: 'bad_request', reason: 'username and password are required' });
+        return;
+      }
+      const { username, password } = parsed.data;
+      const ip = req.ip ?? 'unknown';
+      const userKey = `${ip}|${username.toLowerCase()}`;
+      const wait = Math.max(perUser.blockedFor(userKey), perAddress.blockedFor(ip));
+      if (wait > 0) {
+        res.set('retry-after', String(Math.ceil(wait / 1000)));
+        res.status(429).json({ error: 'too_many_requests', reason: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min` });
+        log.warn({ audit: 'signin', username, ip, outcome: 'locked' });
+        return;
+      }
+      const account = await findAccount(store, username.toLowerCase());
+      const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+      if (!account || !ok) {
+        perUser.fail(userKey);
+        perAddress.fail(ip);
+        log.warn({ audit: 'signin', username, ip, outcome: 'failed' });
+        res.status(401).json({ error: 'unauthorized', reason: 'wrong username or password' });
+        return;
+      }
+      perUser.reset(userKey);
+      const { token, session } = await sessions.create(account);
+      setSessionCookie(req, res, token, ttlMs);
+      log.info({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
+      res.json(publicSession(session));
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.get('/', (req, res) => {
+    if (!req.session) res.status(401).json({ error: 'unauthorized', reason: 'not signed in' });
+    else res.json(publicSession(req.session));
+  });
+
+  router.delete('/', async (req, res, next) => {
+    try {
+      await sessions.destroy(readCookie(req, SESSION_COOKIE));
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.json({ ok: true });
+    } catch (e) {
+      next(e);
+    }
+  });
+  return router;
+}

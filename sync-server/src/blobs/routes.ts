@@ -1,0 +1,162 @@
+/**
+ * `/api/blobs/<sha256>`: content-addressed scan storage (DESIGN §3, §7). Bytes are hashed as they arrive and
+ * checked against the name, the declared type is checked against the content, and the blob is stored as an
+ * attachment in `lxe-blobs`, a database no device replicates. Uploads are idempotent: the same bytes twice
+ * answer 200 and store nothing new, so a device may retry any upload at any time.
+ */
+import { createHash } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { BLOB_TYPES, SHA256_PATTERN, type BlobType } from '../../../src/domain/documents';
+import { sniffBlobType } from '../../../src/domain/blob-types';
+import { requireRole } from '../auth/routes';
+import { StoreError, type CouchClient } from '../store/couch';
+
+export const BLOBS_DB = 'lxe-blobs';
+export const blobDocId = (sha256: string): string => `blob:${sha256}`;
+
+export interface BlobDoc {
+  _id: string;
+  _rev?: string;
+  type: BlobType;
+  bytes: number;
+  /** Stations that uploaded these bytes: they (and the hall) may read them. */
+  stations: string[];
+  createdAt: string;
+  _attachments?: Record<string, { content_type: string; length: number }>;
+}
+
+/** Read the body with a hard cap, hashing as it streams; never buffers more than `limit` bytes. */
+function readCapped(req: Request, limit: number): Promise<{ body: Buffer; sha256: string } | { tooLarge: true }> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      resolve({ tooLarge: true });
+      req.resume();
+      return;
+    }
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve({ tooLarge: true });
+        return;
+      }
+      hash.update(chunk);
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) resolve({ body: Buffer.concat(chunks), sha256: hash.digest('hex') });
+    });
+    req.on('error', reject);
+  });
+}
+
+export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, onStored: (sha256: string) => void): Router {
+  const router = express.Router();
+
+  router.put('/:sha256', requireRole('station'), async (req, res, next) => {
+    try {
+      const sha256 = req.params.sha256 ?? '';
+      const stationId = req.session!.stationId!;
+      if (!SHA256_PATTERN.test(sha256)) return void res.status(400).json({ error: 'bad_request', reason: 'the name must be a lower-case hex SHA-256' });
+      const declared = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!(BLOB_TYPES as readonly string[]).includes(declared)) {
+        req.resume();
+        return void res.status(415).json({ error: 'unsupported_media_type', reason: `Content-Type must be one of ${BLOB_TYPES.join(', ')}` });
+      }
+      const read = await readCapped(req, maxBytes);
+      if ('tooLarge' in read) {
+        res.setHeader('connection', 'close');
+        return void res.status(413).json({ error: 'too_large', reason: `files over ${maxBytes} bytes are not accepted` });
+      }
+      if (read.body.length === 0) return void res.status(400).json({ error: 'bad_request', reason: 'empty body' });
+      if (read.sha256 !== sha256) return void res.status(400).json({ error: 'bad_request', reason: 'the body does not hash to the SHA-256 in the URL (damaged upload?)' });
+      const sniffed = sniffBlobType(read.body.subarray(0, 16));
+      if (sniffed !== declared) {
+        return void res.status(415).json({ error: 'unsupported_media_type', reason: `the content is ${sniffed ?? 'not an accepted file type'}, not ${declared}` });
+      }
+      const id = blobDocId(sha256);
+      const existing = await store.get<BlobDoc>(BLOBS_DB, id);
+      if (existing?._attachments?.data) {
+        if (!existing.stations.includes(stationId)) {
+          await store.upsert<BlobDoc>(BLOBS_DB, id, (old) => (old && !old.stations.includes(stationId) ? { ...old, stations: [...old.stations, stationId] } : undefined));
+        }
+        return void res.status(200).json({ ok: true, sha256, stored: false });
+      }
+      // Attachment first, then metadata: a crash between leaves a blob without owners, which the next
+      // upload of the same bytes repairs (the branch above), and never metadata without bytes.
+      let rev = existing?._rev;
+      try {
+        rev = (await store.putAttachment(BLOBS_DB, id, 'data', rev, read.body, declared)).rev;
+      } catch (e) {
+        if (!(e instanceof StoreError && e.status === 409)) throw e;
+      }
+      await store.upsert<BlobDoc>(BLOBS_DB, id, (old) => {
+        const stations = old?.stations ?? [];
+        return {
+          ...(old ?? { _id: id }),
+          _id: id,
+          type: declared as BlobType,
+          bytes: read.body.length,
+          createdAt: old?.createdAt ?? new Date().toISOString(),
+          stations: stations.includes(stationId) ? stations : [...stations, stationId],
+        };
+      });
+      log.info({ audit: 'blob', user: req.session!.username, station: stationId, sha256, bytes: read.body.length });
+      onStored(sha256);
+      res.status(201).json({ ok: true, sha256, stored: true });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.get('/:sha256', requireRole('station', 'hall'), async (req, res: Response, next) => {
+    try {
+      const sha256 = req.params.sha256 ?? '';
+      if (!SHA256_PATTERN.test(sha256)) return void res.status(400).json({ error: 'bad_request', reason: 'the name must be a lower-case hex SHA-256' });
+      const doc = await store.get<BlobDoc>(BLOBS_DB, blobDocId(sha256));
+      const session = req.session!;
+      const allowed = doc && (session.role === 'hall' || (session.stationId !== undefined && doc.stations.includes(session.stationId)));
+      // Same answer for "missing" and "someone else's", so existence of a hash leaks nothing.
+      if (!doc || !doc._attachments?.data || !allowed) return void res.status(doc && !allowed ? 403 : 404).json({ error: doc && !allowed ? 'forbidden' : 'not_found', reason: 'no such blob for you' });
+      const upstream = await store.fetch(`/${BLOBS_DB}/${encodeURIComponent(blobDocId(sha256))}/data`);
+      if (!upstream.ok) return void res.status(404).json({ error: 'not_found', reason: 'blob missing' });
+      res.setHeader('content-type', doc.type);
+      res.setHeader('cache-control', 'private, max-age=31536000, immutable');
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.send(Buffer.from(await upstream.arrayBuffer()));
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  /** Which of these hashes the server already holds (device resumes after a crash without re-sending). */
+  router.post('/_present', requireRole('station'), express.json({ limit: '256kb' }), async (req, res, next) => {
+    try {
+      const hashes = (req.body as { hashes?: unknown }).hashes;
+      if (!Array.isArray(hashes) || hashes.length > 2000 || !hashes.every((h) => typeof h === 'string' && SHA256_PATTERN.test(h))) {
+        return void res.status(400).json({ error: 'bad_request', reason: 'hashes: up to 2000 SHA-256 strings' });
+      }
+      const present = await presentBlobs(store, hashes as string[]);
+      res.json({ present: [...present] });
+    } catch (e) {
+      next(e);
+    }
+  });
+  return router;
+}
+
+/** The subset of `hashes` whose bytes the server holds. */
+export async function presentBlobs(store: CouchClient, hashes: string[]): Promise<Set<string>> {
+  if (!hashes.length) return new Set();
+  const { rows } = await store.allDocs<BlobDoc>(BLOBS_DB, { keys: hashes.map(blobDocId), include_docs: true });
+  const out = new Set<string>();
+  for (const row of rows) if (row.doc?._attachments?.data) out.add(row.key.slice('blob:'.length));
+  return out;
+}

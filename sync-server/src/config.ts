@@ -1,0 +1,42 @@
+/** All configuration comes from environment variables (listed in the README); defaults suit `npm start`. */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Real CouchDB 3.x (credentials in the URL); undefined = embedded store under dataDir. */
+  couchdbUrl: string | undefined;
+  dataDir: string;
+  demo: boolean;
+  /** Built app to serve; undefined = API only (tests). */
+  staticDir: string | undefined;
+  sessionTtlMs: number;
+  maxBlobBytes: number;
+  maxSyncBodyBytes: number;
+  logLevel: string;
+  /** Trust X-Forwarded-For (behind a reverse proxy). */
+  trustProxy: boolean;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  return {
+    port: int(env.PORT, 8080, 'PORT'),
+    host: env.HOST ?? '127.0.0.1',
+    couchdbUrl: env.COUCHDB_URL || undefined,
+    dataDir: path.resolve(root, env.DATA_DIR ?? 'data'),
+    demo: env.DEMO !== '0',
+    staticDir: env.STATIC_DIR === '' ? undefined : path.resolve(root, env.STATIC_DIR ?? 'dist'),
+    sessionTtlMs: int(env.SESSION_TTL_MINUTES, 12 * 60, 'SESSION_TTL_MINUTES') * 60_000,
+    maxBlobBytes: int(env.MAX_BLOB_BYTES, 10 * 1024 * 1024, 'MAX_BLOB_BYTES'),
+    maxSyncBodyBytes: int(env.MAX_SYNC_BODY_BYTES, 4 * 1024 * 1024, 'MAX_SYNC_BODY_BYTES'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.TRUST_PROXY === '1',
+  };
+}

@@ -1,0 +1,34 @@
+/** Demo mode (DESIGN §7): stations, accounts (password `demo`) and a catalog. Never runs with DEMO=0. */
+import type { Logger } from 'pino';
+import { createAccount, findAccount, STATIONS_DB, type AccountRole, type StationDoc } from '../auth/accounts';
+import type { CouchClient } from '../store/couch';
+import { DEMO_MATTERS } from './catalog';
+
+export const DEMO_USCC = '91310106MA1FL4XQ0W';
+
+export const DEMO_STATIONS: Omit<StationDoc, '_id'>[] = [
+  { type: 'station', id: 'jingan-hkri', name: '恒隆广场 楼小二', nameEn: 'Plaza 66 Building Helper', kind: 'building', district: '上海市静安区', buildings: ['恒隆广场一座', '恒隆广场二座'] },
+  { type: 'station', id: 'songshanhu-nanhuwan', name: '南湖湾分厅', nameEn: 'Nanhuwan Branch Hall', kind: 'branch', district: '东莞市松山湖', buildings: ['南湖湾科技园A栋', '南湖湾科技园B栋'] },
+];
+
+export const DEMO_ACCOUNTS: { username: string; role: AccountRole; stationId?: string; uscc?: string; displayName: string }[] = [
+  { username: 'station', role: 'station', stationId: 'jingan-hkri', displayName: '恒隆广场 楼小二 工作人员' },
+  { username: 'station2', role: 'station', stationId: 'songshanhu-nanhuwan', displayName: '南湖湾分厅 工作人员' },
+  { username: 'hall', role: 'hall', displayName: '区政务服务中心 受理窗口' },
+  { username: 'enterprise', role: 'enterprise', uscc: DEMO_USCC, displayName: '上海示例科技有限公司' },
+  { username: 'admin', role: 'admin', displayName: '系统管理员' },
+];
+
+export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
+  for (const station of DEMO_STATIONS) {
+    const id = `station:${station.id}`;
+    await store.upsert<StationDoc>(STATIONS_DB, id, (old) => (old ? undefined : { _id: id, ...station }));
+  }
+  for (const account of DEMO_ACCOUNTS) {
+    if (!(await findAccount(store, account.username))) await createAccount(store, { ...account, password: 'demo' });
+  }
+  for (const matter of DEMO_MATTERS) {
+    await store.upsert(('catalog'), matter._id, (old) => (old && JSON.stringify({ ...old, _rev: undefined }) === JSON.stringify({ ...matter, _rev: undefined }) ? undefined : matter));
+  }
+  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: DEMO_MATTERS.length }, 'demo data ready');
+}

@@ -1,0 +1,221 @@
+/**
+ * `/sync/<db>/…`: the CouchDB replication endpoints, and nothing else, for the databases a session may see.
+ * Reads stream through; writes (`_bulk_docs`, single PUT) are parsed and every document is checked against
+ * the domain schemas and the writer's authority before the store sees it (DESIGN §3, §5).
+ * Allow-listing is done on the raw URL, before any decoding, so encoded slashes and dot segments cannot smuggle
+ * a path past the checks.
+ */
+import { Readable } from 'node:stream';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { checkClientWrite, type Writer } from '../../../src/domain/authority';
+import type { CouchClient } from '../store/couch';
+import type { Session } from '../auth/sessions';
+
+type Access = 'read' | 'write';
+
+interface Target {
+  db: string;
+  /** Path after the database, starting with `/` or empty. Raw (still percent-encoded). */
+  rest: string;
+  query: string;
+  stationId?: string;
+}
+
+const DB_PATTERN = /^(catalog|station-[a-z][a-z0-9-]{1,62})$/;
+// Document ids on the wire: our id alphabet plus `:`; `_local/` checkpoint ids are PouchDB's hashes.
+const DOC_SEGMENT = /^[A-Za-z0-9:._-]{1,200}$/;
+const LOCAL_SEGMENT = /^_local\/[A-Za-z0-9._%-]{1,200}$/;
+
+function fail(res: Response, status: number, reason: string): void {
+  const error = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : 'bad_request';
+  res.status(status).json({ error, reason });
+}
+
+export function parseTarget(originalUrl: string): Target | { status: number; reason: string } {
+  const q = originalUrl.indexOf('?');
+  const rawPath = q === -1 ? originalUrl : originalUrl.slice(0, q);
+  const query = q === -1 ? '' : originalUrl.slice(q);
+  if (!rawPath.startsWith('/sync/')) return { status: 404, reason: 'not a sync path' };
+  const after = rawPath.slice('/sync/'.length);
+  if (/%2f|%5c|%2e|\\|\/\/|(^|\/)\.\.?(\/|$)/i.test(after)) return { status: 403, reason: 'path not allowed' };
+  const slash = after.indexOf('/');
+  const db = slash === -1 ? after : after.slice(0, slash);
+  const rest = slash === -1 ? '' : after.slice(slash);
+  if (!DB_PATTERN.test(db)) return { status: 403, reason: `database ${db.slice(0, 80)} is not available` };
+  return { db, rest, query, ...(db.startsWith('station-') ? { stationId: db.slice('station-'.length) } : {}) };
+}
+
+function accessFor(session: Session, target: Target): Access | undefined {
+  if (target.db === 'catalog') return 'read';
+  if (session.role === 'station' && session.stationId === target.stationId) return 'write';
+  return undefined;
+}
+
+/** Which replication endpoint this is, and whether it writes. Anything unlisted is refused. */
+function classify(method: string, rest: string): { kind: 'read' | 'bulkDocs' | 'putDoc' | 'local' } | undefined {
+  const path = rest === '/' ? '' : rest;
+  if (path === '') return method === 'GET' || method === 'HEAD' ? { kind: 'read' } : undefined;
+  const segment = path.slice(1);
+  if (segment === '_bulk_docs') return method === 'POST' ? { kind: 'bulkDocs' } : undefined;
+  if (segment === '_changes' || segment === '_all_docs') return method === 'GET' || method === 'POST' ? { kind: 'read' } : undefined;
+  if (segment === '_revs_diff' || segment === '_bulk_get') return method === 'POST' ? { kind: 'read' } : undefined;
+  if (segment === '_ensure_full_commit') return method === 'POST' ? { kind: 'read' } : undefined;
+  if (LOCAL_SEGMENT.test(segment)) return method === 'GET' ? { kind: 'read' } : method === 'PUT' ? { kind: 'local' } : undefined;
+  if (segment.startsWith('_')) return undefined;
+  if (DOC_SEGMENT.test(segment)) return method === 'GET' || method === 'HEAD' ? { kind: 'read' } : method === 'PUT' ? { kind: 'putDoc' } : undefined;
+  return undefined;
+}
+
+interface BulkResult {
+  id: string;
+  rev?: string;
+  ok?: boolean;
+  error?: string;
+  reason?: string;
+}
+
+export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number, onWrite: (db: string) => void): Router {
+  const router = express.Router();
+  const rawBody = express.raw({ type: () => true, limit: maxBodyBytes });
+
+  router.use(async (req: Request, res: Response, next) => {
+    try {
+      if (!req.session) return fail(res, 401, 'sign in to sync (session missing or expired)');
+      const target = parseTarget(req.originalUrl);
+      if (!('db' in target)) return fail(res, target.status, target.reason);
+      const access = accessFor(req.session, target);
+      if (!access) return fail(res, 403, `${req.session.role} ${req.session.username} may not access ${target.db}`);
+      const op = classify(req.method, target.rest);
+      if (!op) return fail(res, 403, `${req.method} ${target.rest || '/'} is not a permitted replication request`);
+      if (op.kind !== 'read' && access !== 'write') return fail(res, 403, `${target.db} is read-only`);
+      if (req.method === 'GET' || req.method === 'HEAD') return forward(req, res, target, undefined);
+      rawBody(req, res, async (err?: unknown) => {
+        try {
+          if (err) {
+            const status = (err as { status?: number }).status;
+            return fail(res, status === 413 ? 413 : 400, status === 413 ? `request body over ${maxBodyBytes} bytes` : 'unreadable request body');
+          }
+          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          if (op.kind === 'read' || op.kind === 'local') return await forward(req, res, target, body);
+          const writer: Writer = { username: req.session!.username, role: req.session!.role, stationId: req.session!.stationId };
+          if (op.kind === 'bulkDocs') return await bulkDocs(req, res, target, body, writer);
+          return await putDoc(req, res, target, body, writer);
+        } catch (e) {
+          next(e);
+        }
+      });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  async function forward(req: Request, res: Response, target: Target, body: Buffer | undefined): Promise<void> {
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const headers: Record<string, string> = { accept: req.headers.accept ?? 'application/json' };
+    if (body) headers['content-type'] = 'application/json';
+    let upstream: globalThis.Response;
+    try {
+      upstream = await store.fetch(`/${target.db}${target.rest}${target.query}`, {
+        method: req.method,
+        headers,
+        ...(body ? { body: new Uint8Array(body) } : {}),
+        signal: abort.signal,
+      });
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      log.error({ err: e, db: target.db }, 'store unreachable');
+      return fail(res, 503, 'the store is unreachable; try again shortly');
+    }
+    res.status(upstream.status);
+    for (const h of ['content-type', 'etag', 'cache-control']) {
+      const v = upstream.headers.get(h);
+      if (v) res.setHeader(h, v);
+    }
+    if (!upstream.body || req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+  }
+
+  /** Existing winning revisions, so a first revision cannot be written twice with different content. */
+  async function existingRevs(db: string, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const { rows } = await store.allDocs<unknown>(db, { keys: ids });
+    const out = new Map<string, string>();
+    for (const row of rows) if (row.value?.rev) out.set(row.key, row.value.rev);
+    return out;
+  }
+
+  async function bulkDocs(req: Request, res: Response, target: Target, body: Buffer, writer: Writer): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return fail(res, 400, 'request body is not JSON');
+    }
+    const payload = parsed as { docs?: unknown; new_edits?: unknown };
+    if (typeof parsed !== 'object' || parsed === null || !Array.isArray(payload.docs)) return fail(res, 400, '_bulk_docs needs {"docs": [...]}');
+    if (payload.docs.length > 1000) return fail(res, 413, 'at most 1000 documents per _bulk_docs');
+    const newEdits = payload.new_edits !== false;
+    const results: (BulkResult | undefined)[] = [];
+    const accepted: { index: number; doc: Record<string, unknown> }[] = [];
+    payload.docs.forEach((raw, index) => {
+      const check = checkClientWrite(raw, writer, target.stationId ?? '');
+      if (check.ok) accepted.push({ index, doc: raw as Record<string, unknown> });
+      else results[index] = { id: idOf(raw), error: 'forbidden', reason: check.reason };
+    });
+    const existing = await existingRevs(target.db, accepted.map((a) => String(a.doc._id)));
+    const toWrite = accepted.filter(({ index, doc }) => {
+      const have = existing.get(String(doc._id));
+      if (have === undefined) return true;
+      // The same first revision again (a retry after a lost response) is harmless; anything else would edit.
+      if (have === doc._rev && !newEdits) return true;
+      results[index] = { id: String(doc._id), error: 'forbidden', reason: 'document already exists and is immutable' };
+      return false;
+    });
+    let written: BulkResult[] = [];
+    if (toWrite.length) {
+      written = await store.bulkDocs(target.db, toWrite.map((a) => a.doc), newEdits);
+      onWrite(target.db);
+      log.info({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: toWrite.map((a) => a.doc._id) });
+    }
+    const refused = results.filter((r): r is BulkResult => r !== undefined);
+    if (refused.length) log.warn({ audit: 'refused', db: target.db, user: writer.username, refused });
+    if (!newEdits) {
+      // CouchDB answers new_edits=false with errors only; order does not matter.
+      res.status(201).json([...written, ...refused]);
+      return;
+    }
+    const byId = new Map(written.map((r) => [r.id, r]));
+    res.status(201).json(payload.docs.map((raw, i) => results[i] ?? byId.get(idOf(raw)) ?? { id: idOf(raw), error: 'unknown', reason: 'no result' }));
+  }
+
+  async function putDoc(req: Request, res: Response, target: Target, body: Buffer, writer: Writer): Promise<void> {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(body.toString('utf8'));
+    } catch {
+      return fail(res, 400, 'request body is not JSON');
+    }
+    const id = decodeURIComponent(target.rest.slice(1));
+    if (idOf(doc) !== id) return fail(res, 400, 'document _id must match the URL');
+    const check = checkClientWrite(doc, writer, target.stationId ?? '');
+    if (!check.ok) return fail(res, check.status, check.reason);
+    if ((await existingRevs(target.db, [id])).size) return fail(res, 409, 'document already exists and is immutable');
+    const newEdits = !/[?&]new_edits=false(&|$)/.test(target.query);
+    const [result] = await store.bulkDocs(target.db, [doc], newEdits);
+    onWrite(target.db);
+    log.info({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: [id] });
+    if (result?.error) return fail(res, result.error === 'conflict' ? 409 : 400, result.reason ?? result.error);
+    res.status(201).json({ ok: true, id, rev: result?.rev ?? (doc as { _rev?: string })._rev });
+  }
+
+  return router;
+}
+
+function idOf(raw: unknown): string {
+  return typeof raw === 'object' && raw !== null && typeof (raw as { _id?: unknown })._id === 'string' ? (raw as { _id: string })._id : '';
+}

@@ -1,0 +1,181 @@
+/**
+ * Queue feeder: follows every station database's `_changes` and keeps one projection per submission in
+ * `lxe-queue` (state, station, matter, enterprise, missing pages), indexed for the hall's queries.
+ * It also confirms receipt: once a submission's documents and all of its pages are on the server it appends
+ * the `receive` event (fixed id, so doing it twice is harmless) to the station's database, which the device
+ * learns of by ordinary replication. Progress per station is a `_local` checkpoint, so a restart resumes.
+ */
+import type { Logger } from 'pino';
+import { eventId, referencedBlobs, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
+import { foldEvents, type SubmissionState } from '../../../src/domain/submission-machine';
+import { presentBlobs } from '../blobs/routes';
+import { StoreError, type CouchClient } from '../store/couch';
+
+export const QUEUE_DB = 'lxe-queue';
+
+/** `incomplete`: documents arrived, some pages not yet. */
+export type QueueState = SubmissionState | 'incomplete';
+
+export interface QueueItem {
+  _id: string;
+  _rev?: string;
+  type: 'queueItem';
+  submissionId: string;
+  stationId: string;
+  matterId: string;
+  matterName: string;
+  enterpriseName: string;
+  uscc: string;
+  applicantName: string;
+  receiptNo: string;
+  state: QueueState;
+  createdAt: string;
+  receivedAt: string | null;
+  pages: number;
+  deficient: number;
+  missingBlobs: string[];
+  updatedAt: string;
+}
+
+export async function setUpQueue(store: CouchClient): Promise<void> {
+  await store.ensureDb(QUEUE_DB);
+  await store.createIndex(QUEUE_DB, 'state-received', ['state', 'receivedAt']);
+  await store.createIndex(QUEUE_DB, 'state-created', ['state', 'createdAt']);
+}
+
+export class QueueFeeder {
+  private readonly abort = new AbortController();
+  private readonly running = new Map<string, Promise<void>>();
+  /** Serialises work per submission so two changes for one submission never race. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: CouchClient,
+    private readonly log: Logger,
+  ) {}
+
+  follow(stationId: string): void {
+    if (this.running.has(stationId) || this.abort.signal.aborted) return;
+    this.running.set(stationId, this.loop(stationId));
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled([...this.running.values(), ...this.chains.values()]);
+  }
+
+  /** A blob arrived: re-check the submissions that were waiting for it. */
+  async blobStored(sha256: string): Promise<void> {
+    const { docs } = await this.store.find<QueueItem>(QUEUE_DB, {
+      selector: { state: 'incomplete', missingBlobs: { $elemMatch: { $eq: sha256 } } },
+      limit: 1000,
+    });
+    await Promise.all(docs.map((item) => this.schedule(item.stationId, item.submissionId)));
+  }
+
+  private async loop(stationId: string): Promise<void> {
+    const db = `station-${stationId}`;
+    const checkpointId = `_local/feeder-${stationId}`;
+    let since: string | number = (await this.store.get<{ since: string | number }>(QUEUE_DB, checkpointId).catch(() => undefined))?.since ?? 0;
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      try {
+        const changes = await this.store.changes<SubmissionDoc | EventDoc>(db, since, { timeoutMs: 20_000, limit: 200, signal: this.abort.signal });
+        const touched = new Set<string>();
+        for (const change of changes.results) {
+          const m = /^(?:submission|event):([0-9A-Z]{26})/.exec(change.id);
+          if (m) touched.add(`submission:${m[1]}`);
+        }
+        await Promise.all([...touched].map((id) => this.schedule(stationId, id)));
+        if (changes.last_seq !== since) {
+          since = changes.last_seq;
+          await this.store.upsert<{ _id: string; since: string | number }>(QUEUE_DB, checkpointId, () => ({ _id: checkpointId, since }));
+        }
+        failures = 0;
+      } catch (e) {
+        if (this.abort.signal.aborted) break;
+        failures++;
+        if (e instanceof StoreError && e.status === 404) await this.store.ensureDb(db).catch(() => undefined);
+        this.log.warn({ err: e, stationId, failures }, 'queue feeder: changes failed, backing off');
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures)));
+      }
+    }
+  }
+
+  private schedule(stationId: string, submissionId: string): Promise<void> {
+    const previous = this.chains.get(submissionId) ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        await this.project(stationId, submissionId);
+      })
+      .catch((e: unknown) => this.log.error({ err: e, submissionId }, 'queue feeder: projection failed'));
+    this.chains.set(submissionId, next);
+    void next.then(() => {
+      if (this.chains.get(submissionId) === next) this.chains.delete(submissionId);
+    });
+    return next;
+  }
+
+  /** Recompute one submission's projection from its documents; confirm receipt when complete. */
+  async project(stationId: string, submissionId: string): Promise<QueueItem | undefined> {
+    const db = `station-${stationId}`;
+    const submission = await this.store.get<SubmissionDoc>(db, submissionId);
+    if (!submission) return undefined; // events can arrive before their submission; its own change will follow
+    const ulid = submissionId.slice('submission:'.length);
+    const { rows } = await this.store.allDocs<EventDoc>(db, { startkey: `event:${ulid}:`, endkey: `event:${ulid}:\ufff0`, include_docs: true });
+    const events = rows.flatMap((r) => (r.doc ? [r.doc] : []));
+    const folded = foldEvents(events);
+    const pages = referencedBlobs(submission);
+    const present = await presentBlobs(this.store, pages.map((p) => p.sha256));
+    const missingBlobs = pages.map((p) => p.sha256).filter((h) => !present.has(h));
+    const receiveEvent = events.find((e) => e.action === 'receive');
+    if (folded.state === 'submitted' && missingBlobs.length === 0 && !receiveEvent) {
+      const now = new Date().toISOString();
+      const receive: EventDoc = {
+        _id: eventId(submissionId, 'received'),
+        type: 'event',
+        action: 'receive',
+        submissionId,
+        stationId,
+        actor: 'sync-server',
+        role: 'system',
+        at: now,
+        serverAt: now,
+      };
+      try {
+        await this.store.put(db, receive);
+      } catch (e) {
+        if (!(e instanceof StoreError && e.status === 409)) throw e;
+      }
+      return this.project(stationId, submissionId);
+    }
+    const item: QueueItem = {
+      _id: submissionId,
+      type: 'queueItem',
+      submissionId,
+      stationId,
+      matterId: submission.matterId,
+      matterName: submission.matterName,
+      enterpriseName: submission.enterprise.name,
+      uscc: submission.enterprise.uscc,
+      applicantName: submission.applicant.name,
+      receiptNo: submission.receiptNo,
+      state: folded.state === 'submitted' && missingBlobs.length ? 'incomplete' : (folded.state ?? 'incomplete'),
+      createdAt: submission.createdAt,
+      receivedAt: receiveEvent?.serverAt ?? null,
+      pages: pages.length,
+      deficient: submission.items.filter((i) => i.status === 'deficient').length,
+      missingBlobs,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.store.upsert<QueueItem>(QUEUE_DB, submissionId, (old) => {
+      if (old && sameProjection(old, item)) return undefined;
+      return item;
+    });
+    return item;
+  }
+}
+
+function sameProjection(a: QueueItem, b: QueueItem): boolean {
+  return a.state === b.state && a.receivedAt === b.receivedAt && a.missingBlobs.join() === b.missingBlobs.join();
+}

@@ -1,0 +1,151 @@
+/**
+ * The only way the server talks to its store: the documented CouchDB HTTP API over fetch, with the
+ * store's credentials. The embedded store speaks the same protocol, so nothing here is embedded-only.
+ */
+
+export class StoreError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly reason: string,
+  ) {
+    super(`store ${status} ${error}: ${reason}`);
+  }
+}
+
+export interface AllDocsRow<T> {
+  id: string;
+  key: string;
+  value?: { rev: string; deleted?: boolean };
+  doc?: T | null;
+  error?: string;
+}
+
+export interface ChangesResult<T> {
+  results: { id: string; seq: string | number; deleted?: boolean; doc?: T; changes: { rev: string }[] }[];
+  last_seq: string | number;
+}
+
+export class CouchClient {
+  readonly base: string;
+  private readonly auth: string | undefined;
+
+  /** `url` may carry credentials (`http://user:pass@host:5984`); they become a Basic header. */
+  constructor(url: string) {
+    const parsed = new URL(url);
+    this.auth = parsed.username
+      ? 'Basic ' + Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
+      : undefined;
+    parsed.username = '';
+    parsed.password = '';
+    this.base = parsed.toString().replace(/\/$/, '');
+  }
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return this.auth ? { authorization: this.auth, ...extra } : extra;
+  }
+
+  /** Raw request; callers that stream (the proxy) use this. */
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = this.headers((init.headers as Record<string, string> | undefined) ?? {});
+    return fetch(this.base + path, { ...init, headers });
+  }
+
+  async json<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+    }
+    if (signal) init.signal = signal;
+    const res = await this.fetch(path, init);
+    const text = await res.text();
+    const data: unknown = text ? JSON.parse(text) : {};
+    if (!res.ok) {
+      const err = data as { error?: string; reason?: string };
+      throw new StoreError(res.status, err.error ?? 'error', err.reason ?? text.slice(0, 200));
+    }
+    return data as T;
+  }
+
+  async ensureDb(db: string): Promise<void> {
+    try {
+      await this.json('PUT', `/${db}`);
+    } catch (e) {
+      if (!(e instanceof StoreError && e.status === 412)) throw e;
+    }
+  }
+
+  async get<T>(db: string, id: string): Promise<T | undefined> {
+    try {
+      return await this.json<T>('GET', `/${db}/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e instanceof StoreError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  put(db: string, doc: { _id: string; _rev?: string }): Promise<{ ok: true; id: string; rev: string }> {
+    return this.json('PUT', `/${db}/${encodeURIComponent(doc._id)}`, doc);
+  }
+
+  /** Create or replace: read the current rev and write over it, retrying on conflict. */
+  async upsert<T extends { _id: string; _rev?: string }>(db: string, id: string, change: (old: T | undefined) => T | undefined): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const old = await this.get<T>(db, id);
+      const next = change(old);
+      if (!next) return;
+      try {
+        await this.put(db, { ...next, _id: id, ...(old?._rev ? { _rev: old._rev } : {}) });
+        return;
+      } catch (e) {
+        if (!(e instanceof StoreError && e.status === 409)) throw e;
+      }
+    }
+    throw new StoreError(409, 'conflict', `upsert ${db}/${id} kept conflicting`);
+  }
+
+  allDocs<T>(db: string, opts: { keys?: string[]; startkey?: string; endkey?: string; include_docs?: boolean; limit?: number }): Promise<{ rows: AllDocsRow<T>[] }> {
+    const { keys, ...query } = opts;
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) qs.set(k, typeof v === 'string' ? JSON.stringify(v) : String(v));
+    return keys
+      ? this.json('POST', `/${db}/_all_docs?${qs}`, { keys })
+      : this.json('GET', `/${db}/_all_docs?${qs}`);
+  }
+
+  bulkDocs(db: string, docs: unknown[], newEdits = true): Promise<{ id: string; rev?: string; error?: string; reason?: string }[]> {
+    return this.json('POST', `/${db}/_bulk_docs`, { docs, new_edits: newEdits });
+  }
+
+  find<T>(db: string, query: Record<string, unknown>): Promise<{ docs: T[]; bookmark?: string; warning?: string }> {
+    return this.json('POST', `/${db}/_find`, query);
+  }
+
+  createIndex(db: string, name: string, fields: string[]): Promise<unknown> {
+    return this.json('POST', `/${db}/_index`, { index: { fields }, name, ddoc: `idx-${name}`, type: 'json' });
+  }
+
+  changes<T>(db: string, since: string | number, opts: { timeoutMs: number; limit: number; signal?: AbortSignal }): Promise<ChangesResult<T>> {
+    const qs = new URLSearchParams({
+      feed: 'longpoll',
+      since: String(since),
+      include_docs: 'true',
+      timeout: String(opts.timeoutMs),
+      limit: String(opts.limit),
+    });
+    return this.json('GET', `/${db}/_changes?${qs}`, undefined, opts.signal);
+  }
+
+  async putAttachment(db: string, id: string, name: string, rev: string | undefined, body: Buffer, type: string): Promise<{ rev: string }> {
+    const qs = rev ? `?rev=${encodeURIComponent(rev)}` : '';
+    const res = await this.fetch(`/${db}/${encodeURIComponent(id)}/${encodeURIComponent(name)}${qs}`, {
+      method: 'PUT',
+      headers: { 'content-type': type },
+      body: new Uint8Array(body),
+    });
+    const data = (await res.json()) as { rev?: string; error?: string; reason?: string };
+    if (!res.ok || !data.rev) throw new StoreError(res.status, data.error ?? 'error', data.reason ?? 'attachment write failed');
+    return { rev: data.rev };
+  }
+}
