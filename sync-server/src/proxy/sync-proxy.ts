@@ -82,6 +82,11 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
   router.use(async (req: Request, res: Response, next) => {
     try {
       if (!req.session) return fail(res, 401, 'sign in to sync (session missing or expired)');
+      if (req.originalUrl === '/sync/' || req.originalUrl === '/sync') {
+        // PouchDB asks the server root what it is; answer as a CouchDB would, without vendor details.
+        if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 403, 'read-only');
+        return void res.json({ couchdb: 'Welcome', version: '3.5.0', features: [] });
+      }
       const target = parseTarget(req.originalUrl);
       if (!('db' in target)) return fail(res, target.status, target.reason);
       const access = accessFor(req.session, target);

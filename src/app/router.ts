@@ -1,0 +1,39 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
+import { useSessionStore } from './stores/session';
+import SignInView from '../features/auth/SignInView.vue';
+import IntakeView from '../features/intake/IntakeView.vue';
+import OutboxView from '../features/outbox/OutboxView.vue';
+
+type Role = 'station' | 'hall' | 'admin' | 'enterprise';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    roles?: Role[];
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', name: 'home', component: SignInView },
+    { path: '/sign-in', name: 'signIn', component: SignInView },
+    { path: '/intake', name: 'intake', component: IntakeView, meta: { roles: ['station'] } },
+    { path: '/outbox', name: 'outbox', component: OutboxView, meta: { roles: ['station'] } },
+    // The hall is online-only and not needed by station devices: loaded on demand.
+    { path: '/hall', name: 'hall', component: () => import('../features/hall/HallQueueView.vue'), meta: { roles: ['hall', 'admin'] } },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+});
+
+export function homeFor(role: Role | undefined): string {
+  return role === 'station' ? '/intake' : role === 'hall' || role === 'admin' ? '/hall' : '/sign-in';
+}
+
+router.beforeEach(async (to: RouteLocationNormalized) => {
+  const session = useSessionStore();
+  if (!session.restored) await session.restore();
+  const role = session.session?.role;
+  if (to.name === 'home' || to.name === 'signIn') return role ? homeFor(role) : to.name === 'home' ? '/sign-in' : true;
+  if (to.meta.roles && (!role || !to.meta.roles.includes(role))) return role ? homeFor(role) : '/sign-in';
+  return true;
+});

@@ -1,0 +1,217 @@
+/**
+ * The intake in progress. The draft autosaves to Dexie on every change (it survives reloads, crashes and
+ * going offline); submitting turns it into the immutable submission and its `submit` event in one
+ * `bulkDocs` into PouchDB, after which its pages become `pending` uploads.
+ */
+import { defineStore } from 'pinia';
+import { ref, watch } from 'vue';
+import { ulid } from 'ulid';
+import { matterDocSchema, type MatterDoc } from '../../domain/catalog';
+import { describeIssues, eventId, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
+import { explainIdNumber, explainUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
+import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
+import { capturePage, CaptureError } from '../../capture/files';
+import { db, isQuotaError, type Draft } from '../../storage/db';
+import { useSessionStore } from '../../app/stores/session';
+import { useSyncStore } from '../../app/stores/sync';
+
+export interface FieldErrors {
+  matter?: string;
+  uscc?: string;
+  enterpriseName?: string;
+  applicantName?: string;
+  idNumber?: string;
+  pages?: string;
+}
+
+const STORAGE_FULL = '设备存储已满：草稿已保留，请先同步并清理空间 (device storage is full; the draft is kept)';
+
+export function describeIdProblem(label: string, p: IdProblem): string {
+  const where = p.position !== undefined ? `第 ${p.position + 1} 位` : '';
+  switch (p.kind) {
+    case 'length':
+      return `${label}应为 18 位 (must be 18 characters)`;
+    case 'character':
+      return `${label}${where}字符无效 (invalid character at position ${(p.position ?? 0) + 1})`;
+    case 'region':
+      return `${label}${where}地区码无效 (invalid region code)`;
+    case 'birthDate':
+      return `${label}出生日期无效 (invalid birth date)`;
+    case 'checkDigit':
+      return `${label}校验位错误，应为 ${p.expected ?? '?'} (check digit should be ${p.expected ?? '?'})`;
+  }
+}
+
+function emptyDraft(stationId: string): Draft {
+  const now = new Date().toISOString();
+  return { id: ulid(), stationId, matterId: '', uscc: '', enterpriseName: '', applicantName: '', idNumber: '', pages: {}, createdAt: now, updatedAt: now };
+}
+
+export const useIntakeStore = defineStore('intake', () => {
+  const draft = ref<Draft | null>(null);
+  const matters = ref<MatterDoc[]>([]);
+  const saveError = ref('');
+  const busy = ref('');
+  let saving: Promise<void> = Promise.resolve();
+
+  async function loadCatalog(): Promise<void> {
+    const engine = useSyncStore().engine;
+    if (!engine) return;
+    const res = await engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true });
+    matters.value = res.rows.flatMap((r) => {
+      const parsed = matterDocSchema.safeParse(r.doc);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** Resume the newest draft of this station, or start one. */
+  async function open(stationId: string): Promise<void> {
+    const engine = useSyncStore().engine;
+    const drafts = await db.drafts.where('stationId').equals(stationId).sortBy('updatedAt');
+    // A crash between writing the documents and clearing the draft: finish that submit now.
+    for (const d of drafts) {
+      const done = engine ? await engine.local.get(`submission:${d.id}`).then(() => true, () => false) : false;
+      if (done) await finishSubmit(d);
+    }
+    const open = engine ? await Promise.all(drafts.map(async (d) => ((await db.drafts.get(d.id)) ? d : undefined))) : drafts;
+    draft.value = open.filter((d): d is Draft => d !== undefined).at(-1) ?? emptyDraft(stationId);
+  }
+
+  async function save(): Promise<void> {
+    const current = draft.value;
+    if (!current) return;
+    saving = saving.then(async () => {
+      try {
+        await db.drafts.put(JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft);
+        saveError.value = '';
+      } catch (e) {
+        saveError.value = isQuotaError(e) ? STORAGE_FULL : `草稿保存失败 (draft not saved): ${(e as Error).message}`;
+      }
+    });
+    return saving;
+  }
+
+  watch(draft, () => void save(), { deep: true });
+
+  const matter = (): MatterDoc | undefined => matters.value.find((m) => m.id === draft.value?.matterId);
+
+  async function addPages(materialId: string, files: File[]): Promise<string> {
+    const current = draft.value;
+    if (!current) return '';
+    const errors: string[] = [];
+    busy.value = '正在处理文件… (processing)';
+    try {
+      for (const file of files) {
+        try {
+          const page = await capturePage(file);
+          await db.blobs.put({ ...page, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+          const list = current.pages[materialId] ?? [];
+          if (!list.some((p) => p.sha256 === page.sha256)) list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type });
+          current.pages[materialId] = list;
+        } catch (e) {
+          errors.push(e instanceof CaptureError ? e.message : isQuotaError(e) ? STORAGE_FULL : `“${file.name}”: ${(e as Error).message}`);
+        }
+      }
+    } finally {
+      busy.value = '';
+    }
+    return errors.join('\n');
+  }
+
+  function removePage(materialId: string, sha256: string): void {
+    const current = draft.value;
+    if (!current) return;
+    current.pages[materialId] = (current.pages[materialId] ?? []).filter((p) => p.sha256 !== sha256);
+  }
+
+  function validate(): FieldErrors {
+    const d = draft.value;
+    const errors: FieldErrors = {};
+    if (!d) return { matter: '没有草稿 (no draft)' };
+    const m = matter();
+    if (!m) errors.matter = '请选择事项 (choose a matter)';
+    const usccProblem = explainUscc(normaliseUscc(d.uscc));
+    if (usccProblem) errors.uscc = describeIdProblem('统一社会信用代码', usccProblem);
+    if (!d.enterpriseName.trim()) errors.enterpriseName = '请填写企业名称 (enterprise name required)';
+    if (!d.applicantName.trim()) errors.applicantName = '请填写申请人姓名 (applicant name required)';
+    const idProblem = explainIdNumber(normaliseIdNumber(d.idNumber));
+    if (idProblem) errors.idNumber = describeIdProblem('身份证号码', idProblem);
+    if (m) {
+      const missing = m.materials.filter((mat) => !(d.pages[mat.id]?.length));
+      if (missing.length) errors.pages = `还缺材料 (missing): ${missing.map((x) => x.name).join('、')}`;
+    }
+    return errors;
+  }
+
+  /** Submit the draft. Returns the submission, or field errors and nothing written. */
+  async function submit(): Promise<{ ok: true; submission: SubmissionDoc } | { ok: false; errors: FieldErrors }> {
+    const errors = validate();
+    const d = draft.value;
+    const m = matter();
+    const session = useSessionStore().session;
+    const engine = useSyncStore().engine;
+    if (Object.keys(errors).length || !d || !m || !session || !engine) return { ok: false, errors };
+    await saving;
+    const now = new Date();
+    const candidate = {
+      _id: `submission:${d.id}`,
+      type: 'submission',
+      schemaVersion: 1,
+      stationId: d.stationId,
+      matterId: m.id,
+      matterName: m.name,
+      enterprise: { uscc: normaliseUscc(d.uscc), name: d.enterpriseName.trim() },
+      applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
+      items: m.materials.map((mat) => ({ materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages: d.pages[mat.id] ?? [] })),
+      receiptNo: makeReceiptNo(d.stationId, now, crypto.getRandomValues(new Uint8Array(5))),
+      pickupCode: makePickupCode(crypto.getRandomValues(new Uint8Array(4))),
+      createdAt: now.toISOString(),
+      createdBy: session.username,
+      deviceId: await deviceId(),
+    };
+    const parsed = submissionDocSchema.safeParse(candidate);
+    if (!parsed.success) return { ok: false, errors: { matter: describeIssues(parsed.error) } };
+    const submitEvent: EventDoc = {
+      _id: eventId(parsed.data._id, ulid()),
+      type: 'event',
+      action: 'submit',
+      submissionId: parsed.data._id,
+      stationId: d.stationId,
+      actor: session.username,
+      role: 'station',
+      at: now.toISOString(),
+    };
+    try {
+      const results = await engine.local.bulkDocs([parsed.data, submitEvent]);
+      const failed = results.find((r) => 'error' in r && r.error && (r as { status?: number }).status !== 409);
+      if (failed) throw new Error((failed as { message?: string }).message ?? 'write failed');
+      await finishSubmit(d);
+    } catch (e) {
+      return { ok: false, errors: { matter: isQuotaError(e) ? STORAGE_FULL : `提交失败，草稿已保留 (submit failed, draft kept): ${(e as Error).message}` } };
+    }
+    draft.value = emptyDraft(d.stationId);
+    engine.kick();
+    return { ok: true, submission: parsed.data };
+  }
+
+  return { draft, matters, saveError, busy, loadCatalog, open, addPages, removePage, validate, submit, matter };
+});
+
+/** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */
+export async function finishSubmit(d: Draft): Promise<void> {
+  const hashes = Object.values(d.pages).flat().map((p) => p.sha256);
+  await db.transaction('rw', db.blobs, db.drafts, async () => {
+    await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
+      if (b.state === 'draft') b.state = 'pending';
+    });
+    await db.drafts.delete(d.id);
+  });
+}
+
+async function deviceId(): Promise<string> {
+  const existing = (await db.settings.get('deviceId'))?.value;
+  if (typeof existing === 'string') return existing;
+  const id = crypto.randomUUID();
+  await db.settings.put({ key: 'deviceId', value: id });
+  return id;
+}

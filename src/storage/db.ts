@@ -1,0 +1,89 @@
+/**
+ * Dexie: the device's working data (DESIGN §3). Drafts (autosaved, never replicated half-done), scan blobs
+ * with their upload state, per-document sync state, and settings such as the last session. Replicated
+ * documents live in PouchDB (src/sync), not here.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { BlobType } from '../domain/documents';
+
+export interface DraftPage {
+  sha256: string;
+  bytes: number;
+  type: BlobType;
+}
+
+export interface Draft {
+  id: string;
+  stationId: string;
+  matterId: string;
+  uscc: string;
+  enterpriseName: string;
+  applicantName: string;
+  idNumber: string;
+  /** Pages per material id, in order. */
+  pages: Record<string, DraftPage[]>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `draft`: belongs to an unsent draft; `pending`: submitted, waiting to upload; `uploaded`: server holds it. */
+export type BlobState = 'draft' | 'pending' | 'uploaded';
+
+export interface StoredBlob {
+  sha256: string;
+  blob: Blob;
+  type: BlobType;
+  bytes: number;
+  state: BlobState;
+  stationId: string;
+  createdAt: string;
+  uploadedAt?: string;
+  attempts: number;
+  lastError?: string;
+}
+
+/** What the device knows about a replicated document's trip to the server. */
+export interface DocSyncState {
+  id: string;
+  pushedAt?: string;
+  /** The server refused the document (403/400 in `_bulk_docs`): shown to staff, never retried blindly. */
+  refused?: string;
+}
+
+export interface Setting {
+  key: string;
+  value: unknown;
+}
+
+export class StationDexie extends Dexie {
+  drafts!: EntityTable<Draft, 'id'>;
+  blobs!: EntityTable<StoredBlob, 'sha256'>;
+  docSync!: EntityTable<DocSyncState, 'id'>;
+  settings!: EntityTable<Setting, 'key'>;
+
+  constructor(name = 'louxiaoer-station') {
+    super(name);
+    this.version(1).stores({
+      drafts: 'id, stationId, updatedAt',
+      blobs: 'sha256, state, stationId',
+      docSync: 'id',
+      settings: 'key',
+    });
+  }
+}
+
+export const db = new StationDexie();
+
+export async function getSetting<T>(key: string): Promise<T | undefined> {
+  return (await db.settings.get(key))?.value as T | undefined;
+}
+
+export async function putSetting(key: string, value: unknown): Promise<void> {
+  await db.settings.put({ key, value });
+}
+
+/** True for the browser's "disk full" errors, however Dexie wraps them. */
+export function isQuotaError(e: unknown): boolean {
+  const err = e as { name?: string; inner?: { name?: string } } | undefined;
+  return err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError';
+}

@@ -1,0 +1,41 @@
+/** The sync-server's HTTP API as the device uses it (same origin, cookie session). */
+export interface SessionInfo {
+  username: string;
+  role: 'station' | 'hall' | 'admin' | 'enterprise';
+  station?: string;
+  uscc?: string;
+  expiresAt: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Network failure (offline, server down) as opposed to an answer from the server. */
+export class OfflineError extends Error {}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new OfflineError('网络不可用 (offline)');
+  }
+  const data = (await res.json().catch(() => ({}))) as { reason?: string };
+  if (!res.ok) throw new ApiError(res.status, data.reason ?? `HTTP ${res.status}`);
+  return data as T;
+}
+
+export const signIn = (username: string, password: string): Promise<SessionInfo> => api('POST', '/api/session', { username, password });
+export const currentSession = (): Promise<SessionInfo> => api('GET', '/api/session');
+export const signOut = (): Promise<unknown> => api('DELETE', '/api/session');

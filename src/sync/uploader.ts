@@ -1,0 +1,115 @@
+/**
+ * Blob uploader: sends every `pending` page to `PUT /api/blobs/<sha256>` (idempotent, so any retry is safe),
+ * one at a time with progress, backing off on network errors. State lives in Dexie, so closing the tab
+ * mid-upload loses nothing: the next start asks the server which hashes it already holds and goes on.
+ */
+import { db, type StoredBlob } from '../storage/db';
+
+export interface UploadProgress {
+  sha256: string;
+  loaded: number;
+  total: number;
+}
+
+export interface UploaderEvents {
+  progress(p: UploadProgress | undefined): void;
+  unauthorized(): void;
+  error(message: string): void;
+}
+
+function put(blob: StoredBlob, onProgress: (loaded: number) => void): Promise<{ status: number; reason?: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', `/api/blobs/${blob.sha256}`);
+    xhr.setRequestHeader('content-type', blob.type);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => {
+      let reason: string | undefined;
+      try {
+        reason = (JSON.parse(xhr.responseText) as { reason?: string }).reason;
+      } catch {
+        reason = undefined;
+      }
+      resolve({ status: xhr.status, ...(reason ? { reason } : {}) });
+    };
+    xhr.onerror = () => reject(new Error('network error'));
+    xhr.ontimeout = () => reject(new Error('timeout'));
+    xhr.timeout = 120_000;
+    xhr.send(blob.blob);
+  });
+}
+
+export class Uploader {
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly stationId: string,
+    private readonly events: UploaderEvents,
+  ) {}
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Upload everything pending; calling it while running schedules one more pass. */
+  async kick(): Promise<void> {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again && !this.stopped);
+      this.failures = 0;
+    } catch (e) {
+      this.failures++;
+      this.events.error((e as Error).message);
+      const delay = Math.min(60_000, 1000 * 2 ** this.failures);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.kick(), delay);
+    } finally {
+      this.running = false;
+      this.events.progress(undefined);
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const pending = await db.blobs.where('state').equals('pending').filter((b) => b.stationId === this.stationId && !b.lastError).toArray();
+    if (!pending.length) return;
+    // Resume cheaply: the server may already hold pages sent before a crash or from another attempt.
+    const res = await fetch('/api/blobs/_present', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hashes: pending.map((b) => b.sha256) }),
+    }).catch(() => {
+      throw new Error('offline');
+    });
+    if (res.status === 401) return this.events.unauthorized();
+    const present = new Set(res.ok ? ((await res.json()) as { present: string[] }).present : []);
+    for (const blob of pending) {
+      if (this.stopped) return;
+      if (!present.has(blob.sha256)) {
+        const result = await put(blob, (loaded) => this.events.progress({ sha256: blob.sha256, loaded, total: blob.bytes }));
+        if (result.status === 401) return this.events.unauthorized();
+        if (result.status >= 500) throw new Error(result.reason ?? `server error ${result.status}`);
+        if (result.status >= 400) {
+          // The server will never take these bytes: keep them, say why, and do not retry in a loop.
+          await db.blobs.update(blob.sha256, { attempts: blob.attempts + 1, lastError: result.reason ?? `HTTP ${result.status}` });
+          continue;
+        }
+      }
+      await db.blobs.update(blob.sha256, { state: 'uploaded', uploadedAt: new Date().toISOString(), attempts: blob.attempts + 1 });
+      delete (blob as Partial<StoredBlob>).lastError;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Issue 2's walking skeleton, as a station user lives it: sign in online, lose the network, reload, take in
+ * a submission with photos offline, reload again, get the network back, and see the documents and the exact
+ * photo bytes arrive on the server and the submission in the hall's queue.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshotter, watchErrors } from './support/browser';
+import { startServer, type RunningServer } from './support/server';
+import { HallQueuePage, IntakePage, OutboxPage, SignInPage } from './pages/app';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
+const STATEMENT = path.join(FIXTURES, 'page-statement.png');
+const NOT_IMAGE = path.join(FIXTURES, 'not-an-image.jpg');
+const sha256 = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
+
+describe('walking skeleton: offline intake reaches the hall queue', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let station: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const shot = screenshotter('walking-skeleton');
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    station = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
+    page = await station.newPage();
+    errors = watchErrors(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.cleanup();
+  });
+
+  it('works offline from sign-in to the hall queue', async () => {
+    const intake = new IntakePage(page);
+
+    // 1. Sign in online; the service worker takes control and the catalog replicates.
+    await new SignInPage(page).signIn(server.url, 'station');
+    await page.waitForURL('**/intake');
+    await intake.waitForCatalog('licence-reissue');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await intake.waitForCatalog('licence-reissue');
+    await shot(page, 'signed-in-online');
+
+    // 2. Offline: the app reloads from the service worker and still works.
+    await station.setOffline(true);
+    await page.reload();
+    await intake.waitForCatalog('licence-reissue');
+    await expect.poll(() => page.getByTestId('sync-status').textContent()).toContain('离线');
+    await shot(page, 'reloaded-offline');
+
+    // 3. Bad input gets clear messages and nothing is lost.
+    await intake.matter().selectOption('licence-reissue');
+    await intake.uscc().fill('91310106MA1FL4XQ0A');
+    await intake.enterpriseName().fill('上海示例科技有限公司');
+    await intake.applicantName().fill('张三');
+    await intake.idNumber().fill('31010619850312123X');
+    await intake.submitButton().click();
+    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain('校验位错误，应为 W');
+    expect(await intake.errorFor('id-number').textContent()).toContain('校验位错误，应为 8');
+    await intake.attach('reissue-application', NOT_IMAGE);
+    await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
+    await shot(page, 'validation-messages');
+
+    // 4. Correct the codes, attach a photo per material.
+    await intake.uscc().fill('91310106MA1FL4XQ0W');
+    await intake.idNumber().fill('310106198503121238');
+    await intake.attach('reissue-application', APPLICATION);
+    await intake.attach('loss-statement', STATEMENT);
+    await expect.poll(() => intake.pageCount('reissue-application')).toBe(1);
+    await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
+
+    // 5. The draft survives a reload while offline.
+    await page.waitForTimeout(500); // autosave is asynchronous; give it a beat before pulling the plug
+    await page.reload();
+    await intake.waitForCatalog('licence-reissue');
+    await expect.poll(() => intake.uscc().inputValue()).toBe('91310106MA1FL4XQ0W');
+    expect(await intake.applicantName().inputValue()).toBe('张三');
+    await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
+    expect(await intake.pageCount('reissue-application')).toBe(1);
+    await shot(page, 'draft-after-offline-reload');
+
+    // 6. Submit offline: a receipt, and the submission waits in the outbox, across another reload.
+    await intake.submitButton().click();
+    const receiptNo = (await page.getByTestId('receipt-no').textContent())?.trim() ?? '';
+    expect(receiptNo).toMatch(/^JING-\d{8}-[0-9A-Z]{8}$/);
+    expect(await page.getByTestId('pickup-code').textContent()).toMatch(/^\d{6}$/);
+    await shot(page, 'receipt-offline');
+    await page.goto(`${server.url}/outbox`);
+    await page.reload();
+    const outbox = new OutboxPage(page);
+    await outbox.item(receiptNo).waitFor();
+    expect(await outbox.item(receiptNo).getByTestId('sync-state').textContent()).toMatch(/上传中|待发送/);
+    await shot(page, 'outbox-offline');
+
+    // 7. Online again: documents and photos reach the server, and the device learns the hall received it.
+    await station.setOffline(false);
+    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
+    expect(await outbox.item(receiptNo).getByTestId('sync-state').textContent()).toContain('已同步');
+    await shot(page, 'outbox-synced');
+
+    const docs = (await (await page.request.get(`${server.url}/sync/station-jingan-hkri/_all_docs?include_docs=true`)).json()) as {
+      rows: { id: string; doc: { type: string; receiptNo?: string; items?: { materialId: string; pages: { sha256: string }[] }[] } }[];
+    };
+    const submission = docs.rows.map((r) => r.doc).find((d) => d.type === 'submission' && d.receiptNo === receiptNo);
+    expect(submission).toBeDefined();
+    const pageHash = (id: string): string => submission?.items?.find((i) => i.materialId === id)?.pages[0]?.sha256 ?? '';
+    expect(pageHash('reissue-application')).toBe(sha256(readFileSync(APPLICATION)));
+    expect(pageHash('loss-statement')).toBe(sha256(readFileSync(STATEMENT)));
+    for (const [material, file] of [['reissue-application', APPLICATION], ['loss-statement', STATEMENT]] as const) {
+      const res = await page.request.get(`${server.url}/api/blobs/${pageHash(material)}`);
+      expect(res.status()).toBe(200);
+      expect(sha256(await res.body())).toBe(sha256(readFileSync(file)));
+    }
+
+    // 8. The hall, in its own browser context, sees it in the acceptance queue.
+    const hall = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const hallPage = await hall.newPage();
+    await new SignInPage(hallPage).signIn(server.url, 'hall');
+    await hallPage.waitForURL('**/hall');
+    const queue = new HallQueuePage(hallPage);
+    await queue.item(receiptNo).waitFor({ timeout: 30_000 });
+    expect(await queue.item(receiptNo).textContent()).toContain('上海示例科技有限公司');
+    await shot(hallPage, 'hall-queue');
+    await hall.close();
+
+    expect(errors).toEqual([]);
+  });
+});
