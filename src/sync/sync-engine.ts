@@ -24,6 +24,7 @@ export class SyncEngine {
   readonly local: LocalDb;
   readonly catalog: LocalDb;
   private handles: Cancelable[] = [];
+  private replicationIdle = false;
   private uploader: Uploader;
   private status: SyncStatus = { phase: navigator.onLine ? 'syncing' : 'offline' };
   private readonly onOnline = (): void => this.restart();
@@ -83,6 +84,10 @@ export class SyncEngine {
   }
 
   private set(patch: Partial<SyncStatus>): void {
+    // Uploads finishing while replication is paused and healthy means everything is up to date.
+    if ('upload' in patch && patch.upload === undefined && this.replicationIdle && this.status.phase === 'syncing') {
+      patch = { ...patch, phase: 'idle', lastSyncAt: new Date().toISOString() };
+    }
     this.status = { ...this.status, ...patch };
     if (this.status.upload === undefined) delete this.status.upload;
     this.report({ ...this.status });
@@ -98,17 +103,21 @@ export class SyncEngine {
           const now = new Date().toISOString();
           void db.docSync.bulkPut(info.change.docs.map((d) => ({ id: d._id, pushedAt: now })));
         }
-        this.set({ phase: 'syncing' });
+        if (!this.replicationIdle) this.set({ phase: 'syncing' });
       })
       .on('denied', (err) => {
         const e = err as { id?: string; reason?: string; message?: string };
         if (e.id) void db.docSync.put({ id: e.id, refused: e.reason ?? e.message ?? 'refused by the server' });
       })
-      .on('active', () => this.set({ phase: 'syncing' }))
+      .on('active', () => {
+        this.replicationIdle = false;
+        this.set({ phase: 'syncing' });
+      })
       .on('paused', (err) => {
         if (this.status.phase === 'unauthorized') return;
-        if (err || !navigator.onLine) this.set({ phase: 'offline', message: '等待网络 (waiting for the network)' });
-        else this.set({ phase: 'idle', lastSyncAt: new Date().toISOString(), message: '' });
+        this.replicationIdle = !err && navigator.onLine;
+        if (!this.replicationIdle) this.set({ phase: 'offline', message: '等待网络 (waiting for the network)' });
+        else if (!this.status.upload) this.set({ phase: 'idle', lastSyncAt: new Date().toISOString(), message: '' });
       })
       .on('error', (err) => this.set({ phase: 'error', message: String((err as Error).message ?? err) }));
     this.handles.push(sync);

@@ -35,9 +35,9 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
     await store.json('GET', '/_all_dbs');
   } catch (e) {
     if (e instanceof StoreError && (e.status === 401 || e.status === 403)) {
-      throw new Error(`${kind} store at ${store.base} refused the credentials (${e.status}); check the user and password in COUCHDB_URL`);
+      throw new Error(`${kind} store at ${store.base} refused the credentials (${e.status}); check the user and password in COUCHDB_URL`, { cause: e });
     }
-    throw new Error(`${kind} store at ${store.base} is unreachable: ${(e as Error).message}`);
+    throw new Error(`${kind} store at ${store.base} is unreachable: ${(e as Error).message}`, { cause: e });
   }
 }
 

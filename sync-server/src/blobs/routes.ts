@@ -91,9 +91,8 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       }
       // Attachment first, then metadata: a crash between leaves a blob without owners, which the next
       // upload of the same bytes repairs (the branch above), and never metadata without bytes.
-      let rev = existing?._rev;
       try {
-        rev = (await store.putAttachment(BLOBS_DB, id, 'data', rev, read.body, declared)).rev;
+        await store.putAttachment(BLOBS_DB, id, 'data', existing?._rev, read.body, declared);
       } catch (e) {
         if (!(e instanceof StoreError && e.status === 409)) throw e;
       }

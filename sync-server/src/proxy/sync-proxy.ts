@@ -6,6 +6,7 @@
  * a path past the checks.
  */
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { checkClientWrite, type Writer } from '../../../src/domain/authority';
@@ -142,7 +143,7 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       res.end();
       return;
     }
-    Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+    Readable.fromWeb(upstream.body as WebReadableStream).on('error', () => res.destroy()).pipe(res);
   }
 
   /** Existing winning revisions, so a first revision cannot be written twice with different content. */

@@ -1,0 +1,74 @@
+// `npm test`: installs what it needs (npm packages; Debian's chromium and CJK fonts via apt-get), then runs
+// lint, type checks, unit and server tests, the production build, and the browser tests. Prints one
+// closing line "N passed, N failed" summed over every vitest run.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ensureDependencies, root, run } from './ensure.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function ensureChromium() {
+  const haveFonts = existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
+  if (existsSync(CHROMIUM) && haveFonts) return;
+  console.log('› installing Debian chromium and fonts-noto-cjk');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const apt = (args) => run(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk']);
+}
+
+const reports = path.join(root, 'test/artifacts/reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function vitest(name, args) {
+  const out = path.join(reports, `${name}.json`);
+  let ok = true;
+  try {
+    run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  } catch {
+    ok = false;
+  }
+  if (existsSync(out)) {
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    if (r.numFailedTestSuites > 0) ok = false;
+  }
+  return ok;
+}
+
+function step(name, fn) {
+  console.log(`\n› ${name}`);
+  const started = Date.now();
+  const ok = fn();
+  console.log(`  ${name}: ${ok ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+const tryRun = (cmd, args) => () => {
+  try {
+    run(cmd, args);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+ensureDependencies();
+ensureChromium();
+const bin = (p) => path.join(root, 'node_modules', p);
+const results = [
+  step('lint', tryRun(process.execPath, [bin('eslint/bin/eslint.js'), '.', '--max-warnings=0'])),
+  step('typecheck', tryRun(process.execPath, [path.join(root, 'scripts/typecheck.mjs')])),
+  step('unit and server tests', () => vitest('unit', [])),
+  step('build', tryRun(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'])),
+];
+results.push(results[3] ? step('browser tests (Chromium)', () => vitest('e2e', ['--config', 'test/e2e/vitest.config.ts'])) : false);
+
+const failedSteps = results.filter((ok) => !ok).length;
+console.log(`\n${failedSteps ? `${failedSteps} step(s) failed` : 'all steps passed'}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(failedSteps ? 1 : 0);

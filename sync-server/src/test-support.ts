@@ -1,0 +1,314 @@
+/**
+ * Helpers for the sync-server integration tests (`*.test.ts` next to this file): start the real server
+ * in-process on a loopback port with a fresh embedded store and the demo data, sign in, make HTTP calls,
+ * and build valid replicated documents and small real image files. Test-only; nothing in the server imports it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import pino from 'pino';
+import { ulid } from 'ulid';
+import type { EventAction, EventDoc, PageRef, Role, SubmissionDoc } from '../../src/domain/documents';
+import { makePickupCode, makeReceiptNo } from '../../src/domain/receipt';
+import { createServer, type Server } from './app';
+import { configFromEnv, type Config } from './config';
+import { SESSION_COOKIE } from './auth/sessions';
+import { DEMO_USCC } from './demo/seed';
+
+export const PASSWORD = 'demo';
+export const USCC = DEMO_USCC; // 91310106MA1FL4XQ0W
+export const ID_NUMBER = '310106198503121238';
+export const STATION = 'jingan-hkri';
+export const STATION2 = 'songshanhu-nanhuwan';
+export const STATION_DB = `station-${STATION}`;
+export const STATION2_DB = `station-${STATION2}`;
+
+export const DEMO_USERS = ['station', 'station2', 'hall', 'enterprise', 'admin'] as const;
+export type DemoUser = (typeof DEMO_USERS)[number];
+
+// ---------------------------------------------------------------------------------------------------------
+// Narrowing helpers (responses are `unknown` until checked)
+// ---------------------------------------------------------------------------------------------------------
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value as an object; fails the test with the value shown when it is not one. */
+export function asRecord(value: unknown): Record<string, unknown> {
+  if (!isRecord(value)) throw new Error(`expected a JSON object, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The value as an array; fails the test with the value shown when it is not one. */
+export function asArray(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`expected a JSON array, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------------------
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body, or undefined when the body is not JSON. */
+  json: unknown;
+  bytes: Buffer;
+}
+
+export interface CallOptions {
+  cookie?: string | undefined;
+  /** Objects and arrays are sent as JSON; strings and buffers as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function call(base: string, method: string, urlPath: string, opts: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  let body: string | Uint8Array | undefined;
+  if (Buffer.isBuffer(opts.body) || opts.body instanceof Uint8Array) {
+    body = new Uint8Array(opts.body);
+  } else if (typeof opts.body === 'string') {
+    body = opts.body;
+    headers['content-type'] ??= 'application/json';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(base + urlPath, { method, headers, ...(body === undefined ? {} : { body }) });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json, bytes };
+}
+
+/** `lxe_session=<token>` from a sign-in response, ready to send back as a `cookie` header. */
+export function sessionCookieFrom(headers: Headers): string | undefined {
+  for (const line of headers.getSetCookie()) {
+    const first = line.split(';')[0]?.trim() ?? '';
+    if (first.startsWith(`${SESSION_COOKIE}=`) && first.length > SESSION_COOKIE.length + 1) return first;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Server
+// ---------------------------------------------------------------------------------------------------------
+
+export interface TestServer {
+  url: string;
+  server: Server;
+  http: HttpServer;
+  dataDir: string;
+  /** Session cookies of the accounts signed in by `startTestServer`. */
+  cookies: Record<DemoUser, string>;
+  call(method: string, urlPath: string, opts?: CallOptions): Promise<Reply>;
+  /** Call as one of the signed-in demo accounts (`undefined` = no session). */
+  as(user: DemoUser | undefined, method: string, urlPath: string, opts?: Omit<CallOptions, 'cookie'>): Promise<Reply>;
+  signIn(username: string, password?: string): Promise<{ reply: Reply; cookie: string | undefined }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Start the real server (embedded store, demo data, no static files) on 127.0.0.1:<random port> and sign
+ * in once as each of `users` (scrypt costs ~100 ms per sign-in, so do it once per file).
+ */
+export async function startTestServer(overrides: Partial<Config> = {}, users: readonly DemoUser[] = DEMO_USERS): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-server-test-'));
+  const config: Config = { ...configFromEnv({}, '/tmp'), dataDir, demo: true, staticDir: undefined, logLevel: 'silent', ...overrides };
+  const server = await createServer(config, pino({ level: 'silent' }));
+  const http: HttpServer = await new Promise((resolve, reject) => {
+    const s = server.app.listen(0, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = http.address();
+  if (address === null || typeof address === 'string') throw new Error('test server has no port');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const signIn = async (username: string, password = PASSWORD): Promise<{ reply: Reply; cookie: string | undefined }> => {
+    const reply = await call(url, 'POST', '/api/session', { body: { username, password } });
+    return { reply, cookie: sessionCookieFrom(reply.headers) };
+  };
+  const cookies: Partial<Record<DemoUser, string>> = {};
+  await Promise.all(
+    users.map(async (user) => {
+      const { reply, cookie } = await signIn(user);
+      if (reply.status !== 200 || !cookie) throw new Error(`demo sign-in for ${user} failed: ${reply.status} ${reply.text}`);
+      cookies[user] = cookie;
+    }),
+  );
+
+  return {
+    url,
+    server,
+    http,
+    dataDir,
+    // Only the accounts in `users` are filled in; asking for another one fails the test with a clear message.
+    cookies: cookies as Record<DemoUser, string>,
+    call: (method, urlPath, opts) => call(url, method, urlPath, opts),
+    as: (user, method, urlPath, opts = {}) => {
+      const cookie = user === undefined ? undefined : cookies[user];
+      if (user !== undefined && !cookie) throw new Error(`${user} was not signed in by startTestServer`);
+      return call(url, method, urlPath, { ...opts, cookie });
+    },
+    signIn,
+    async close() {
+      await new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      });
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Retry `probe` until it returns a value other than undefined, or fail after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Files
+// ---------------------------------------------------------------------------------------------------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+
+/** A valid PNG of `size`×`size` random grey pixels (unique bytes every call unless `size` pixels collide). */
+export function makePng(size = 2): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.writeUInt8(8, 8); // bit depth
+  header.writeUInt8(0, 9); // greyscale
+  const raw = Buffer.concat(Array.from({ length: size }, () => Buffer.concat([Buffer.from([0]), randomBytes(size)])));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('tEXt', Buffer.from(`Comment\0${randomBytes(8).toString('hex')}`, 'latin1')),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** JPEG-shaped bytes (SOI, a JFIF APP0 segment, a COM segment with a nonce, EOI): what the server sniffs. */
+export function makeJpeg(): Buffer {
+  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  const nonce = Buffer.from(randomBytes(8).toString('hex'), 'latin1');
+  const com = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, nonce.length + 2]), nonce]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, com, Buffer.from([0xff, 0xd9])]);
+}
+
+export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+export function pageRef(bytes: Buffer, type: PageRef['type']): PageRef {
+  return { sha256: sha256Hex(bytes), bytes: bytes.length, type };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Documents
+// ---------------------------------------------------------------------------------------------------------
+
+export interface SubmissionOptions {
+  stationId?: string;
+  createdBy?: string;
+  /** Pages of the one provided (core) material; none = only a 容缺 material with a commitment. */
+  pages?: PageRef[];
+}
+
+/** A submission that passes `submissionDocSchema`, with a fresh ULID. */
+export function makeSubmission(opts: SubmissionOptions = {}): SubmissionDoc {
+  const stationId = opts.stationId ?? STATION;
+  const now = new Date();
+  const deficient = {
+    materialId: 'loss-statement',
+    name: '遗失声明',
+    core: false,
+    status: 'deficient' as const,
+    pages: [],
+    commitment: { dueDate: now.toISOString().slice(0, 10), text: '申请人承诺：所缺材料将于约定期限内补齐。' },
+  };
+  const provided = opts.pages?.length
+    ? [{ materialId: 'reissue-application', name: '补领营业执照申请书', core: true, status: 'provided' as const, pages: opts.pages }]
+    : [];
+  return {
+    _id: `submission:${ulid()}`,
+    type: 'submission',
+    schemaVersion: 1,
+    stationId,
+    matterId: 'licence-reissue',
+    matterName: '营业执照补办',
+    enterprise: { uscc: USCC, name: '上海示例科技有限公司' },
+    applicant: { name: '张三', idNumber: ID_NUMBER },
+    items: [...provided, deficient],
+    receiptNo: makeReceiptNo(stationId, now, randomBytes(5)),
+    pickupCode: makePickupCode(randomBytes(4)),
+    createdAt: now.toISOString(),
+    createdBy: opts.createdBy ?? 'station',
+    deviceId: 'test-device-0001',
+  };
+}
+
+/** An event on `submission` (default: the station's `submit`), with a fresh ULID suffix. */
+export function makeEvent(
+  submission: Pick<SubmissionDoc, '_id' | 'stationId'>,
+  opts: { action?: EventAction; actor?: string; role?: Role; stationId?: string } = {},
+): EventDoc {
+  const action = opts.action ?? 'submit';
+  const base = {
+    _id: `event:${submission._id.slice('submission:'.length)}:${ulid()}`,
+    type: 'event' as const,
+    submissionId: submission._id,
+    stationId: opts.stationId ?? submission.stationId,
+    actor: opts.actor ?? 'station',
+    role: opts.role ?? ('station' as const),
+    at: new Date().toISOString(),
+  };
+  switch (action) {
+    case 'requestCorrection':
+      return { ...base, action, reason: 'missing page', materialIds: [] };
+    case 'reject':
+      return { ...base, action, reason: 'not ours' };
+    case 'supplement':
+      throw new Error('makeEvent: build supplement events by hand');
+    default:
+      return { ...base, action };
+  }
+}
