@@ -1,17 +1,24 @@
 /**
- * Turning a picked or photographed file into a page: check the type by its bytes, the size, and hash it.
- * (Compression in a worker comes with the full intake; this keeps files as they are.)
+ * Turning a picked or photographed file into a page: check the type by its bytes and the size, compress
+ * photos in the worker (PDFs are kept as they are), warn when a page looks too blurred or dark, and hash
+ * what will be stored — the SHA-256 that travels to the server is of exactly these bytes.
  */
 import { sniffBlobType } from '../domain/blob-types';
 import { MAX_BLOB_BYTES, type BlobType } from '../domain/documents';
+import { BLUR_THRESHOLD, compressImage, DARK_THRESHOLD, type CompressStage } from './compress';
 
 export class CaptureError extends Error {}
+
+/** Photos straight from a phone camera can be large; they are compressed, so accept up to this much. */
+export const MAX_INPUT_BYTES = 40 * 1024 * 1024;
 
 export interface CapturedPage {
   sha256: string;
   blob: Blob;
   type: BlobType;
   bytes: number;
+  /** Human-readable quality warnings (staff may keep the page anyway). */
+  warnings: string[];
 }
 
 export async function sha256Hex(data: ArrayBuffer): Promise<string> {
@@ -19,13 +26,28 @@ export async function sha256Hex(data: ArrayBuffer): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function capturePage(file: File): Promise<CapturedPage> {
-  if (file.size === 0) throw new CaptureError(`“${file.name}” 是空文件 (empty file)`);
-  if (file.size > MAX_BLOB_BYTES) {
-    throw new CaptureError(`“${file.name}” 超过 ${MAX_BLOB_BYTES / 1024 / 1024} MB 上限 (file too large)`);
+export async function capturePage(file: Blob & { name?: string }, onStage?: (stage: CompressStage) => void): Promise<CapturedPage> {
+  const name = file.name ?? '照片';
+  if (file.size === 0) throw new CaptureError(`“${name}” 是空文件 (empty file)`);
+  if (file.size > MAX_INPUT_BYTES) throw new CaptureError(`“${name}” 超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB 上限 (file too large)`);
+  const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+  const type = sniffBlobType(head);
+  if (!type) throw new CaptureError(`“${name}” 不是 JPEG/PNG/WebP 图片或 PDF (not an image or PDF)`);
+  if (type === 'application/pdf') {
+    if (file.size > MAX_BLOB_BYTES) throw new CaptureError(`“${name}” PDF 超过 ${MAX_BLOB_BYTES / 1024 / 1024} MB 上限 (PDF too large)`);
+    const buffer = await file.arrayBuffer();
+    return { sha256: await sha256Hex(buffer), blob: new Blob([buffer], { type }), type, bytes: buffer.byteLength, warnings: [] };
   }
-  const buffer = await file.arrayBuffer();
-  const type = sniffBlobType(new Uint8Array(buffer, 0, Math.min(16, buffer.byteLength)));
-  if (!type) throw new CaptureError(`“${file.name}” 不是 JPEG/PNG/WebP 图片或 PDF (not an image or PDF)`);
-  return { sha256: await sha256Hex(buffer), blob: new Blob([buffer], { type }), type, bytes: buffer.byteLength };
+  let compressed;
+  try {
+    compressed = await compressImage(new Blob([file], { type }), onStage);
+  } catch (e) {
+    throw new CaptureError(`“${name}” 无法读取图片 (cannot read this image): ${(e as Error).message}`, { cause: e });
+  }
+  const buffer = await compressed.blob.arrayBuffer();
+  const outType = sniffBlobType(new Uint8Array(buffer, 0, Math.min(16, buffer.byteLength))) ?? type;
+  const warnings: string[] = [];
+  if (compressed.sharpness < BLUR_THRESHOLD) warnings.push('页面可能模糊，请确认文字清晰 (page may be blurred)');
+  if (compressed.brightness < DARK_THRESHOLD) warnings.push('页面偏暗，请确认可读 (page looks dark)');
+  return { sha256: await sha256Hex(buffer), blob: new Blob([buffer], { type: outType }), type: outType, bytes: buffer.byteLength, warnings };
 }

@@ -10,6 +10,8 @@ export interface DraftPage {
   sha256: string;
   bytes: number;
   type: BlobType;
+  /** Quality warnings from capture (blurred, dark); staff may keep the page. */
+  warnings?: string[];
 }
 
 export interface Draft {

@@ -99,14 +99,18 @@ export const useIntakeStore = defineStore('intake', () => {
     const current = draft.value;
     if (!current) return '';
     const errors: string[] = [];
-    busy.value = '正在处理文件… (processing)';
+    const STAGES = { decode: '读取', resize: '缩放', encode: '压缩' } as const;
     try {
-      for (const file of files) {
+      for (const [i, file] of files.entries()) {
+        const counter = files.length > 1 ? ` ${i + 1}/${files.length}` : '';
+        busy.value = `正在处理${counter}… (processing)`;
         try {
-          const page = await capturePage(file);
-          await db.blobs.put({ ...page, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+          const page = await capturePage(file, (stage) => (busy.value = `正在${STAGES[stage]}${counter}… (${stage})`));
+          await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
           const list = current.pages[materialId] ?? [];
-          if (!list.some((p) => p.sha256 === page.sha256)) list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type });
+          if (!list.some((p) => p.sha256 === page.sha256)) {
+            list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type, ...(page.warnings.length ? { warnings: page.warnings } : {}) });
+          }
           current.pages[materialId] = list;
         } catch (e) {
           errors.push(e instanceof CaptureError ? e.message : isQuotaError(e) ? STORAGE_FULL : `“${file.name}”: ${(e as Error).message}`);
@@ -162,7 +166,7 @@ export const useIntakeStore = defineStore('intake', () => {
       matterName: m.name,
       enterprise: { uscc: normaliseUscc(d.uscc), name: d.enterpriseName.trim() },
       applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
-      items: m.materials.map((mat) => ({ materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages: d.pages[mat.id] ?? [] })),
+      items: m.materials.map((mat) => ({ materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages: (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type })) })),
       receiptNo: makeReceiptNo(d.stationId, now, crypto.getRandomValues(new Uint8Array(5))),
       pickupCode: makePickupCode(crypto.getRandomValues(new Uint8Array(4))),
       createdAt: now.toISOString(),
