@@ -51,3 +51,10 @@ export async function capturePage(file: Blob & { name?: string }, onStage?: (sta
   if (compressed.brightness < DARK_THRESHOLD) warnings.push('页面偏暗，请确认可读 (page looks dark)');
   return { sha256: await sha256Hex(buffer), blob: new Blob([buffer], { type: outType }), type: outType, bytes: buffer.byteLength, warnings };
 }
+
+/** A signature drawn on the pad: a small PNG kept as drawn (no re-encoding of thin strokes). */
+export async function captureSignature(png: Blob): Promise<CapturedPage> {
+  const buffer = await png.arrayBuffer();
+  if (sniffBlobType(new Uint8Array(buffer, 0, Math.min(16, buffer.byteLength))) !== 'image/png') throw new CaptureError('签名图像无效 (invalid signature image)');
+  return { sha256: await sha256Hex(buffer), blob: new Blob([buffer], { type: 'image/png' }), type: 'image/png', bytes: buffer.byteLength, warnings: [] };
+}

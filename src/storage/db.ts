@@ -24,6 +24,12 @@ export interface Draft {
   idNumber: string;
   /** Pages per material id, in order. */
   pages: Record<string, DraftPage[]>;
+  /** 容缺: non-core material id → the due date (YYYY-MM-DD) promised in the 告知承诺. */
+  deficient: Record<string, string>;
+  /** The applicant's signature under the 告知承诺 (needed when anything is deficient). */
+  signature: DraftPage | null;
+  /** 情景引导 answers: question id → option value. */
+  answers: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }

@@ -4,6 +4,7 @@ export interface SessionInfo {
   role: 'station' | 'hall' | 'admin' | 'enterprise';
   station?: string;
   uscc?: string;
+  stationName?: string;
   expiresAt: string;
 }
 

@@ -10,8 +10,9 @@ import { matterDocSchema, type MatterDoc } from '../../domain/catalog';
 import { describeIssues, eventId, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
-import { capturePage, CaptureError } from '../../capture/files';
+import { capturePage, captureSignature, CaptureError } from '../../capture/files';
 import { db, isQuotaError, type Draft } from '../../storage/db';
+import { deleteDraft } from '../../storage/drafts';
 import { useSessionStore } from '../../app/stores/session';
 import { useSyncStore } from '../../app/stores/sync';
 
@@ -22,6 +23,12 @@ export interface FieldErrors {
   applicantName?: string;
   idNumber?: string;
   pages?: string;
+  deficient?: string;
+}
+
+/** Non-core materials marked 容缺 and without pages (pages win: a material that was brought is provided). */
+export function deficientMaterials(d: Draft, m: MatterDoc): MatterDoc['materials'] {
+  return m.materials.filter((mat) => !mat.core && d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length);
 }
 
 const STORAGE_FULL = '设备存储已满：草稿已保留，请先同步并清理空间 (device storage is full; the draft is kept)';
@@ -44,7 +51,7 @@ export function describeIdProblem(label: string, p: IdProblem): string {
 
 function emptyDraft(stationId: string): Draft {
   const now = new Date().toISOString();
-  return { id: ulid(), stationId, matterId: '', uscc: '', enterpriseName: '', applicantName: '', idNumber: '', pages: {}, createdAt: now, updatedAt: now };
+  return { id: ulid(), stationId, matterId: '', uscc: '', enterpriseName: '', applicantName: '', idNumber: '', pages: {}, deficient: {}, signature: null, answers: {}, createdAt: now, updatedAt: now };
 }
 
 export const useIntakeStore = defineStore('intake', () => {
@@ -65,7 +72,7 @@ export const useIntakeStore = defineStore('intake', () => {
   }
 
   /** Resume the newest draft of this station, or start one. */
-  async function open(stationId: string): Promise<void> {
+  async function open(stationId: string, draftId?: string): Promise<void> {
     const engine = useSyncStore().engine;
     const drafts = await db.drafts.where('stationId').equals(stationId).sortBy('updatedAt');
     // A crash between writing the documents and clearing the draft: finish that submit now.
@@ -74,7 +81,10 @@ export const useIntakeStore = defineStore('intake', () => {
       if (done) await finishSubmit(d);
     }
     const open = engine ? await Promise.all(drafts.map(async (d) => ((await db.drafts.get(d.id)) ? d : undefined))) : drafts;
-    draft.value = open.filter((d): d is Draft => d !== undefined).at(-1) ?? emptyDraft(stationId);
+    const remaining = open.filter((d): d is Draft => d !== undefined);
+    const latest = (draftId ? remaining.find((d) => d.id === draftId) : undefined) ?? remaining.at(-1);
+    // Drafts saved by an older version lack newer fields: fill them in rather than fail.
+    draft.value = latest ? { ...emptyDraft(stationId), ...latest } : emptyDraft(stationId);
   }
 
   async function save(): Promise<void> {
@@ -122,6 +132,27 @@ export const useIntakeStore = defineStore('intake', () => {
     return errors.join('\n');
   }
 
+  async function sign(png: Blob): Promise<string> {
+    const current = draft.value;
+    if (!current) return '';
+    try {
+      const page = await captureSignature(png);
+      await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+      current.signature = { sha256: page.sha256, bytes: page.bytes, type: page.type };
+      return '';
+    } catch (e) {
+      return isQuotaError(e) ? STORAGE_FULL : (e as Error).message;
+    }
+  }
+
+  /** Throw away the current draft (the caller has asked for confirmation) and start a new one. */
+  async function discard(): Promise<void> {
+    const current = draft.value;
+    if (!current) return;
+    draft.value = emptyDraft(current.stationId);
+    await deleteDraft(current.id);
+  }
+
   function removePage(materialId: string, sha256: string): void {
     const current = draft.value;
     if (!current) return;
@@ -141,8 +172,12 @@ export const useIntakeStore = defineStore('intake', () => {
     const idProblem = explainIdNumber(normaliseIdNumber(d.idNumber));
     if (idProblem) errors.idNumber = describeIdProblem('身份证号码', idProblem);
     if (m) {
-      const missing = m.materials.filter((mat) => !(d.pages[mat.id]?.length));
+      const missing = m.materials.filter((mat) => !d.pages[mat.id]?.length && !(d.deficient[mat.id] !== undefined && !mat.core));
       if (missing.length) errors.pages = `还缺材料 (missing): ${missing.map((x) => x.name).join('、')}`;
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const badDates = m.materials.filter((mat) => d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length && !(d.deficient[mat.id]! >= tomorrow));
+      if (badDates.length) errors.deficient = `容缺材料需要今天之后的补交日期 (due date must be after today): ${badDates.map((x) => x.name).join('、')}`;
+      else if (deficientMaterials(d, m).length && !d.signature) errors.deficient = '容缺受理需要申请人签署告知承诺 (the applicant must sign the commitment)';
     }
     return errors;
   }
@@ -166,7 +201,12 @@ export const useIntakeStore = defineStore('intake', () => {
       matterName: m.name,
       enterprise: { uscc: normaliseUscc(d.uscc), name: d.enterpriseName.trim() },
       applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
-      items: m.materials.map((mat) => ({ materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages: (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type })) })),
+      items: m.materials.map((mat) => {
+        const pages = (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type }));
+        if (pages.length || mat.core || d.deficient[mat.id] === undefined) return { materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages };
+        const signature = d.signature ? { sha256: d.signature.sha256, bytes: d.signature.bytes, type: d.signature.type } : undefined;
+        return { materialId: mat.id, name: mat.name, core: mat.core, status: 'deficient', pages, commitment: { dueDate: d.deficient[mat.id], text: m.commitmentText, ...(signature ? { signature } : {}) } };
+      }),
       receiptNo: makeReceiptNo(d.stationId, now, crypto.getRandomValues(new Uint8Array(5))),
       pickupCode: makePickupCode(crypto.getRandomValues(new Uint8Array(4))),
       createdAt: now.toISOString(),
@@ -198,12 +238,12 @@ export const useIntakeStore = defineStore('intake', () => {
     return { ok: true, submission: parsed.data };
   }
 
-  return { draft, matters, saveError, busy, loadCatalog, open, addPages, removePage, validate, submit, matter };
+  return { draft, matters, saveError, busy, loadCatalog, open, addPages, removePage, sign, discard, validate, submit, matter };
 });
 
 /** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */
 export async function finishSubmit(d: Draft): Promise<void> {
-  const hashes = Object.values(d.pages).flat().map((p) => p.sha256);
+  const hashes = [...Object.values(d.pages).flat(), ...(d.signature ? [d.signature] : [])].map((p) => p.sha256);
   await db.transaction('rw', db.blobs, db.drafts, async () => {
     await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
       if (b.state === 'draft') b.state = 'pending';

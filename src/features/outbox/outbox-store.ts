@@ -7,7 +7,9 @@ import { ref } from 'vue';
 import { liveQuery, type Subscription } from 'dexie';
 import { eventDocSchema, referencedBlobs, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
 import { foldEvents, type SubmissionState } from '../../domain/submission-machine';
-import { db, type DocSyncState, type StoredBlob } from '../../storage/db';
+import { db, type DocSyncState, type Draft, type StoredBlob } from '../../storage/db';
+import { deleteDraft } from '../../storage/drafts';
+import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
 import type { SyncEngine } from '../../sync/sync-engine';
 
 export interface OutboxItem {
@@ -22,6 +24,8 @@ export interface OutboxItem {
 
 export const useOutboxStore = defineStore('outbox', () => {
   const items = ref<OutboxItem[]>([]);
+  const drafts = ref<Draft[]>([]);
+  const storage = ref<StorageEstimateInfo | undefined>(undefined);
   let submissions: SubmissionDoc[] = [];
   let events: EventDoc[] = [];
   let blobs = new Map<string, StoredBlob>();
@@ -77,6 +81,10 @@ export const useOutboxStore = defineStore('outbox', () => {
         blobs = new Map(rows.map((b) => [b.sha256, b]));
         rebuild();
       }),
+      liveQuery(() => db.drafts.where('stationId').equals(engine.stationId).reverse().sortBy('updatedAt')).subscribe((rows) => {
+        drafts.value = rows;
+        void estimateStorage().then((s) => (storage.value = s));
+      }),
       liveQuery(() => db.docSync.toArray()).subscribe((rows) => {
         docSync = new Map(rows.map((d) => [d.id, d]));
         rebuild();
@@ -90,5 +98,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     subscriptions = [];
   }
 
-  return { items, watchAll, unwatch };
+  return { items, drafts, storage, watchAll, unwatch, discardDraft: deleteDraft };
 });

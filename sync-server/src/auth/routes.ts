@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { CouchClient } from '../store/couch';
-import { findAccount } from './accounts';
+import { findAccount, STATIONS_DB, type StationDoc } from './accounts';
 import { verifyPassword } from './passwords';
 import { FailureLimiter } from './rate-limit';
 import { readCookie, SESSION_COOKIE, setSessionCookie, type Session, type SessionStore } from './sessions';
@@ -20,7 +20,7 @@ const signInSchema = z.strictObject({ username: z.string().min(1).max(64), passw
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function publicSession(s: Session): Record<string, string> {
-  return { username: s.username, role: s.role, ...(s.stationId ? { station: s.stationId } : {}), ...(s.uscc ? { uscc: s.uscc } : {}), expiresAt: new Date(s.expiresAt).toISOString() };
+  return { username: s.username, role: s.role, ...(s.stationId ? { station: s.stationId } : {}), ...(s.uscc ? { uscc: s.uscc } : {}), ...(s.stationName ? { stationName: s.stationName } : {}), expiresAt: new Date(s.expiresAt).toISOString() };
 }
 
 export function sessionMiddleware(sessions: SessionStore) {
@@ -76,7 +76,8 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
         return;
       }
       perUser.reset(userKey);
-      const { token, session } = await sessions.create(account);
+      const station = account.stationId ? await store.get<StationDoc>(STATIONS_DB, `station:${account.stationId}`) : undefined;
+      const { token, session } = await sessions.create(account, station?.name);
       setSessionCookie(req, res, token, ttlMs);
       log.info({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
       res.json(publicSession(session));

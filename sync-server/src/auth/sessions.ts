@@ -17,6 +17,8 @@ export interface Session {
   role: Account['role'];
   stationId?: string | undefined;
   uscc?: string | undefined;
+  /** Display name of the station (for receipts), captured at sign-in. */
+  stationName?: string | undefined;
   expiresAt: number;
 }
 
@@ -35,13 +37,14 @@ export class SessionStore {
     private readonly ttlMs: number,
   ) {}
 
-  async create(account: Account): Promise<{ token: string; session: Session }> {
+  async create(account: Account, stationName?: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const session: Session = {
       username: account.username,
       role: account.role,
       stationId: account.stationId,
       uscc: account.uscc,
+      stationName,
       expiresAt: Date.now() + this.ttlMs,
     };
     await this.store.put(SESSIONS_DB, { _id: tokenKey(token), ...session });
@@ -57,7 +60,7 @@ export class SessionStore {
       session = cached.session;
     } else {
       const doc = await this.store.get<SessionDoc>(SESSIONS_DB, key);
-      session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, expiresAt: doc.expiresAt } : undefined;
+      session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, stationName: doc.stationName, expiresAt: doc.expiresAt } : undefined;
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(key, { session, at: Date.now() });
     }
