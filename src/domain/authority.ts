@@ -30,6 +30,14 @@ export function checkClientWrite(raw: unknown, writer: Writer, dbStationId: stri
   if (typeof doc._rev === 'string' && !doc._rev.startsWith('1-')) {
     return { ok: false, status: 403, reason: 'documents are immutable: only first revisions may be written' };
   }
+  // With new_edits=false the store takes the revision from _revisions, not _rev: it must be a lone first revision too.
+  if (doc._revisions !== undefined) {
+    const revs = doc._revisions as { start?: unknown; ids?: unknown } | null;
+    const ids = Array.isArray(revs?.ids) ? (revs.ids as unknown[]) : [];
+    if (revs?.start !== 1 || ids.length !== 1 || (doc._rev !== undefined && doc._rev !== `1-${String(ids[0])}`)) {
+      return { ok: false, status: 403, reason: 'documents are immutable: _revisions must describe a single first revision' };
+    }
+  }
   if ('serverAt' in doc) return { ok: false, status: 403, reason: 'serverAt is set by the server only' };
   if (writer.role !== 'station' || writer.stationId !== dbStationId) {
     return { ok: false, status: 403, reason: `${writer.role} ${writer.username} may not write to station ${dbStationId}` };
@@ -49,6 +57,7 @@ export function checkClientWrite(raw: unknown, writer: Writer, dbStationId: stri
     if (!event._id.startsWith(`event:${event.submissionId.slice('submission:'.length)}:`)) {
       return { ok: false, status: 400, reason: 'event id must name its submission' };
     }
+    if (event._id.endsWith(':received')) return { ok: false, status: 403, reason: 'the event id suffix "received" is reserved for the server' };
     if (event.role !== writer.role || event.actor !== writer.username) {
       return { ok: false, status: 403, reason: 'event actor and role must be the signed-in user' };
     }

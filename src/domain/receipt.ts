@@ -8,7 +8,8 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export function makeReceiptNo(stationId: string, date: Date, random: Uint8Array): string {
   if (random.length < 5) throw new Error('makeReceiptNo needs 5 random bytes');
   const code = stationId.replace(/[^a-z0-9]/g, '').slice(0, 4).toUpperCase().padEnd(4, 'X');
-  const ymd = date.toISOString().slice(0, 10).replaceAll('-', '');
+  // The date printed is the station's (China Standard Time, UTC+8, no DST), not UTC's.
+  const ymd = new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
   let bits = 0n;
   for (let i = 0; i < 5; i++) bits = (bits << 8n) | BigInt(random[i] ?? 0);
   let tail = '';

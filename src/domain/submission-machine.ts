@@ -62,8 +62,9 @@ export interface FoldedSubmission {
 export function eventOrder(a: EventDoc, b: EventDoc): number {
   const rank = (e: EventDoc): number => (e.action === 'submit' ? 0 : 1);
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  const ta = a.serverAt ?? a.at;
-  const tb = b.serverAt ?? b.at;
+  // Compare instants, not strings: offsets and fractional seconds make text order differ from time order.
+  const ta = Date.parse(a.serverAt ?? a.at);
+  const tb = Date.parse(b.serverAt ?? b.at);
   if (ta !== tb) return ta < tb ? -1 : 1;
   return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
 }
