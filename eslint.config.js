@@ -32,18 +32,8 @@ export default tseslint.config(
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
   },
   {
-    files: ['src/domain/**/*.ts'],
-    ignores: ['src/domain/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        { group: ['vue', 'pinia', 'dexie', 'pouchdb*', 'node:*', 'express', 'playwright-core'], message: 'src/domain is pure TypeScript shared by app and server: no framework, storage or platform imports.' },
-        { group: ['../*'], message: 'src/domain imports nothing outside itself.' },
-      ]),
-    },
-  },
-  {
     files: ['src/**/*.ts', 'src/**/*.vue'],
-    ignores: ['src/storage/**', 'src/**/*.test.ts'],
+    ignores: ['src/storage/**', 'src/domain/**', 'src/**/*.test.ts'],
     rules: { 'no-restricted-imports': restrict([{ group: ['dexie'], importNames: ['default'], message: 'Only src/storage opens Dexie; use its exports.' }, { group: ['pouchdb*'], message: 'Only src/sync imports PouchDB.' }]) },
   },
   {
@@ -60,6 +50,16 @@ export default tseslint.config(
       'no-restricted-imports': restrict([
         { regex: '^(\\.\\./)+src/(?!domain/)', message: 'sync-server imports src/domain and nothing else from src.' },
         { group: ['vue', 'pinia', 'dexie', 'pouchdb-browser'], message: 'Browser-only packages do not belong in the server.' },
+      ]),
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    ignores: ['src/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['vue', 'vue-*', 'pinia', 'dexie', 'pouchdb*', 'node:*', 'express', 'playwright-core', 'qrcode', 'signature_pad', 'workbox-*'], message: 'src/domain is pure TypeScript shared by app and server: no framework, storage or platform imports.' },
+        { group: ['../*'], message: 'src/domain imports nothing outside itself.' },
       ]),
     },
   },

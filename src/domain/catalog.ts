@@ -1,41 +1,250 @@
 /**
- * 事项 catalog documents (`catalog` database, pull-only on devices). A matter lists its materials;
- * `deriveChecklist` turns a matter and the questionnaire answers into the exact 材料清单.
+ * 事项 catalog documents (`catalog` database, pull-only on devices). A matter carries its 服务指南 (`guide`),
+ * its 情景引导 questions and the full list of its materials; `deriveChecklist` turns a matter and the answers
+ * given so far into the exact 材料清单 and the questions still to ask.
+ *
+ * Conditions (`when`) decide whether a question is asked and whether a material is needed. They are small
+ * boolean expressions over answers: `{question, equals}`, `{question, in}`, `{all}`, `{any}`, `{not}`.
+ * An unanswered (or not asked) question has no value: `equals`/`in` on it are false, so `not` of them is true.
+ * A question's condition may only refer to questions declared before it, so questions form an ordered,
+ * acyclic flow and one pass in catalog order resolves them. `matterDocSchema` refuses a matter whose
+ * conditions refer to unknown questions or options, so a catalog typo fails at parse time, not at the desk.
  */
 import { z } from 'zod';
 
+const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+const idSchema = z.string().regex(ID_PATTERN, 'id: 1–64 lower-case letters, digits, -');
+
+/** 情景引导 condition over the answers (question id → chosen option value). */
+export type Condition =
+  | { question: string; equals: string }
+  | { question: string; in: string[] }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ question: idSchema, equals: idSchema }),
+    z.strictObject({ question: idSchema, in: z.array(idSchema).min(1) }),
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+export const questionOptionSchema = z.strictObject({
+  value: idSchema,
+  label: z.string().min(1),
+  labelEn: z.string().min(1),
+});
+export type QuestionOption = z.infer<typeof questionOptionSchema>;
+
+/** 情景引导 question: single choice. A yes/no question has the two options `yes` and `no`. */
+export const questionSchema = z.strictObject({
+  id: idSchema,
+  text: z.string().min(1),
+  textEn: z.string().min(1),
+  options: z.array(questionOptionSchema).min(2),
+  /** Asked only when this holds (over the answers to earlier questions). */
+  when: conditionSchema.optional(),
+});
+export type Question = z.infer<typeof questionSchema>;
+
 export const materialSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  id: idSchema,
   name: z.string().min(1),
   nameEn: z.string().min(1),
   /** 核心材料: may never be missing at intake. */
   core: z.boolean(),
+  /** Expected number of pages (a hint for staff, not a limit). */
   pages: z.number().int().positive().optional(),
-  note: z.string().optional(),
+  note: z.string().min(1).optional(),
+  noteEn: z.string().min(1).optional(),
+  /** Needed only when this holds; always needed without it. */
+  when: conditionSchema.optional(),
 });
 export type Material = z.infer<typeof materialSchema>;
 
-export const matterDocSchema = z.strictObject({
-  _id: z.string().regex(/^matter:[a-z0-9-]{1,64}$/),
-  _rev: z.string().optional(),
-  type: z.literal('matter'),
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/),
-  name: z.string().min(1),
-  nameEn: z.string().min(1),
-  keywords: z.array(z.string()),
-  /** 法定时限 / 承诺时限, working days. */
-  legalDays: z.number().int().positive(),
-  promisedDays: z.number().int().positive(),
-  commitmentText: z.string().min(1),
-  materials: z.array(materialSchema).min(1),
+/** 服务指南: who may apply, on what conditions, on what legal basis, for what fee, and how the result is delivered. */
+export const guideSchema = z.strictObject({
+  applicants: z.string().min(1),
+  applicantsEn: z.string().min(1).optional(),
+  conditions: z.array(z.string().min(1)),
+  legalBasis: z.array(z.string().min(1)).min(1),
+  fees: z.string().min(1),
+  feesEn: z.string().min(1).optional(),
+  /** 办理结果, e.g. 营业执照. */
+  result: z.string().min(1).optional(),
+  resultEn: z.string().min(1).optional(),
+  /** How the result reaches the applicant, e.g. 邮寄, 窗口自取, 智能柜自取, 电子证照. */
+  resultDelivery: z.array(z.string().min(1)).min(1),
 });
+export type MatterGuide = z.infer<typeof guideSchema>;
+
+export const matterDocSchema = z
+  .strictObject({
+    _id: z.string().regex(/^matter:[a-z0-9-]{1,64}$/),
+    _rev: z.string().optional(),
+    type: z.literal('matter'),
+    id: idSchema,
+    name: z.string().min(1),
+    nameEn: z.string().min(1),
+    /** Pinyin initials of `name`, lower case, Han characters only plus any ASCII letters/digits (食品经营许可 → `spjyxk`). */
+    initials: z.string().regex(/^[a-z0-9]+$/, 'initials: lower-case pinyin initials'),
+    keywords: z.array(z.string().min(1)),
+    /** 法定时限 / 承诺时限, working days. */
+    legalDays: z.number().int().positive(),
+    promisedDays: z.number().int().positive(),
+    commitmentText: z.string().min(1),
+    guide: guideSchema,
+    questions: z.array(questionSchema),
+    /** Every material the matter may need, in checklist order; `deriveChecklist` picks those that apply. */
+    materials: z.array(materialSchema).min(1),
+  })
+  .superRefine((matter, ctx) => {
+    for (const issue of catalogIssues(matter)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
 export type MatterDoc = z.infer<typeof matterDocSchema>;
+
+/** Answers to 情景引导 questions: question id → option value. */
+export type Answers = Readonly<Record<string, string>>;
 
 export interface ChecklistEntry {
   material: Material;
 }
 
-/** 材料清单 for a matter. Questions (情景引导) come with the full catalog; this slice lists every material. */
-export function deriveChecklist(matter: Pick<MatterDoc, 'materials'>): Material[] {
-  return [...matter.materials];
+/** Result of `deriveChecklist`. */
+export interface Checklist {
+  /** The materials needed given the answers, in catalog order. */
+  materials: Material[];
+  /** The questions that apply given the answers so far, in catalog order. */
+  questions: Question[];
+  /** Ids of applicable questions without a valid answer, in catalog order. */
+  unanswered: string[];
+}
+
+function answerOf(answers: Answers, question: string): string | undefined {
+  if (!Object.hasOwn(answers, question)) return undefined;
+  const value: unknown = answers[question];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Whether `cond` holds for `answers`. A question without an answer has no value (`equals`/`in` are false). */
+export function evaluateCondition(cond: Condition, answers: Answers): boolean {
+  if ('equals' in cond) return answerOf(answers, cond.question) === cond.equals;
+  if ('in' in cond) {
+    const value = answerOf(answers, cond.question);
+    return value !== undefined && cond.in.includes(value);
+  }
+  if ('all' in cond) return cond.all.every((c) => evaluateCondition(c, answers));
+  if ('any' in cond) return cond.any.some((c) => evaluateCondition(c, answers));
+  return !evaluateCondition(cond.not, answers);
+}
+
+/**
+ * 材料清单: the materials needed, the questions that apply and those still unanswered, given `answers`.
+ * Pure and deterministic; catalog order is kept. Answers to questions that do not apply are ignored, and an
+ * answer that is not one of the question's options counts as unanswered (see `validateAnswers` for messages).
+ */
+export function deriveChecklist(matter: Pick<MatterDoc, 'materials' | 'questions'>, answers: Answers = {}): Checklist {
+  const effective: Record<string, string> = {};
+  const questions: Question[] = [];
+  const unanswered: string[] = [];
+  for (const question of matter.questions) {
+    if (question.when && !evaluateCondition(question.when, effective)) continue;
+    questions.push(question);
+    const value = answerOf(answers, question.id);
+    if (value !== undefined && question.options.some((o) => o.value === value)) effective[question.id] = value;
+    else unanswered.push(question.id);
+  }
+  const materials = matter.materials.filter((m) => !m.when || evaluateCondition(m.when, effective));
+  return { materials, questions, unanswered };
+}
+
+/** Messages for answers to unknown questions and for values that are not an option of their question. */
+export function validateAnswers(matter: Pick<MatterDoc, 'questions'>, answers: Answers): string[] {
+  const messages: string[] = [];
+  const known = new Set<string>();
+  for (const question of matter.questions) {
+    known.add(question.id);
+    if (!Object.hasOwn(answers, question.id)) continue;
+    const value: unknown = answers[question.id];
+    if (typeof value !== 'string' || !question.options.some((o) => o.value === value)) {
+      const expected = question.options.map((o) => o.value).join(' | ');
+      messages.push(`${question.id}: 选项“${String(value)}”无效 (invalid option "${String(value)}"; expected ${expected})`);
+    }
+  }
+  for (const id of Object.keys(answers)) {
+    if (!known.has(id)) messages.push(`${id}: 未知问题 (unknown question)`);
+  }
+  return messages;
+}
+
+interface CatalogIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Cross-field checks the shape alone cannot express; run by `matterDocSchema`. */
+function catalogIssues(matter: {
+  _id: string;
+  id: string;
+  legalDays: number;
+  promisedDays: number;
+  questions: Question[];
+  materials: Material[];
+}): CatalogIssue[] {
+  const issues: CatalogIssue[] = [];
+  if (matter._id !== `matter:${matter.id}`) issues.push({ path: ['_id'], message: `_id must be "matter:${matter.id}"` });
+  if (matter.promisedDays > matter.legalDays) {
+    issues.push({ path: ['promisedDays'], message: 'the promised time limit cannot exceed the legal one' });
+  }
+
+  const byId = new Map<string, Question>();
+  const declaredLater = new Set(matter.questions.map((q) => q.id));
+  const checkCondition = (cond: Condition, path: (string | number)[], visible: ReadonlyMap<string, Question>): void => {
+    if ('all' in cond) return cond.all.forEach((c, i) => checkCondition(c, [...path, 'all', i], visible));
+    if ('any' in cond) return cond.any.forEach((c, i) => checkCondition(c, [...path, 'any', i], visible));
+    if ('not' in cond) return checkCondition(cond.not, [...path, 'not'], visible);
+    const question = visible.get(cond.question);
+    if (!question) {
+      const message = declaredLater.has(cond.question)
+        ? `condition refers to question "${cond.question}", which is not declared before it (a question may only depend on earlier ones)`
+        : `condition refers to unknown question "${cond.question}"`;
+      issues.push({ path: [...path, 'question'], message });
+      return;
+    }
+    const values = 'equals' in cond ? [cond.equals] : cond.in;
+    values.forEach((value, i) => {
+      if (!question.options.some((o) => o.value === value)) {
+        issues.push({
+          path: 'equals' in cond ? [...path, 'equals'] : [...path, 'in', i],
+          message: `condition refers to unknown option "${value}" of question "${question.id}"`,
+        });
+      }
+    });
+  };
+
+  matter.questions.forEach((question, i) => {
+    if (question.when) checkCondition(question.when, ['questions', i, 'when'], byId);
+    declaredLater.delete(question.id);
+    if (byId.has(question.id)) issues.push({ path: ['questions', i, 'id'], message: `duplicate question id "${question.id}"` });
+    else byId.set(question.id, question);
+    const values = new Set<string>();
+    question.options.forEach((option, j) => {
+      if (values.has(option.value)) {
+        issues.push({ path: ['questions', i, 'options', j, 'value'], message: `duplicate option "${option.value}" in question "${question.id}"` });
+      }
+      values.add(option.value);
+    });
+  });
+
+  const materialIds = new Set<string>();
+  matter.materials.forEach((material, i) => {
+    if (materialIds.has(material.id)) issues.push({ path: ['materials', i, 'id'], message: `duplicate material id "${material.id}"` });
+    materialIds.add(material.id);
+    if (material.when) checkCondition(material.when, ['materials', i, 'when'], byId);
+  });
+  return issues;
 }

@@ -111,23 +111,52 @@ const eventBase = {
   serverAt: ISO_INSTANT.optional(),
 };
 
+const reasonText = z.string().trim().min(1).max(2000);
+const materialIdList = z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(100);
+export const DEPARTMENT_PATTERN = /^[a-z0-9-]{1,40}$/;
+export const DELIVERY_METHODS = ['post', 'locker', 'pickup'] as const;
+export const RATINGS = ['good', 'average', 'bad'] as const;
+
 export const eventDocSchema = z.discriminatedUnion('action', [
   z.strictObject({ ...eventBase, action: z.literal('submit') }),
   z.strictObject({ ...eventBase, action: z.literal('receive') }),
   z.strictObject({ ...eventBase, action: z.literal('withdraw'), reason: z.string().max(500).optional() }),
   z.strictObject({ ...eventBase, action: z.literal('accept') }),
-  z.strictObject({
-    ...eventBase,
-    action: z.literal('requestCorrection'),
-    reason: z.string().min(1).max(2000),
-    materialIds: z.array(z.string().max(64)).max(100),
-  }),
-  z.strictObject({ ...eventBase, action: z.literal('reject'), reason: z.string().min(1).max(2000) }),
+  /** 补正: names the materials to supply again and why. */
+  z.strictObject({ ...eventBase, action: z.literal('requestCorrection'), reason: reasonText, materialIds: materialIdList }),
+  z.strictObject({ ...eventBase, action: z.literal('reject'), reason: reasonText }),
+  /** New pages: answers a correction, or fulfils a 容缺 commitment. */
   z.strictObject({
     ...eventBase,
     action: z.literal('supplement'),
-    items: z.array(z.strictObject({ materialId: z.string().max(64), pages: z.array(pageRefSchema).min(1).max(100) })).min(1),
+    items: z.array(z.strictObject({ materialId: z.string().regex(/^[a-z0-9-]{1,64}$/), pages: z.array(pageRefSchema).min(1).max(100) })).min(1).max(100),
   }),
+  /** 并联审批: sent to departments in parallel. */
+  z.strictObject({ ...eventBase, action: z.literal('dispatch'), departments: z.array(z.string().regex(DEPARTMENT_PATTERN)).min(1).max(10) }),
+  z.strictObject({
+    ...eventBase,
+    action: z.literal('departmentDecision'),
+    department: z.string().regex(DEPARTMENT_PATTERN),
+    decision: z.enum(['approve', 'deny']),
+    note: z.string().max(2000).optional(),
+  }),
+  z.strictObject({ ...eventBase, action: z.literal('approve'), note: z.string().max(2000).optional() }),
+  z.strictObject({ ...eventBase, action: z.literal('deny'), reason: reasonText }),
+  /** 秒批: the rule outcomes are part of the record. */
+  z.strictObject({
+    ...eventBase,
+    action: z.literal('autoApprove'),
+    rules: z.array(z.strictObject({ rule: z.string().max(100), ok: z.boolean(), detail: z.string().max(500) })).max(50),
+  }),
+  z.strictObject({ ...eventBase, action: z.literal('issue'), certificateNo: z.string().trim().min(1).max(64) }),
+  z.strictObject({
+    ...eventBase,
+    action: z.literal('deliver'),
+    method: z.enum(DELIVERY_METHODS),
+    /** Tracking number (post), locker code (locker) or pickup note (pickup). */
+    reference: z.string().trim().min(1).max(64),
+  }),
+  z.strictObject({ ...eventBase, action: z.literal('rate'), rating: z.enum(RATINGS), comment: z.string().max(500).optional() }),
 ]);
 export type EventDoc = z.infer<typeof eventDocSchema>;
 export type EventAction = EventDoc['action'];

@@ -78,7 +78,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   const withSession = sessionMiddleware(sessions);
   app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log));
   app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
-  app.use('/api/hall', withSession, queueRoutes(store));
+  app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
   app.use('/api/track', trackRoutes());
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
   app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, () => undefined));

@@ -64,6 +64,7 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
 
     // 3. Bad input gets clear messages and nothing is lost.
     await intake.matter().selectOption('licence-reissue');
+    await intake.answer('reason', 'lost');
     await intake.uscc().fill('91310106MA1FL4XQ0A');
     await intake.enterpriseName().fill('上海示例科技有限公司');
     await intake.applicantName().fill('张三');

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { ulid } from 'ulid';
-import { matterDocSchema, type MatterDoc } from '../../domain/catalog';
+import { deriveChecklist, matterDocSchema, validateAnswers, type MatterDoc } from '../../domain/catalog';
 import { describeIssues, eventId, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
@@ -24,11 +24,12 @@ export interface FieldErrors {
   idNumber?: string;
   pages?: string;
   deficient?: string;
+  answers?: string;
 }
 
 /** Non-core materials marked 容缺 and without pages (pages win: a material that was brought is provided). */
 export function deficientMaterials(d: Draft, m: MatterDoc): MatterDoc['materials'] {
-  return m.materials.filter((mat) => !mat.core && d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length);
+  return deriveChecklist(m, d.answers).materials.filter((mat) => !mat.core && d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length);
 }
 
 const STORAGE_FULL = '设备存储已满：草稿已保留，请先同步并清理空间 (device storage is full; the draft is kept)';
@@ -172,10 +173,16 @@ export const useIntakeStore = defineStore('intake', () => {
     const idProblem = explainIdNumber(normaliseIdNumber(d.idNumber));
     if (idProblem) errors.idNumber = describeIdProblem('身份证号码', idProblem);
     if (m) {
-      const missing = m.materials.filter((mat) => !d.pages[mat.id]?.length && !(d.deficient[mat.id] !== undefined && !mat.core));
+      const checklist = deriveChecklist(m, d.answers);
+      const answerProblems = validateAnswers(m, d.answers);
+      if (checklist.unanswered.length || answerProblems.length) {
+        const names = checklist.questions.filter((q) => checklist.unanswered.includes(q.id)).map((q) => q.text);
+        errors.answers = names.length ? `请回答情景问题 (answer the questions): ${names.join('、')}` : answerProblems.join('; ');
+      }
+      const missing = checklist.materials.filter((mat) => !d.pages[mat.id]?.length && !(d.deficient[mat.id] !== undefined && !mat.core));
       if (missing.length) errors.pages = `还缺材料 (missing): ${missing.map((x) => x.name).join('、')}`;
       const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-      const badDates = m.materials.filter((mat) => d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length && !(d.deficient[mat.id]! >= tomorrow));
+      const badDates = checklist.materials.filter((mat) => d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length && !(d.deficient[mat.id]! >= tomorrow));
       if (badDates.length) errors.deficient = `容缺材料需要今天之后的补交日期 (due date must be after today): ${badDates.map((x) => x.name).join('、')}`;
       else if (deficientMaterials(d, m).length && !d.signature) errors.deficient = '容缺受理需要申请人签署告知承诺 (the applicant must sign the commitment)';
     }
@@ -201,7 +208,7 @@ export const useIntakeStore = defineStore('intake', () => {
       matterName: m.name,
       enterprise: { uscc: normaliseUscc(d.uscc), name: d.enterpriseName.trim() },
       applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
-      items: m.materials.map((mat) => {
+      items: deriveChecklist(m, d.answers).materials.map((mat) => {
         const pages = (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type }));
         if (pages.length || mat.core || d.deficient[mat.id] === undefined) return { materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages };
         const signature = d.signature ? { sha256: d.signature.sha256, bytes: d.signature.bytes, type: d.signature.type } : undefined;

@@ -7,7 +7,9 @@
  */
 import type { Logger } from 'pino';
 import { eventId, referencedBlobs, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
-import { foldEvents, type SubmissionState } from '../../../src/domain/submission-machine';
+import { computeSla } from '../../../src/domain/calendar';
+import type { MatterDoc } from '../../../src/domain/catalog';
+import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../../src/domain/submission-machine';
 import { presentBlobs } from '../blobs/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 
@@ -34,13 +36,32 @@ export interface QueueItem {
   pages: number;
   deficient: number;
   missingBlobs: string[];
+  /** 容缺 materials still outstanding. */
+  outstanding: string[];
+  departments: SubmissionStatus['departments'];
+  acceptedAt: string | null;
+  /** Promised / legal due dates (CST YYYY-MM-DD), null before acceptance or while paused. */
+  dueDate: string | null;
+  legalDueDate: string | null;
+  paused: boolean;
+  /** Sort key within a state: the due date once the clock runs, else when it arrived. */
+  sortKey: string;
+  rating: string | null;
   updatedAt: string;
 }
+
+/** Which submission's projection a station-side change touches. */
+export const submissionOf = (docId: string): string | undefined => {
+  const m = /^(?:submission|event):([0-9A-HJKMNP-TV-Z]{26})/.exec(docId);
+  return m ? `submission:${m[1]}` : undefined;
+};
 
 export async function setUpQueue(store: CouchClient): Promise<void> {
   await store.ensureDb(QUEUE_DB);
   await store.createIndex(QUEUE_DB, 'state-received', ['state', 'receivedAt']);
-  await store.createIndex(QUEUE_DB, 'state-created', ['state', 'createdAt']);
+  await store.createIndex(QUEUE_DB, 'state-sort', ['state', 'sortKey']);
+  await store.createIndex(QUEUE_DB, 'receipt', ['receiptNo']);
+  await store.createIndex(QUEUE_DB, 'uscc', ['uscc', 'createdAt']);
 }
 
 export class QueueFeeder {
@@ -48,11 +69,27 @@ export class QueueFeeder {
   private readonly running = new Map<string, Promise<void>>();
   /** Serialises work per submission so two changes for one submission never race. */
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly matters = new Map<string, { doc: MatterDoc | undefined; at: number }>();
+  private readonly listeners = new Set<(item: QueueItem) => void>();
 
   constructor(
     private readonly store: CouchClient,
     private readonly log: Logger,
   ) {}
+
+  /** Called after every projection change (the hall's live dashboard and queue listen here). */
+  onChange(listener: (item: QueueItem) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async matter(id: string): Promise<MatterDoc | undefined> {
+    const cached = this.matters.get(id);
+    if (cached && Date.now() - cached.at < 60_000) return cached.doc;
+    const doc = await this.store.get<MatterDoc>('catalog', `matter:${id}`);
+    this.matters.set(id, { doc, at: Date.now() });
+    return doc;
+  }
 
   follow(stationId: string): void {
     if (this.running.has(stationId) || this.abort.signal.aborted) return;
@@ -83,8 +120,8 @@ export class QueueFeeder {
         const changes = await this.store.changes<SubmissionDoc | EventDoc>(db, since, { timeoutMs: 20_000, limit: 200, signal: this.abort.signal });
         const touched = new Set<string>();
         for (const change of changes.results) {
-          const m = /^(?:submission|event):([0-9A-Z]{26})/.exec(change.id);
-          if (m) touched.add(`submission:${m[1]}`);
+          const id = submissionOf(change.id);
+          if (id) touched.add(id);
         }
         await Promise.all([...touched].map((id) => this.schedule(stationId, id)));
         if (changes.last_seq !== since) {
@@ -102,7 +139,7 @@ export class QueueFeeder {
     }
   }
 
-  private schedule(stationId: string, submissionId: string): Promise<void> {
+  schedule(stationId: string, submissionId: string): Promise<void> {
     const previous = this.chains.get(submissionId) ?? Promise.resolve();
     const next = previous
       .then(async () => {
@@ -117,19 +154,20 @@ export class QueueFeeder {
   }
 
   /** Recompute one submission's projection from its documents; confirm receipt when complete. */
-  async project(stationId: string, submissionId: string): Promise<QueueItem | undefined> {
+  async project(stationId: string, submissionId: string, depth = 0): Promise<QueueItem | undefined> {
     const db = `station-${stationId}`;
     const submission = await this.store.get<SubmissionDoc>(db, submissionId);
     if (!submission) return undefined; // events can arrive before their submission; its own change will follow
     const ulid = submissionId.slice('submission:'.length);
     const { rows } = await this.store.allDocs<EventDoc>(db, { startkey: `event:${ulid}:`, endkey: `event:${ulid}:\ufff0`, include_docs: true });
     const events = rows.flatMap((r) => (r.doc ? [r.doc] : []));
-    const folded = foldEvents(events);
-    const pages = referencedBlobs(submission);
+    const folded = foldEvents(events, submission);
+    const supplementPages = events.flatMap((e) => (e.action === 'supplement' ? e.items.flatMap((i) => i.pages) : []));
+    const pages = [...referencedBlobs(submission), ...supplementPages];
     const present = await presentBlobs(this.store, pages.map((p) => p.sha256));
     const missingBlobs = pages.map((p) => p.sha256).filter((h) => !present.has(h));
     const receiveEvent = events.find((e) => e.action === 'receive');
-    if (folded.state === 'submitted' && missingBlobs.length === 0 && !receiveEvent) {
+    if (folded.state === 'submitted' && missingBlobs.length === 0 && !receiveEvent && depth === 0) {
       const now = new Date().toISOString();
       const receive: EventDoc = {
         _id: eventId(submissionId, 'received'),
@@ -147,8 +185,15 @@ export class QueueFeeder {
       } catch (e) {
         if (!(e instanceof StoreError && e.status === 409)) throw e;
       }
-      return this.project(stationId, submissionId);
+      return this.project(stationId, submissionId, depth + 1);
     }
+    const status = folded.status;
+    const matter = await this.matter(submission.matterId);
+    const sla =
+      status.acceptedAt && matter
+        ? computeSla({ acceptedAt: status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: status.pauses, now: new Date().toISOString() })
+        : undefined;
+    const receivedAt = receiveEvent?.serverAt ?? null;
     const item: QueueItem = {
       _id: submissionId,
       type: 'queueItem',
@@ -162,20 +207,33 @@ export class QueueFeeder {
       receiptNo: submission.receiptNo,
       state: folded.state === 'submitted' && missingBlobs.length ? 'incomplete' : (folded.state ?? 'incomplete'),
       createdAt: submission.createdAt,
-      receivedAt: receiveEvent?.serverAt ?? null,
+      receivedAt,
       pages: pages.length,
       deficient: submission.items.filter((i) => i.status === 'deficient').length,
       missingBlobs,
+      outstanding: status.outstanding,
+      departments: status.departments,
+      acceptedAt: status.acceptedAt ?? null,
+      dueDate: sla && !sla.paused ? sla.dueDate : null,
+      legalDueDate: sla && !sla.paused ? sla.legalDueDate : null,
+      paused: sla?.paused ?? false,
+      sortKey: (sla && !sla.paused ? sla.dueDate : null) ?? receivedAt ?? submission.createdAt,
+      rating: status.rating?.rating ?? null,
       updatedAt: new Date().toISOString(),
     };
+    let changed = false;
     await this.store.upsert<QueueItem>(QUEUE_DB, submissionId, (old) => {
       if (old && sameProjection(old, item)) return undefined;
+      changed = true;
       return item;
     });
+    if (changed) for (const listener of this.listeners) listener(item);
     return item;
   }
 }
 
+/** Everything but the timestamp of the projection itself. */
 function sameProjection(a: QueueItem, b: QueueItem): boolean {
-  return a.state === b.state && a.receivedAt === b.receivedAt && a.missingBlobs.join() === b.missingBlobs.join();
+  const strip = ({ _rev: _r, updatedAt: _u, ...rest }: QueueItem): string => JSON.stringify(rest);
+  return strip(a) === strip(b);
 }

@@ -1,35 +1,245 @@
-/** Hall API over the queue projection (hall role only). */
-import express, { type Router } from 'express';
+/**
+ * Hall API (hall and admin roles): the acceptance queue views over the `lxe-queue` projection, one
+ * submission's full record, decisions, the dashboard and a live change stream. Every decision goes through
+ * the domain state machine with the submission's whole history before it is appended to the owning
+ * station's database — so the device learns of it by ordinary replication.
+ */
+import { randomBytes } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { ulid } from 'ulid';
 import { z } from 'zod';
+import type { Logger } from 'pino';
+import { addWorkingDays, chinaDate, computeSla } from '../../../src/domain/calendar';
+import type { MatterDoc } from '../../../src/domain/catalog';
+import { describeIssues, eventDocSchema, eventId, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
+import { applyEvent, foldEvents, type SubmissionState } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
-import type { CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueItem } from './feeder';
+import { StoreError, type CouchClient } from '../store/couch';
+import { QUEUE_DB, type QueueFeeder, type QueueItem } from './feeder';
 
-const QUEUE_STATES = ['incomplete', 'received', 'accepted', 'correctionRequested', 'rejected', 'withdrawn'] as const;
+/** Queue views (issue: new, in correction, accepted, dispatched, due soon / overdue, done). */
+export const QUEUE_VIEWS: Record<string, readonly QueueItem['state'][]> = {
+  incomplete: ['incomplete'],
+  new: ['received'],
+  correction: ['correctionRequested'],
+  accepted: ['accepted'],
+  dispatched: ['dispatched'],
+  approved: ['approved'],
+  dueSoon: ['accepted', 'dispatched', 'approved'],
+  overdue: ['accepted', 'dispatched', 'approved'],
+  done: ['issued', 'delivered', 'rated', 'rejected', 'denied', 'withdrawn'],
+};
+const OPEN_STATES: readonly SubmissionState[] = ['received', 'correctionRequested', 'accepted', 'dispatched', 'approved', 'issued'];
+
 const querySchema = z.object({
-  state: z.enum(QUEUE_STATES).default('received'),
+  view: z.enum(Object.keys(QUEUE_VIEWS) as [string, ...string[]]).optional(),
+  /** Backwards compatible single-state filter. */
+  state: z.enum(['incomplete', 'received', 'accepted', 'correctionRequested', 'rejected', 'withdrawn', 'dispatched', 'approved', 'denied', 'issued', 'delivered', 'rated']).optional(),
+  station: z.string().max(64).optional(),
+  matter: z.string().max(64).optional(),
+  uscc: z.string().max(18).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  bookmark: z.string().max(2000).optional(),
+  skip: z.coerce.number().int().min(0).max(10_000).default(0),
+  format: z.enum(['json', 'csv']).default('json'),
 });
 
-export function queueRoutes(store: CouchClient): Router {
+/** The decision body a hall officer sends; the server adds who, when and where. */
+const decisionSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('accept') }),
+  z.strictObject({ action: z.literal('requestCorrection'), reason: z.string(), materialIds: z.array(z.string()) }),
+  z.strictObject({ action: z.literal('reject'), reason: z.string() }),
+  z.strictObject({ action: z.literal('dispatch'), departments: z.array(z.string()) }),
+  z.strictObject({ action: z.literal('departmentDecision'), department: z.string(), decision: z.enum(['approve', 'deny']), note: z.string().optional() }),
+  z.strictObject({ action: z.literal('approve'), note: z.string().optional() }),
+  z.strictObject({ action: z.literal('deny'), reason: z.string() }),
+  z.strictObject({ action: z.literal('issue'), certificateNo: z.string().optional() }),
+  z.strictObject({ action: z.literal('deliver'), method: z.enum(['post', 'locker', 'pickup']), reference: z.string() }),
+]);
+
+const CSV_COLUMNS: (keyof QueueItem)[] = ['receiptNo', 'state', 'stationId', 'matterName', 'enterpriseName', 'uscc', 'receivedAt', 'acceptedAt', 'dueDate', 'legalDueDate', 'deficient', 'pages'];
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // Quote always; neutralise spreadsheet formulas (CSV injection).
+  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
+};
+
+export async function loadRecord(store: CouchClient, stationId: string, submissionId: string): Promise<{ submission: SubmissionDoc; events: EventDoc[] } | undefined> {
+  const db = `station-${stationId}`;
+  const submission = await store.get<SubmissionDoc>(db, submissionId);
+  if (!submission) return undefined;
+  const ulidPart = submissionId.slice('submission:'.length);
+  const { rows } = await store.allDocs<EventDoc>(db, { startkey: `event:${ulidPart}:`, endkey: `event:${ulidPart}:\ufff0`, include_docs: true });
+  return { submission, events: rows.flatMap((r) => (r.doc ? [r.doc] : [])) };
+}
+
+export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
+
+  async function queryState(state: QueueItem['state'], extra: Record<string, unknown>, limit: number): Promise<QueueItem[]> {
+    const result = await store.find<QueueItem>(QUEUE_DB, {
+      selector: { state, sortKey: { $gt: null }, ...extra },
+      sort: [{ state: 'asc' }, { sortKey: 'asc' }],
+      use_index: 'idx-state-sort',
+      limit,
+    });
+    return result.docs;
+  }
+
   router.get('/queue', async (req, res, next) => {
     try {
       const q = querySchema.safeParse(req.query);
-      if (!q.success) return void res.status(400).json({ error: 'bad_request', reason: 'state must be a queue state; limit 1..200' });
-      const result = await store.find<QueueItem>(QUEUE_DB, {
-        selector: { state: q.data.state, receivedAt: { $gte: null } },
-        sort: [{ state: 'asc' }, { receivedAt: 'asc' }],
-        use_index: 'idx-state-received',
-        limit: q.data.limit,
-        ...(q.data.bookmark ? { bookmark: q.data.bookmark } : {}),
-      });
-      res.json({ items: result.docs, bookmark: result.bookmark ?? null });
+      if (!q.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(q.error) });
+      const { view, state, station, matter, uscc, limit, skip, format } = q.data;
+      const states = view ? QUEUE_VIEWS[view]! : [state ?? 'received'];
+      const today = chinaDate(new Date());
+      const extra: Record<string, unknown> = {};
+      if (station) extra.stationId = station;
+      if (matter) extra.matterId = matter;
+      if (uscc) extra.uscc = uscc.toUpperCase();
+      if (view === 'overdue') extra.dueDate = { $lt: today };
+      if (view === 'dueSoon') extra.dueDate = { $gte: today, $lte: addWorkingDays(today, 1) };
+      const want = format === 'csv' ? 10_000 : skip + limit;
+      // One indexed query per state, merged by sort key (states per view are few).
+      const lists = await Promise.all(states.map((s) => queryState(s, extra, want)));
+      const merged = lists.flat().sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      if (format === 'csv') {
+        res.setHeader('content-type', 'text/csv; charset=utf-8');
+        res.setHeader('content-disposition', `attachment; filename="queue-${view ?? state ?? 'received'}-${today}.csv"`);
+        // BOM so spreadsheet programs read the Chinese text as UTF-8.
+        res.send('\ufeff' + [CSV_COLUMNS.join(','), ...merged.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(','))].join('\r\n'));
+        return;
+      }
+      const page = merged.slice(skip, skip + limit);
+      res.json({ items: page.map((i) => ({ ...i, overdue: !!i.dueDate && i.dueDate < today, dueSoon: !!i.dueDate && i.dueDate >= today && i.dueDate <= addWorkingDays(today, 1) })), hasMore: merged.length > skip + limit, today });
     } catch (e) {
       next(e);
     }
   });
+
+  router.get('/submissions/:id', async (req, res, next) => {
+    try {
+      const item = await store.get<QueueItem>(QUEUE_DB, `submission:${req.params.id ?? ''}`);
+      if (!item) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
+      const record = await loadRecord(store, item.stationId, item.submissionId);
+      if (!record) return void res.status(404).json({ error: 'not_found', reason: 'submission documents missing' });
+      const folded = foldEvents(record.events, record.submission);
+      const matter = await store.get<MatterDoc>('catalog', `matter:${record.submission.matterId}`);
+      const sla =
+        folded.status.acceptedAt && matter
+          ? computeSla({ acceptedAt: folded.status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: folded.status.pauses, now: new Date().toISOString() })
+          : null;
+      res.json({
+        item,
+        submission: record.submission,
+        status: folded.status,
+        sla,
+        matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name } : null,
+        timeline: [...folded.applied.map((e) => ({ event: e, applied: true })), ...folded.ignored.map((x) => ({ event: x.event, applied: false, error: x.error }))],
+      });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.post('/submissions/:id/events', express.json({ limit: '16kb' }), async (req: Request, res: Response, next) => {
+    try {
+      const body = decisionSchema.safeParse(req.body);
+      if (!body.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(body.error) });
+      const submissionId = `submission:${req.params.id ?? ''}`;
+      const item = await store.get<QueueItem>(QUEUE_DB, submissionId);
+      const record = item && (await loadRecord(store, item.stationId, submissionId));
+      if (!item || !record) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
+      const session = req.session!;
+      const now = new Date().toISOString();
+      const decision = body.data.action === 'issue' && !body.data.certificateNo
+        ? { ...body.data, certificateNo: `ZS${now.slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}` }
+        : body.data;
+      const candidate = { _id: eventId(submissionId, ulid()), type: 'event', submissionId, stationId: item.stationId, actor: session.username, role: 'hall', at: now, serverAt: now, ...decision };
+      const parsed = eventDocSchema.safeParse(candidate);
+      if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
+      const event = parsed.data;
+      if (event.action === 'requestCorrection') {
+        const known = new Set(record.submission.items.map((i) => i.materialId));
+        const unknown = event.materialIds.filter((m) => !known.has(m));
+        if (unknown.length) return void res.status(400).json({ error: 'bad_request', reason: `unknown materials: ${unknown.join(', ')}` });
+      }
+      const current = foldEvents(record.events, record.submission);
+      const applied = applyEvent(current.status, event);
+      if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error, state: current.state });
+      await store.put(`station-${item.stationId}`, event);
+      log.info({ audit: 'decision', user: session.username, role: session.role, station: item.stationId, submissionId, action: event.action, ip: req.ip });
+      await feeder.schedule(item.stationId, submissionId);
+      res.status(201).json({ event, status: applied.status });
+    } catch (e) {
+      if (e instanceof StoreError && e.status === 409) return void res.status(409).json({ error: 'conflict', reason: 'someone else decided at the same time; reload' });
+      next(e);
+    }
+  });
+
+  router.get('/dashboard', async (_req, res, next) => {
+    try {
+      res.json(await dashboard(store));
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  /** Server-sent events: one `change` message per projection change, so views refresh without polling. */
+  router.get('/stream', (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write('retry: 3000\n\n');
+    const off = feeder.onChange((item) => res.write(`event: change\ndata: ${JSON.stringify({ submissionId: item.submissionId, state: item.state })}\n\n`));
+    const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+    req.on('close', () => {
+      off();
+      clearInterval(ping);
+    });
+  });
+
   return router;
+}
+
+export interface Dashboard {
+  today: string;
+  byState: Record<string, number>;
+  byStation: Record<string, Record<string, number>>;
+  receivedToday: number;
+  acceptedToday: number;
+  issuedToday: number;
+  open: number;
+  overdue: number;
+  dueSoon: number;
+  averageHandlingDays: number | null;
+  ratings: { good: number; average: number; bad: number };
+  badRatings: { submissionId: string; receiptNo: string; stationId: string; enterpriseName: string }[];
+}
+
+/** Dashboard figures from the projection (one pass; the projection is small per submission). */
+export async function dashboard(store: CouchClient): Promise<Dashboard> {
+  const today = chinaDate(new Date());
+  const soon = addWorkingDays(today, 1);
+  const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { type: 'queueItem' }, limit: 1_000_000 });
+  const d: Dashboard = { today, byState: {}, byStation: {}, receivedToday: 0, acceptedToday: 0, issuedToday: 0, open: 0, overdue: 0, dueSoon: 0, averageHandlingDays: null, ratings: { good: 0, average: 0, bad: 0 }, badRatings: [] };
+  let handled = 0;
+  let handledMs = 0;
+  for (const i of docs) {
+    d.byState[i.state] = (d.byState[i.state] ?? 0) + 1;
+    const station = (d.byStation[i.stationId] ??= {});
+    station[i.state] = (station[i.state] ?? 0) + 1;
+    if (i.receivedAt && chinaDate(new Date(i.receivedAt)) === today) d.receivedToday++;
+    if (i.acceptedAt && chinaDate(new Date(i.acceptedAt)) === today) d.acceptedToday++;
+    if (['issued', 'delivered', 'rated'].includes(i.state) && chinaDate(new Date(i.updatedAt)) === today && i.state === 'issued') d.issuedToday++;
+    if ((OPEN_STATES as readonly string[]).includes(i.state)) d.open++;
+    if (i.dueDate && i.dueDate < today && ['accepted', 'dispatched', 'approved'].includes(i.state)) d.overdue++;
+    else if (i.dueDate && i.dueDate <= soon && ['accepted', 'dispatched', 'approved'].includes(i.state)) d.dueSoon++;
+    if (i.receivedAt && ['issued', 'delivered', 'rated'].includes(i.state)) {
+      handled++;
+      handledMs += Date.parse(i.updatedAt) - Date.parse(i.receivedAt);
+    }
+    if (i.rating === 'good' || i.rating === 'average' || i.rating === 'bad') d.ratings[i.rating]++;
+    if (i.rating === 'bad') d.badRatings.push({ submissionId: i.submissionId, receiptNo: i.receiptNo, stationId: i.stationId, enterpriseName: i.enterpriseName });
+  }
+  if (handled) d.averageHandlingDays = Math.round((handledMs / handled / 86_400_000) * 10) / 10;
+  return d;
 }

@@ -31,6 +31,11 @@ export class IntakePage {
     return this.page.locator(`[data-material="${id}"]`);
   }
 
+  /** 情景引导: pick an option of a guided question. */
+  async answer(questionId: string, value: string): Promise<void> {
+    await this.page.locator(`input[name="q-${questionId}"][value="${value}"]`).check();
+  }
+
   async attach(materialId: string, file: string): Promise<void> {
     await this.material(materialId).locator('input[type=file]').setInputFiles(file);
   }

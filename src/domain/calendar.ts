@@ -1,0 +1,310 @@
+/**
+ * Chinese working days and the promised-time clock (承诺时限).
+ *
+ * **Calendar data.** Public holidays and make-up working days (调休上班) come from the State Council
+ * General Office's annual notices (国务院办公厅关于节假日安排的通知), as collected by the `chinese-days`
+ * package (MIT, https://github.com/vsme/chinese-days). Only its plain data file
+ * `chinese-days/dist/chinese-days.json` is imported — not the library's functions, which pull in the
+ * lunar calendar (~8 kB gzip instead of ~3 kB) and format dates with the runtime's local time zone. The
+ * data covers 2004 to {@link CALENDAR_COVERS_UNTIL}; for any date outside it (before 2004, or a year whose
+ * notice is not yet in the installed package) the calendar falls back to **weekends only**: Monday–Friday
+ * are working days, Saturday and Sunday are not. The notice for year N usually appears in
+ * October–November of year N−1: update the package then (`npm update chinese-days`), and let the UI warn
+ * when a due date lands after {@link CALENDAR_COVERS_UNTIL}.
+ *
+ * **Time zone.** Everything is China Standard Time (UTC+8, no daylight saving time since 1991): a
+ * *date* is a calendar day in Asia/Shanghai written `YYYY-MM-DD`, an *instant* is an ISO 8601 string
+ * with an explicit offset (`Z` or `±hh:mm`) or a `Date`. The runtime's own time zone never matters.
+ *
+ * Pure functions only: no DOM, no Node APIs.
+ *
+ * @module
+ */
+import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+
+// ---------------------------------------------------------------------------
+// Day numbers: days since 1970-01-01 (a Thursday). All arithmetic is on these.
+// ---------------------------------------------------------------------------
+
+const MS_PER_DAY = 86_400_000;
+const CST_OFFSET_MS = 8 * 3_600_000;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** ISO 8601 date-time with an explicit offset, as `z.iso.datetime({ offset: true })` in documents.ts. */
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Day number of a `YYYY-MM-DD` string; throws a RangeError for anything else (including 2026-02-30). */
+function toDay(date: string, name = 'date'): number {
+  const match = DATE_PATTERN.exec(date);
+  if (match) {
+    const [, y, m, d] = match.map(Number) as [number, number, number, number];
+    const ms = Date.UTC(y, m - 1, d);
+    // Round trip rejects impossible dates and years < 100 (which Date.UTC maps to 19xx).
+    if (new Date(ms).toISOString().slice(0, 10) === date) return ms / MS_PER_DAY;
+  }
+  throw new RangeError(`${name} must be a real calendar date as YYYY-MM-DD, got ${JSON.stringify(date)}`);
+}
+
+function fromDay(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+function weekday(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}
+
+function yearOf(date: string): number {
+  return Number(date.slice(0, 4));
+}
+
+// ---------------------------------------------------------------------------
+// Holiday data
+// ---------------------------------------------------------------------------
+
+/** Days off by State Council notice, including weekend days inside a holiday block. */
+const HOLIDAYS = new Set(Object.keys(chineseDays.holidays).map((d) => toDay(d)));
+/** Weekend days that are working days by State Council notice (调休上班). */
+const MAKE_UP_WORKDAYS = new Set(Object.keys(chineseDays.workdays).map((d) => toDay(d)));
+
+/**
+ * The last calendar year whose public holidays and make-up working days are known (2026 with
+ * chinese-days 1.5.7). Dates in later years fall back to weekends only, so a due date after this year
+ * may land on a holiday: the UI should warn. Derived from the data, so updating the package moves it.
+ */
+export const CALENDAR_COVERS_UNTIL: number = Math.max(
+  ...[...Object.keys(chineseDays.holidays), ...Object.keys(chineseDays.workdays)].map(yearOf),
+);
+
+function isWorkingDayNumber(day: number): boolean {
+  if (MAKE_UP_WORKDAYS.has(day)) return true;
+  if (HOLIDAYS.has(day)) return false;
+  const wd = weekday(day);
+  return wd !== 0 && wd !== 6;
+}
+
+// ---------------------------------------------------------------------------
+// Dates and instants
+// ---------------------------------------------------------------------------
+
+/**
+ * Whether `date` is a working day in mainland China: Monday–Friday unless it is a public holiday, plus
+ * weekend days designated as make-up working days (调休上班). Outside the covered years (see
+ * {@link CALENDAR_COVERS_UNTIL}) this is simply Monday–Friday.
+ *
+ * @param date - a calendar date `YYYY-MM-DD` (CST).
+ * @throws RangeError if `date` is not a real `YYYY-MM-DD` date.
+ */
+export function isWorkingDay(date: string): boolean {
+  return isWorkingDayNumber(toDay(date));
+}
+
+/**
+ * The calendar date of `instant` in China Standard Time (UTC+8), e.g. `2026-03-02T17:30:00Z` →
+ * `2026-03-03`. Independent of the runtime's time zone.
+ *
+ * @throws RangeError if `instant` is an invalid Date.
+ */
+export function chinaDate(instant: Date): string {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('chinaDate: invalid Date');
+  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+function cstDayOfMs(ms: number): number {
+  return Math.floor((ms + CST_OFFSET_MS) / MS_PER_DAY);
+}
+
+/** Milliseconds of an ISO instant with an explicit offset; date-times without one are ambiguous and refused. */
+function instantMs(instant: string, name: string): number {
+  const ms = INSTANT_PATTERN.test(instant) ? Date.parse(instant) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new RangeError(`${name} must be an ISO 8601 date-time with Z or an offset, got ${JSON.stringify(instant)}`);
+  }
+  return ms;
+}
+
+const NO_DAYS: ReadonlySet<number> = new Set();
+
+function assertDayCount(n: number, name: string): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer, got ${n}`);
+}
+
+/**
+ * The date on which the `n`-th working day after `startDate` ends. `startDate` itself never counts
+ * (期间开始的当日不计入): with n ≥ 1 the result is the n-th working day strictly after `startDate`. With
+ * n = 0 the result is `startDate` when it is a working day, else the next working day (so on a
+ * non-working day n = 0 and n = 1 give the same date).
+ *
+ * Takes O(calendar days spanned); meant for time limits of days to months.
+ *
+ * @param startDate - `YYYY-MM-DD` (CST).
+ * @param n - number of working days, a non-negative integer.
+ * @throws RangeError on a malformed date or a negative / non-integer `n`.
+ */
+export function addWorkingDays(startDate: string, n: number): string {
+  assertDayCount(n, 'n');
+  return fromDay(walk(toDay(startDate, 'startDate'), n, NO_DAYS));
+}
+
+/**
+ * The number of working days in the half-open range (`fromDate`, `toDate`]: `fromDate` excluded,
+ * `toDate` included; 0 when `toDate` ≤ `fromDate`. For a working day `d`,
+ * `workingDaysBetween(d, addWorkingDays(d, n)) === n`.
+ *
+ * @param fromDate - `YYYY-MM-DD` (CST), excluded.
+ * @param toDate - `YYYY-MM-DD` (CST), included.
+ * @throws RangeError on a malformed date.
+ */
+export function workingDaysBetween(fromDate: string, toDate: string): number {
+  return countWorking(toDay(fromDate, 'fromDate'), toDay(toDate, 'toDate'), NO_DAYS);
+}
+
+/** Working days in (from, to] that are not in `skip`. */
+function countWorking(from: number, to: number, skip: ReadonlySet<number>): number {
+  let count = 0;
+  for (let day = from + 1; day <= to; day++) if (isWorkingDayNumber(day) && !skip.has(day)) count++;
+  return count;
+}
+
+/** The day on which the n-th counted day after `start` ends, never counting days in `skip` (n = 0: see addWorkingDays). */
+function walk(start: number, n: number, skip: ReadonlySet<number>): number {
+  let day = start;
+  if (n === 0) {
+    while (!isWorkingDayNumber(day) || skip.has(day)) day++;
+    return day;
+  }
+  for (let counted = 0; counted < n; ) {
+    day++;
+    if (isWorkingDayNumber(day) && !skip.has(day)) counted++;
+  }
+  return day;
+}
+
+// ---------------------------------------------------------------------------
+// The promised-time clock
+// ---------------------------------------------------------------------------
+
+/**
+ * A stretch of time during which the clock is stopped: the submission was in `correctionRequested`
+ * (补正 time does not count). `from` is the instant the correction was requested, `to` the instant the
+ * supplement arrived; both are ISO 8601 instants with an offset. No `to` = still waiting for the
+ * applicant (an open pause).
+ */
+export interface Pause {
+  from: string;
+  to?: string;
+}
+
+/** Input of {@link computeSla}. */
+export interface SlaInput {
+  /** Instant of the `accept` event (ISO 8601 with offset). The clock starts the working day after its CST date. */
+  acceptedAt: string;
+  /** The matter's promised time limit (承诺时限) in working days. */
+  promisedDays: number;
+  /** The matter's statutory time limit (法定时限) in working days. */
+  legalDays: number;
+  /** Correction (补正) pauses, in any order; overlaps are fine (a day is paused at most once). */
+  pauses: Pause[];
+  /** The instant to evaluate at (ISO 8601 with offset); pass it in, the domain never reads the clock. */
+  now: string;
+  /** `dueSoon` threshold in remaining working days; default 1 (due today or the next working day). */
+  dueSoonDays?: number;
+}
+
+/** Output of {@link computeSla}. All dates are CST `YYYY-MM-DD`; a due date means "by the end of that day". */
+export interface SlaResult {
+  /** Promised due date, extended by the paused working days. With an open pause it moves with `now`. */
+  dueDate: string;
+  /** Statutory due date, computed the same way with `legalDays` and the same pauses. */
+  legalDueDate: string;
+  /**
+   * Working days on the clock so far: working days after the acceptance date up to and including today
+   * that are not paused. Today counts as used (so on the due date itself `remainingWorkingDays` is 0).
+   * Not capped: past the due date it exceeds `promisedDays` by the number of working days overdue.
+   */
+  usedWorkingDays: number;
+  /**
+   * Unpaused working days after today up to and including `dueDate`: 0 on the due date and after it.
+   * Equals `promisedDays − usedWorkingDays` until the due date, except with `promisedDays` = 0 and a
+   * non-working acceptance day (due the next working day, so 1 remains).
+   */
+  remainingWorkingDays: number;
+  /** There is an open pause: the clock is stopped now. */
+  paused: boolean;
+  /** Not overdue and `remainingWorkingDays ≤ dueSoonDays`. Not suppressed by `paused`. */
+  dueSoon: boolean;
+  /** Today (CST) is after `dueDate` and the clock is not paused. */
+  overdue: boolean;
+}
+
+/**
+ * Evaluates the promised-time clock (DESIGN: "The promised-time clock starts at accepted, counts working
+ * days (Chinese public holidays and make-up working days included), and pauses while correctionRequested
+ * (补正 time does not count)").
+ *
+ * Rules:
+ * - Day 1 is the first working day after the CST date of `acceptedAt` (the acceptance day never counts,
+ *   even when accepted at 08:00); the due date is the day the `promisedDays`-th counted working day ends.
+ * - **Partial days:** a working day is *paused*, and does not count, if any pause covers any part of it
+ *   (pause intervals are half-open `[from, to)` in CST, so a pause ending exactly at 00:00 does not touch
+ *   that day). Requesting a correction at 16:00 and receiving the supplement the next morning therefore
+ *   removes two working days: the day of the request and the day of the supplement, consistent with
+ *   "the starting day is not counted" once the clock restarts. This errs in the office's favour by up to a
+ *   day at each end of a pause, never against it.
+ * - The clock is a counter: it walks forward from the acceptance date, counting unpaused working days,
+ *   and the due date is where it reaches the limit. So every paused working day *before the (extended) due
+ *   date* pushes the due date back by one working day; a pause requested after the due date has passed
+ *   does not move it (an overdue case cannot be rescued by asking for 补正), and paused days on or before
+ *   the acceptance date change nothing.
+ * - An open pause is treated as running through the end of today (`now`'s CST date): `paused` is true,
+ *   today does not count, and `dueDate` is where the clock would run out if the applicant supplemented
+ *   today, so it moves forward one working day for every working day that the pause stays open.
+ * - `overdue`: not paused and `now`'s CST date is after `dueDate`. `dueSoon`: not overdue and
+ *   `remainingWorkingDays ≤ dueSoonDays`.
+ * - `promisedDays` = 0 (即办): due on the acceptance day if it is an unpaused working day, else on the next one.
+ *
+ * @throws RangeError on malformed instants, negative or non-integer day counts, a negative `dueSoonDays`,
+ *   or a pause whose `to` is before its `from`.
+ */
+export function computeSla(input: SlaInput): SlaResult {
+  const { promisedDays, legalDays, pauses, dueSoonDays = 1 } = input;
+  assertDayCount(promisedDays, 'promisedDays');
+  assertDayCount(legalDays, 'legalDays');
+  if (!(dueSoonDays >= 0)) throw new RangeError(`dueSoonDays must be ≥ 0, got ${dueSoonDays}`);
+  const acceptDay = cstDayOfMs(instantMs(input.acceptedAt, 'acceptedAt'));
+  const today = cstDayOfMs(instantMs(input.now, 'now'));
+
+  const pausedDays = new Set<number>();
+  let paused = false;
+  for (const [i, pause] of pauses.entries()) {
+    const fromMs = instantMs(pause.from, `pauses[${i}].from`);
+    const first = cstDayOfMs(fromMs);
+    let last: number;
+    if (pause.to === undefined) {
+      paused = true;
+      last = Math.max(first, today);
+    } else {
+      const toMs = instantMs(pause.to, `pauses[${i}].to`);
+      if (toMs < fromMs) throw new RangeError(`pauses[${i}] ends (${pause.to}) before it starts (${pause.from})`);
+      if (toMs === fromMs) continue; // covers no time at all
+      last = cstDayOfMs(toMs - 1); // [from, to): the millisecond before `to` is the last one paused
+    }
+    for (let day = first; day <= last; day++) pausedDays.add(day);
+  }
+
+  const dueDay = walk(acceptDay, promisedDays, pausedDays);
+  const legalDueDay = walk(acceptDay, legalDays, pausedDays);
+  const usedWorkingDays = countWorking(acceptDay, today, pausedDays);
+  // A `now` before acceptance (clock skew) counts as the acceptance day.
+  const remainingWorkingDays = countWorking(Math.max(today, acceptDay), dueDay, pausedDays);
+  const overdue = !paused && today > dueDay;
+  return {
+    dueDate: fromDay(dueDay),
+    legalDueDate: fromDay(legalDueDay),
+    usedWorkingDays,
+    remainingWorkingDays,
+    paused,
+    dueSoon: !overdue && remainingWorkingDays <= dueSoonDays,
+    overdue,
+  };
+}
