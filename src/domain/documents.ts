@@ -82,6 +82,8 @@ export const submissionDocSchema = z.strictObject({
   matterName: shortText,
   enterprise: z.strictObject({ uscc: usccSchema, name: shortText }),
   applicant: z.strictObject({ name: z.string().trim().min(1).max(50), idNumber: idNumberSchema }),
+  /** 情景引导 answers that produced the checklist (question id → option value). */
+  answers: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.string().max(64)).optional(),
   items: z.array(checklistItemSchema).min(1).max(100),
   receiptNo: z.string().regex(/^[0-9A-Z-]{8,40}$/),
   pickupCode: z.string().regex(/^\d{6}$/),

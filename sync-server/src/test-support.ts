@@ -5,13 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import { request as httpRequest, type Server as HttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import pino from 'pino';
 import { ulid } from 'ulid';
-import type { EventAction, EventDoc, PageRef, Role, SubmissionDoc } from '../../src/domain/documents';
+import type { EventDoc, PageRef, Role, SubmissionDoc } from '../../src/domain/documents';
 import { makePickupCode, makeReceiptNo } from '../../src/domain/receipt';
 import { createServer, type Server } from './app';
 import { configFromEnv, type Config } from './config';
@@ -59,7 +59,7 @@ export interface Reply {
   text: string;
   /** Parsed JSON body, or undefined when the body is not JSON. */
   json: unknown;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
 export interface CallOptions {
@@ -67,14 +67,19 @@ export interface CallOptions {
   /** Objects and arrays are sent as JSON; strings and buffers as they are. */
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Send the path byte for byte (node:http). `fetch` parses URLs with the WHATWG parser, which resolves
+   * `..`, `.`, `%2e%2e` and backslashes before sending, so path-smuggling tests need this.
+   */
+  raw?: boolean;
 }
 
 export async function call(base: string, method: string, urlPath: string, opts: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.cookie) headers.cookie = opts.cookie;
-  let body: string | Uint8Array | undefined;
-  if (Buffer.isBuffer(opts.body) || opts.body instanceof Uint8Array) {
-    body = new Uint8Array(opts.body);
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
+  if (opts.body instanceof Uint8Array) {
+    body = Uint8Array.from(opts.body);
   } else if (typeof opts.body === 'string') {
     body = opts.body;
     headers['content-type'] ??= 'application/json';
@@ -82,16 +87,45 @@ export async function call(base: string, method: string, urlPath: string, opts: 
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(base + urlPath, { method, headers, ...(body === undefined ? {} : { body }) });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const text = bytes.toString('utf8');
+  let status: number;
+  let resHeaders: Headers;
+  let bytes: Uint8Array;
+  if (opts.raw) {
+    ({ status, headers: resHeaders, bytes } = await rawRequest(base, method, urlPath, headers, body));
+  } else {
+    const res = await fetch(base + urlPath, { method, headers, ...(body === undefined ? {} : { body }) });
+    status = res.status;
+    resHeaders = res.headers;
+    bytes = new Uint8Array(await res.arrayBuffer());
+  }
+  const text = new TextDecoder().decode(bytes);
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, text, json, bytes };
+  return { status, headers: resHeaders, text, json, bytes };
+}
+
+function rawRequest(base: string, method: string, urlPath: string, headers: Record<string, string>, body: string | Uint8Array | undefined): Promise<{ status: number; headers: Headers; bytes: Uint8Array }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port: Number(port), method, path: urlPath, headers }, (res) => {
+      const chunks: Uint8Array[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(Uint8Array.from(chunk)));
+      res.on('error', reject);
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) h.append(name, v);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: h, bytes: concatBytes(...chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** `lxe_session=<token>` from a sign-in response, ready to send back as a `cookie` header. */
@@ -187,8 +221,36 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Files
+// Files (plain Uint8Array: with the DOM lib of tsconfig.node.json, Node's Buffer type is not a Uint8Array)
 // ---------------------------------------------------------------------------------------------------------
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export const asciiBytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+export const randomBytesU8 = (n: number): Uint8Array => Uint8Array.from(randomBytes(n));
+const randomHex = (n: number): string => randomBytes(n).toString('hex');
+
+/** Byte-for-byte equality. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Whether `needle` occurs anywhere in `hay`. */
+export function containsBytes(hay: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -196,49 +258,47 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-function crc32(data: Buffer): number {
+function crc32(data: Uint8Array): number {
   let c = 0xffffffff;
   for (const byte of data) c = (CRC_TABLE[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
+function uint32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
 }
 
-/** A valid PNG of `size`×`size` random grey pixels (unique bytes every call unless `size` pixels collide). */
-export function makePng(size = 2): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.writeUInt8(8, 8); // bit depth
-  header.writeUInt8(0, 9); // greyscale
-  const raw = Buffer.concat(Array.from({ length: size }, () => Buffer.concat([Buffer.from([0]), randomBytes(size)])));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const typeAndData = concatBytes(asciiBytes(type), data);
+  return concatBytes(uint32(data.length), typeAndData, uint32(crc32(typeAndData)));
+}
+
+/** A valid PNG of `size`×`size` random grey pixels, with a random comment so every call gives new bytes. */
+export function makePng(size = 2): Uint8Array {
+  const header = concatBytes(uint32(size), uint32(size), Uint8Array.of(8, 0, 0, 0, 0)); // 8-bit greyscale
+  const raw = concatBytes(...Array.from({ length: size }, () => concatBytes(Uint8Array.of(0), randomBytesU8(size))));
+  return concatBytes(
+    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
     pngChunk('IHDR', header),
-    pngChunk('tEXt', Buffer.from(`Comment\0${randomBytes(8).toString('hex')}`, 'latin1')),
-    pngChunk('IDAT', deflateSync(raw)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+    pngChunk('tEXt', asciiBytes(`Comment\0${randomHex(8)}`)),
+    pngChunk('IDAT', Uint8Array.from(deflateSync(raw))),
+    pngChunk('IEND', new Uint8Array(0)),
+  );
 }
 
 /** JPEG-shaped bytes (SOI, a JFIF APP0 segment, a COM segment with a nonce, EOI): what the server sniffs. */
-export function makeJpeg(): Buffer {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  const nonce = Buffer.from(randomBytes(8).toString('hex'), 'latin1');
-  const com = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, nonce.length + 2]), nonce]);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, com, Buffer.from([0xff, 0xd9])]);
+export function makeJpeg(): Uint8Array {
+  const app0 = Uint8Array.of(0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00);
+  const nonce = asciiBytes(randomHex(8));
+  const com = concatBytes(Uint8Array.of(0xff, 0xfe, 0x00, nonce.length + 2), nonce);
+  return concatBytes(Uint8Array.of(0xff, 0xd8), app0, com, Uint8Array.of(0xff, 0xd9));
 }
 
-export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-export function pageRef(bytes: Buffer, type: PageRef['type']): PageRef {
+export function pageRef(bytes: Uint8Array, type: PageRef['type']): PageRef {
   return { sha256: sha256Hex(bytes), bytes: bytes.length, type };
 }
 
@@ -278,20 +338,22 @@ export function makeSubmission(opts: SubmissionOptions = {}): SubmissionDoc {
     enterprise: { uscc: USCC, name: '上海示例科技有限公司' },
     applicant: { name: '张三', idNumber: ID_NUMBER },
     items: [...provided, deficient],
-    receiptNo: makeReceiptNo(stationId, now, randomBytes(5)),
-    pickupCode: makePickupCode(randomBytes(4)),
+    receiptNo: makeReceiptNo(stationId, now, randomBytesU8(5)),
+    pickupCode: makePickupCode(randomBytesU8(4)),
     createdAt: now.toISOString(),
     createdBy: opts.createdBy ?? 'station',
     deviceId: 'test-device-0001',
   };
 }
 
+/** Event actions `makeEvent` builds (the ones without extra payload, plus the two that only need a reason). */
+export type SimpleEventAction = 'submit' | 'receive' | 'withdraw' | 'accept' | 'requestCorrection' | 'reject';
+
 /** An event on `submission` (default: the station's `submit`), with a fresh ULID suffix. */
 export function makeEvent(
   submission: Pick<SubmissionDoc, '_id' | 'stationId'>,
-  opts: { action?: EventAction; actor?: string; role?: Role; stationId?: string } = {},
+  opts: { action?: SimpleEventAction; actor?: string; role?: Role; stationId?: string } = {},
 ): EventDoc {
-  const action = opts.action ?? 'submit';
   const base = {
     _id: `event:${submission._id.slice('submission:'.length)}:${ulid()}`,
     type: 'event' as const,
@@ -301,14 +363,16 @@ export function makeEvent(
     role: opts.role ?? ('station' as const),
     at: new Date().toISOString(),
   };
+  const action = opts.action ?? 'submit';
   switch (action) {
     case 'requestCorrection':
-      return { ...base, action, reason: 'missing page', materialIds: [] };
+      return { ...base, action, reason: 'missing page', materialIds: ['loss-statement'] };
     case 'reject':
       return { ...base, action, reason: 'not ours' };
-    case 'supplement':
-      throw new Error('makeEvent: build supplement events by hand');
-    default:
+    case 'submit':
+    case 'receive':
+    case 'withdraw':
+    case 'accept':
       return { ...base, action };
   }
 }

@@ -208,6 +208,8 @@ export const useIntakeStore = defineStore('intake', () => {
       matterName: m.name,
       enterprise: { uscc: normaliseUscc(d.uscc), name: d.enterpriseName.trim() },
       applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
+      // Only answers to questions that were asked: the record says what produced the checklist.
+      answers: Object.fromEntries(deriveChecklist(m, d.answers).questions.flatMap((q) => (d.answers[q.id] ? [[q.id, d.answers[q.id]!]] : []))),
       items: deriveChecklist(m, d.answers).materials.map((mat) => {
         const pages = (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type }));
         if (pages.length || mat.core || d.deficient[mat.id] === undefined) return { materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages };

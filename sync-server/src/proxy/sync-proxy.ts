@@ -76,6 +76,18 @@ interface BulkResult {
   reason?: string;
 }
 
+/** One write at a time per database: create-only documents need check-then-write to be atomic. */
+const locks = new Map<string, Promise<unknown>>();
+function serialised<T>(db: string, work: () => Promise<T>): Promise<T> {
+  const previous = locks.get(db) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  locks.set(db, next);
+  void next.finally(() => {
+    if (locks.get(db) === next) locks.delete(db);
+  }).catch(() => undefined);
+  return next;
+}
+
 export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number, onWrite: (db: string) => void): Router {
   const router = express.Router();
   const rawBody = express.raw({ type: () => true, limit: maxBodyBytes });
@@ -173,21 +185,30 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       if (check.ok) accepted.push({ index, doc: raw as Record<string, unknown> });
       else results[index] = { id: idOf(raw), error: 'forbidden', reason: check.reason };
     });
-    const existing = await existingRevs(target.db, accepted.map((a) => String(a.doc._id)));
-    const toWrite = accepted.filter(({ index, doc }) => {
-      const have = existing.get(String(doc._id));
-      if (have === undefined) return true;
-      // The same first revision again (a retry after a lost response) is harmless; anything else would edit.
-      if (have === doc._rev && !newEdits) return true;
-      results[index] = { id: String(doc._id), error: 'forbidden', reason: 'document already exists and is immutable' };
-      return false;
-    });
-    let written: BulkResult[] = [];
-    if (toWrite.length) {
-      written = await store.bulkDocs(target.db, toWrite.map((a) => a.doc), newEdits);
+    // Existence check and write run under the database's lock, so two requests cannot both create one id.
+    const written = await serialised(target.db, async () => {
+      const existing = await existingRevs(target.db, accepted.map((a) => String(a.doc._id)));
+      const seen = new Set<string>();
+      const toWrite = accepted.filter(({ index, doc }) => {
+        const id = String(doc._id);
+        if (seen.has(id)) {
+          results[index] = { id, error: 'forbidden', reason: 'the same document twice in one request' };
+          return false;
+        }
+        seen.add(id);
+        const have = existing.get(id);
+        if (have === undefined) return true;
+        // The same first revision again (a retry after a lost response) is already done; anything else would edit.
+        if (have === doc._rev && !newEdits) return false;
+        results[index] = { id, error: 'forbidden', reason: 'document already exists and is immutable' };
+        return false;
+      });
+      if (!toWrite.length) return [] as BulkResult[];
+      const out = await store.bulkDocs(target.db, toWrite.map((a) => a.doc), newEdits);
       onWrite(target.db);
       log.info({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: toWrite.map((a) => a.doc._id) });
-    }
+      return out;
+    });
     const refused = results.filter((r): r is BulkResult => r !== undefined);
     if (refused.length) log.warn({ audit: 'refused', db: target.db, user: writer.username, refused });
     if (!newEdits) {
@@ -210,10 +231,14 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
     if (idOf(doc) !== id) return fail(res, 400, 'document _id must match the URL');
     const check = checkClientWrite(doc, writer, target.stationId ?? '');
     if (!check.ok) return fail(res, check.status, check.reason);
-    if ((await existingRevs(target.db, [id])).size) return fail(res, 409, 'document already exists and is immutable');
     const newEdits = !/[?&]new_edits=false(&|$)/.test(target.query);
-    const [result] = await store.bulkDocs(target.db, [doc], newEdits);
-    onWrite(target.db);
+    const result = await serialised(target.db, async () => {
+      if ((await existingRevs(target.db, [id])).size) return undefined;
+      const [r] = await store.bulkDocs(target.db, [doc], newEdits);
+      onWrite(target.db);
+      return r ?? { id };
+    });
+    if (!result) return fail(res, 409, 'document already exists and is immutable');
     log.info({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: [id] });
     if (result?.error) return fail(res, result.error === 'conflict' ? 409 : 400, result.reason ?? result.error);
     res.status(201).json({ ok: true, id, rev: result?.rev ?? (doc as { _rev?: string })._rev });

@@ -1,0 +1,148 @@
+/**
+ * Server integration: the queue feeder end to end. A station writes a submission through the proxy and
+ * uploads its pages; the feeder confirms receipt (a `receive` event in the station database) and the hall
+ * sees the submission in `/api/hall/queue`. A submission with a page that never arrived waits as
+ * `incomplete` until the bytes are uploaded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventId, type EventDoc, type SubmissionDoc } from '../../src/domain/documents';
+import {
+  asArray,
+  asRecord,
+  makeEvent,
+  makeJpeg,
+  makePng,
+  makeSubmission,
+  pageRef,
+  sha256Hex,
+  STATION_DB,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from './test-support';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer({}, ['station', 'hall', 'enterprise', 'admin']);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+async function uploadPage(bytes: Uint8Array, type: 'image/png' | 'image/jpeg'): Promise<void> {
+  const r = await t.as('station', 'PUT', `/api/blobs/${sha256Hex(bytes)}`, { body: bytes, headers: { 'content-type': type } });
+  expect(r.status).toBe(201);
+}
+
+async function writeSubmission(sub: SubmissionDoc, ...events: EventDoc[]): Promise<void> {
+  const r = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, ...events] } });
+  expect(r.status).toBe(201);
+  for (const result of asArray(r.json)) expect(result).toMatchObject({ ok: true });
+}
+
+/** Queue items in `state`, as the hall sees them. */
+async function queue(state: string): Promise<Record<string, unknown>[]> {
+  const r = await t.as('hall', 'GET', `/api/hall/queue?state=${state}&limit=200`);
+  expect(r.status).toBe(200);
+  return asArray(asRecord(r.json).items).map(asRecord);
+}
+
+const listed = async (state: string, submissionId: string): Promise<Record<string, unknown> | undefined> => (await queue(state)).find((i) => i.submissionId === submissionId);
+
+describe('queue feeder', () => {
+  it('confirms receipt of a complete submission and lists it as received for the hall', async () => {
+    const png = makePng();
+    const jpeg = makeJpeg();
+    await uploadPage(png, 'image/png');
+    await uploadPage(jpeg, 'image/jpeg');
+    const sub = makeSubmission({ pages: [pageRef(png, 'image/png'), pageRef(jpeg, 'image/jpeg')] });
+    await writeSubmission(sub, makeEvent(sub));
+
+    const item = await waitFor('the submission in the received queue', () => listed('received', sub._id));
+    expect(item).toMatchObject({
+      _id: sub._id,
+      type: 'queueItem',
+      stationId: 'jingan-hkri',
+      matterId: 'licence-reissue',
+      matterName: '营业执照补办',
+      enterpriseName: '上海示例科技有限公司',
+      uscc: '91310106MA1FL4XQ0W',
+      applicantName: '张三',
+      receiptNo: sub.receiptNo,
+      state: 'received',
+      pages: 2,
+      deficient: 1,
+      missingBlobs: [],
+    });
+    expect(typeof item.receivedAt).toBe('string');
+
+    const receive = await t.server.store.get<EventDoc>(STATION_DB, eventId(sub._id, 'received'));
+    expect(receive).toMatchObject({ type: 'event', action: 'receive', submissionId: sub._id, stationId: 'jingan-hkri', actor: 'sync-server', role: 'system', serverAt: item.receivedAt });
+    // The station learns of it by ordinary replication reads.
+    const viaProxy = await t.as('station', 'GET', `/sync/${STATION_DB}/${eventId(sub._id, 'received')}`);
+    expect(viaProxy.status).toBe(200);
+    expect(viaProxy.json).toMatchObject({ action: 'receive', role: 'system' });
+    expect(await listed('incomplete', sub._id)).toBeUndefined();
+  });
+
+  it('a submission without pages (only a 容缺 commitment) is received at once', async () => {
+    const sub = makeSubmission();
+    await writeSubmission(sub, makeEvent(sub));
+    const item = await waitFor('the page-less submission in the received queue', () => listed('received', sub._id));
+    expect(item).toMatchObject({ pages: 0, deficient: 1 });
+  });
+
+  it('keeps a submission with a missing page out of `received` (it is `incomplete`) until the page is uploaded', async () => {
+    const present = makePng();
+    const late = makeJpeg();
+    await uploadPage(present, 'image/png');
+    const sub = makeSubmission({ pages: [pageRef(present, 'image/png'), pageRef(late, 'image/jpeg')] });
+    await writeSubmission(sub, makeEvent(sub));
+
+    const waiting = await waitFor('the submission in the incomplete queue', () => listed('incomplete', sub._id));
+    expect(waiting).toMatchObject({ state: 'incomplete', missingBlobs: [sha256Hex(late)], receivedAt: null, pages: 2 });
+    // Give the feeder time to (wrongly) confirm it; it must not.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await listed('received', sub._id)).toBeUndefined();
+    expect(await t.server.store.get(STATION_DB, eventId(sub._id, 'received'))).toBeUndefined();
+
+    await uploadPage(late, 'image/jpeg');
+    const item = await waitFor('the submission to move to received once its page arrived', () => listed('received', sub._id));
+    expect(item).toMatchObject({ state: 'received', missingBlobs: [] });
+    expect(await listed('incomplete', sub._id)).toBeUndefined();
+    expect(await t.server.store.get(STATION_DB, eventId(sub._id, 'received'))).toMatchObject({ action: 'receive' });
+  });
+
+  it('a withdrawn submission is not confirmed and not in the received queue', async () => {
+    const sub = makeSubmission({ pages: [pageRef(makePng(), 'image/png')] }); // page never uploaded
+    await writeSubmission(sub, makeEvent(sub), makeEvent(sub, { action: 'withdraw' }));
+    await waitFor('the submission in the withdrawn queue', () => listed('withdrawn', sub._id));
+    expect(await listed('received', sub._id)).toBeUndefined();
+    expect(await t.server.store.get(STATION_DB, eventId(sub._id, 'received'))).toBeUndefined();
+  });
+});
+
+describe('/api/hall/queue access', () => {
+  it.each([
+    ['hall', 200],
+    ['admin', 200],
+    ['station', 403],
+    ['enterprise', 403],
+    [undefined, 401],
+  ] as const)('%s → %i', async (who, status) => {
+    const r = await t.as(who, 'GET', '/api/hall/queue?state=received');
+    expect(r.status).toBe(status);
+    if (status !== 200) expect(r.text).not.toContain('submission:');
+  });
+
+  it.each(['bogus', 'submitted'])('an unknown state (%s) → 400', async (state) => {
+    expect((await t.as('hall', 'GET', `/api/hall/queue?state=${state}`)).status).toBe(400);
+  });
+
+  it('a limit outside 1..200 → 400', async () => {
+    expect((await t.as('hall', 'GET', '/api/hall/queue?limit=0')).status).toBe(400);
+    expect((await t.as('hall', 'GET', '/api/hall/queue?limit=201')).status).toBe(400);
+  });
+});
