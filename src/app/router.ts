@@ -19,10 +19,13 @@ export const router = createRouter({
     { path: '/sign-in', name: 'signIn', component: SignInView },
     { path: '/intake', name: 'intake', component: IntakeView, meta: { roles: ['station'] } },
     { path: '/outbox', name: 'outbox', component: OutboxView, meta: { roles: ['station'] } },
+    { path: '/outbox/:id', name: 'outboxSubmission', component: () => import('../features/outbox/OutboxSubmissionView.vue'), meta: { roles: ['station'] } },
     // The receipt pulls in the QR library: loaded when a receipt is opened (still precached for offline use).
     { path: '/receipt/:id', name: 'receipt', component: () => import('../features/receipt/ReceiptView.vue'), meta: { roles: ['station'] } },
     // The hall is online-only and not needed by station devices: loaded on demand.
     { path: '/hall', name: 'hall', component: () => import('../features/hall/HallQueueView.vue'), meta: { roles: ['hall', 'admin'] } },
+    { path: '/hall/submissions/:id', name: 'hallSubmission', component: () => import('../features/hall/HallSubmissionView.vue'), meta: { roles: ['hall', 'admin'] } },
+    { path: '/hall/dashboard', name: 'hallDashboard', component: () => import('../features/hall/HallDashboardView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });

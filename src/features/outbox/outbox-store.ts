@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { liveQuery, type Subscription } from 'dexie';
 import { eventDocSchema, referencedBlobs, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
-import { foldEvents, type SubmissionState } from '../../domain/submission-machine';
+import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../domain/submission-machine';
 import { db, type DocSyncState, type Draft, type StoredBlob } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
 import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
@@ -15,6 +15,8 @@ import type { SyncEngine } from '../../sync/sync-engine';
 export interface OutboxItem {
   submission: SubmissionDoc;
   state: SubmissionState | undefined;
+  status: SubmissionStatus;
+  events: EventDoc[];
   pagesTotal: number;
   pagesUploaded: number;
   pageErrors: string[];
@@ -45,7 +47,10 @@ export const useOutboxStore = defineStore('outbox', () => {
         const refused = ids.map((id) => docSync.get(id)?.refused).find(Boolean);
         return {
           submission,
-          state: foldEvents(mine).state,
+          ...(() => {
+            const folded = foldEvents(mine, submission);
+            return { state: folded.state, status: folded.status, events: [...folded.applied, ...folded.ignored.map((x) => x.event)] };
+          })(),
           pagesTotal: pages.length,
           pagesUploaded: uploaded.length,
           pageErrors: pages.flatMap((p) => blobs.get(p.sha256)?.lastError ?? []),

@@ -60,3 +60,63 @@ export class HallQueuePage {
     return this.page.locator(`[data-testid="queue-item"][data-receipt="${receiptNo}"]`);
   }
 }
+
+export class HallRecordPage {
+  constructor(private readonly page: Page) {}
+
+  state = () => this.page.getByTestId('record-state');
+
+  async open(base: string, submissionUlid: string): Promise<void> {
+    await this.page.goto(`${base}/hall/submissions/${submissionUlid}`);
+    await this.state().waitFor();
+  }
+
+  async requestCorrection(materialIds: string[], reason: string): Promise<void> {
+    for (const id of materialIds) await this.page.locator(`.decide input[type=checkbox][value="${id}"]`).check();
+    await this.page.locator('#reason').fill(reason);
+    await this.page.getByRole('button', { name: '要求补正 Request correction' }).click();
+  }
+
+  async accept(): Promise<void> {
+    await this.page.getByRole('button', { name: '受理 Accept' }).click();
+  }
+
+  async dispatch(departments: string[]): Promise<void> {
+    for (const d of departments) await this.page.locator(`.decide input[type=checkbox][value="${d}"]`).check();
+    await this.page.getByRole('button', { name: '分送 Dispatch' }).click();
+  }
+
+  async departmentApproves(department: string): Promise<void> {
+    await this.page.locator(`[data-department="${department}"]`).getByRole('button', { name: '同意 Approve' }).click();
+  }
+
+  async issue(): Promise<void> {
+    await this.page.getByRole('button', { name: '发证 Issue' }).click();
+  }
+
+  async deliver(method: 'post' | 'locker' | 'pickup', reference: string): Promise<void> {
+    await this.page.locator('#method').selectOption(method);
+    await this.page.locator('#reference').fill(reference);
+    await this.page.getByRole('button', { name: '送达 Deliver' }).click();
+  }
+}
+
+export class DeviceSubmissionPage {
+  constructor(private readonly page: Page) {}
+
+  state = () => this.page.getByTestId('state');
+  timelineActions = async (): Promise<string[]> =>
+    this.page.locator('[data-testid="device-timeline"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action') ?? ''));
+
+  async open(base: string, submissionUlid: string): Promise<void> {
+    await this.page.goto(`${base}/outbox/${submissionUlid}`);
+  }
+
+  async supplementPage(materialId: string, file: string): Promise<void> {
+    await this.page.locator(`[data-material="${materialId}"] input[type=file]`).setInputFiles(file);
+  }
+
+  async sendSupplement(): Promise<void> {
+    await this.page.getByRole('button', { name: '提交补正 Send supplement' }).click();
+  }
+}

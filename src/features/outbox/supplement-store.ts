@@ -1,0 +1,94 @@
+/**
+ * 补正 and 容缺 fulfilment from the station device, offline if need be: pages captured for a submission are
+ * kept in Dexie (a supplement draft survives reloads like an intake draft), then sent as one `supplement`
+ * event into the station's PouchDB, which replication carries to the hall.
+ */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { ulid } from 'ulid';
+import { eventDocSchema, eventId, describeIssues, type PageRef } from '../../domain/documents';
+import { capturePage, CaptureError } from '../../capture/files';
+import { db, getSetting, isQuotaError, putSetting } from '../../storage/db';
+import { useSessionStore } from '../../app/stores/session';
+import { useSyncStore } from '../../app/stores/sync';
+
+type SupplementDraft = Record<string, PageRef[]>;
+const key = (submissionId: string): string => `supplement:${submissionId}`;
+
+export const useSupplementStore = defineStore('supplement', () => {
+  const pages = ref<SupplementDraft>({});
+  const busy = ref('');
+  let current = '';
+
+  async function open(submissionId: string): Promise<void> {
+    current = submissionId;
+    pages.value = (await getSetting<SupplementDraft>(key(submissionId))) ?? {};
+  }
+
+  async function add(materialId: string, files: File[]): Promise<string> {
+    const session = useSessionStore().session;
+    if (!session?.station) return '';
+    const errors: string[] = [];
+    try {
+      for (const [i, file] of files.entries()) {
+        busy.value = `正在处理 ${i + 1}/${files.length}… (processing)`;
+        try {
+          const page = await capturePage(file);
+          await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: session.station, createdAt: new Date().toISOString(), attempts: 0 });
+          const list = pages.value[materialId] ?? [];
+          if (!list.some((p) => p.sha256 === page.sha256)) list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type });
+          pages.value = { ...pages.value, [materialId]: list };
+          await putSetting(key(current), JSON.parse(JSON.stringify(pages.value)));
+        } catch (e) {
+          errors.push(e instanceof CaptureError ? e.message : isQuotaError(e) ? '设备存储已满 (device storage is full)' : (e as Error).message);
+        }
+      }
+    } finally {
+      busy.value = '';
+    }
+    return errors.join('\n');
+  }
+
+  async function remove(materialId: string, sha256: string): Promise<void> {
+    pages.value = { ...pages.value, [materialId]: (pages.value[materialId] ?? []).filter((p) => p.sha256 !== sha256) };
+    await putSetting(key(current), JSON.parse(JSON.stringify(pages.value)));
+  }
+
+  /** Write the supplement event; its pages become uploads. */
+  async function send(submissionId: string, stationId: string): Promise<string> {
+    const session = useSessionStore().session;
+    const engine = useSyncStore().engine;
+    if (!session || !engine) return '未登录 (not signed in)';
+    const items = Object.entries(pages.value)
+      .filter(([, list]) => list.length)
+      .map(([materialId, list]) => ({ materialId, pages: list }));
+    if (!items.length) return '请先拍摄补交材料 (capture the pages first)';
+    const parsed = eventDocSchema.safeParse({
+      _id: eventId(submissionId, ulid()),
+      type: 'event',
+      action: 'supplement',
+      submissionId,
+      stationId,
+      actor: session.username,
+      role: 'station',
+      at: new Date().toISOString(),
+      items,
+    });
+    if (!parsed.success) return describeIssues(parsed.error);
+    try {
+      await engine.local.put(parsed.data);
+      const hashes = items.flatMap((i) => i.pages.map((p) => p.sha256));
+      await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
+        if (b.state === 'draft') b.state = 'pending';
+      });
+      await db.settings.delete(key(submissionId));
+      pages.value = {};
+      engine.kick();
+      return '';
+    } catch (e) {
+      return isQuotaError(e) ? '设备存储已满 (device storage is full)' : (e as Error).message;
+    }
+  }
+
+  return { pages, busy, open, add, remove, send };
+});
