@@ -67,6 +67,16 @@ export const materialSchema = z.strictObject({
 export type Material = z.infer<typeof materialSchema>;
 
 /** 服务指南: who may apply, on what conditions, on what legal basis, for what fee, and how the result is delivered. */
+/** One 秒批 rule. Declarative so the catalog, not code, says when a matter may be approved by rule. */
+export const autoRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('allCorePresent') }),
+  z.strictObject({ kind: z.literal('noDeficiency') }),
+  z.strictObject({ kind: z.literal('validCodes') }),
+  z.strictObject({ kind: z.literal('answerIn'), question: z.string().min(1), values: z.array(z.string().min(1)).min(1) }),
+  z.strictObject({ kind: z.literal('maxPagesPerMaterial'), max: z.number().int().positive() }),
+]);
+export type AutoRule = z.infer<typeof autoRuleSchema>;
+
 export const guideSchema = z.strictObject({
   applicants: z.string().min(1),
   applicantsEn: z.string().min(1).optional(),
@@ -101,6 +111,8 @@ export const matterDocSchema = z
     questions: z.array(questionSchema),
     /** Every material the matter may need, in checklist order; `deriveChecklist` picks those that apply. */
     materials: z.array(materialSchema).min(1),
+    /** 秒批: declarative rules; when all pass on receipt the server approves with no human step. */
+    autoApproval: z.strictObject({ rules: z.array(z.lazy(() => autoRuleSchema)).min(1) }).optional(),
   })
   .superRefine((matter, ctx) => {
     for (const issue of catalogIssues(matter)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

@@ -101,6 +101,7 @@ export interface SubmissionStatus {
   receivedAt?: string;
   acceptedAt?: string;
   decidedAt?: string;
+  issuedAt?: string;
   certificateNo?: string;
   delivery?: { method: string; reference: string };
   rating?: { rating: string; comment?: string };
@@ -184,6 +185,7 @@ export function applyEvent(status: SubmissionStatus, event: EventDoc): ApplyResu
         return { ok: false, error: `cannot issue while 容缺 commitments are outstanding: ${status.outstanding.join(', ')}` };
       }
       next.certificateNo = event.certificateNo;
+      next.issuedAt = at;
       break;
     case 'deliver':
       next.delivery = { method: event.method, reference: event.reference };

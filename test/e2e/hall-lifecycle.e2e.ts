@@ -126,6 +126,7 @@ describe('hall lifecycle with a station device following along', () => {
     // The dashboard counts it live.
     await hall.goto(`${server.url}/hall/dashboard`);
     await expect.poll(() => hall.getByTestId('received-today').textContent()).toBe('1');
+    expect(await hall.getByTestId('issued-today').textContent()).toBe('1');
     await shot(hall, 'dashboard');
     expect(errors).toEqual([]);
   });

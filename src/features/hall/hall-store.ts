@@ -31,6 +31,7 @@ export interface QueueItem {
   overdue: boolean;
   dueSoon: boolean;
   rating: string | null;
+  autoApproval: { passed: boolean; outcomes: { rule: string; ok: boolean; detail: string }[] } | null;
 }
 
 export interface Sla {

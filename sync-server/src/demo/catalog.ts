@@ -466,6 +466,8 @@ export const DEMO_MATTERS: MatterDoc[] = [
       resultEn: 'Business licence',
       resultDelivery: REGISTRATION_DELIVERY,
     },
+    // 秒批: a simple registration with every core material present and no 容缺 is approved by rule.
+    autoApproval: { rules: [{ kind: 'allCorePresent' }, { kind: 'noDeficiency' }, { kind: 'validCodes' }, { kind: 'maxPagesPerMaterial', max: 10 }] },
     questions: [],
     materials: [
       { id: 'registration-application', name: '个体工商户登记（备案）申请书', nameEn: 'Individual business registration application', core: true, pages: 2, note: '经营者签署', noteEn: 'Signed by the operator' },
@@ -479,6 +481,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
         note: '租赁合同或产权证明',
         noteEn: 'Lease contract or property certificate',
       },
+      { id: 'operator-photo', name: '经营者一寸免冠照片', nameEn: 'Passport photo of the operator', core: false, pages: 1 },
     ],
   }),
   matter({

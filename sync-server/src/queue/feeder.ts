@@ -7,6 +7,8 @@
  */
 import type { Logger } from 'pino';
 import { eventId, referencedBlobs, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
+import { ulid as newUlid } from 'ulid';
+import { evaluateAutoApproval } from '../../../src/domain/auto-approval';
 import { computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../../src/domain/submission-machine';
@@ -40,6 +42,7 @@ export interface QueueItem {
   outstanding: string[];
   departments: SubmissionStatus['departments'];
   acceptedAt: string | null;
+  issuedAt: string | null;
   /** Promised / legal due dates (CST YYYY-MM-DD), null before acceptance or while paused. */
   dueDate: string | null;
   legalDueDate: string | null;
@@ -47,6 +50,8 @@ export interface QueueItem {
   /** Sort key within a state: the due date once the clock runs, else when it arrived. */
   sortKey: string;
   rating: string | null;
+  /** 秒批 outcome for eligible matters (failed rules send it to a person, with these reasons). */
+  autoApproval: { passed: boolean; outcomes: { rule: string; ok: boolean; detail: string }[] } | null;
   updatedAt: string;
 }
 
@@ -187,8 +192,28 @@ export class QueueFeeder {
       }
       return this.project(stationId, submissionId, depth + 1);
     }
-    const status = folded.status;
     const matter = await this.matter(submission.matterId);
+    // 秒批: a complete, freshly received submission of an eligible matter that no person has touched yet.
+    const autoApproval = matter ? evaluateAutoApproval(matter, submission) : undefined;
+    if (folded.state === 'received' && missingBlobs.length === 0 && autoApproval?.passed && depth < 2 && !events.some((e) => e.role === 'hall' || e.action === 'autoApprove')) {
+      const now = new Date().toISOString();
+      const autoEvent: EventDoc = {
+        _id: eventId(submissionId, newUlid()),
+        type: 'event',
+        action: 'autoApprove',
+        submissionId,
+        stationId,
+        actor: 'sync-server',
+        role: 'system',
+        at: now,
+        serverAt: now,
+        rules: autoApproval.outcomes,
+      };
+      await this.store.put(db, autoEvent);
+      this.log.info({ audit: 'autoApprove', submissionId, stationId });
+      return this.project(stationId, submissionId, depth + 1);
+    }
+    const status = folded.status;
     const sla =
       status.acceptedAt && matter
         ? computeSla({ acceptedAt: status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: status.pauses, now: new Date().toISOString() })
@@ -214,11 +239,13 @@ export class QueueFeeder {
       outstanding: status.outstanding,
       departments: status.departments,
       acceptedAt: status.acceptedAt ?? null,
+      issuedAt: status.issuedAt ?? null,
       dueDate: sla && !sla.paused ? sla.dueDate : null,
       legalDueDate: sla && !sla.paused ? sla.legalDueDate : null,
       paused: sla?.paused ?? false,
       sortKey: (sla && !sla.paused ? sla.dueDate : null) ?? receivedAt ?? submission.createdAt,
       rating: status.rating?.rating ?? null,
+      autoApproval: autoApproval ?? null,
       updatedAt: new Date().toISOString(),
     };
     let changed = false;

@@ -229,13 +229,14 @@ export async function dashboard(store: CouchClient): Promise<Dashboard> {
     station[i.state] = (station[i.state] ?? 0) + 1;
     if (i.receivedAt && chinaDate(new Date(i.receivedAt)) === today) d.receivedToday++;
     if (i.acceptedAt && chinaDate(new Date(i.acceptedAt)) === today) d.acceptedToday++;
-    if (['issued', 'delivered', 'rated'].includes(i.state) && chinaDate(new Date(i.updatedAt)) === today && i.state === 'issued') d.issuedToday++;
+    if (i.issuedAt && chinaDate(new Date(i.issuedAt)) === today) d.issuedToday++;
     if ((OPEN_STATES as readonly string[]).includes(i.state)) d.open++;
     if (i.dueDate && i.dueDate < today && ['accepted', 'dispatched', 'approved'].includes(i.state)) d.overdue++;
     else if (i.dueDate && i.dueDate <= soon && ['accepted', 'dispatched', 'approved'].includes(i.state)) d.dueSoon++;
-    if (i.receivedAt && ['issued', 'delivered', 'rated'].includes(i.state)) {
+    // Handling time: from receipt to the certificate (calendar days, as the public sees it).
+    if (i.receivedAt && i.issuedAt) {
       handled++;
-      handledMs += Date.parse(i.updatedAt) - Date.parse(i.receivedAt);
+      handledMs += Date.parse(i.issuedAt) - Date.parse(i.receivedAt);
     }
     if (i.rating === 'good' || i.rating === 'average' || i.rating === 'bad') d.ratings[i.rating]++;
     if (i.rating === 'bad') d.badRatings.push({ submissionId: i.submissionId, receiptNo: i.receiptNo, stationId: i.stationId, enterpriseName: i.enterpriseName });
