@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { checkClientWrite, type WriteCheck, type Writer } from './authority';
-import { eventDocSchema, eventId, submissionDocSchema, type EventAction, type EventDoc, type SubmissionDoc } from './documents';
+import { eventDocSchema, eventId, submissionDocSchema, type EventAction, type EventDoc, type Role, type SubmissionDoc } from './documents';
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -55,6 +55,14 @@ function event(action: EventAction, overrides: Partial<Record<string, unknown>> 
     reject: { reason: '不予受理' },
     requestCorrection: { reason: '请补正', materialIds: ['application-form'] },
     supplement: { items: [{ materialId: 'application-form', pages: [{ sha256: 'b'.repeat(64), bytes: 99, type: 'application/pdf' }] }] },
+    dispatch: { departments: ['market-regulation', 'fire-rescue'] },
+    departmentDecision: { department: 'market-regulation', decision: 'approve', note: '同意' },
+    approve: { note: '准予许可' },
+    deny: { reason: '不符合许可条件' },
+    autoApprove: { rules: [{ rule: 'no-violations', ok: true, detail: '无违法记录' }] },
+    issue: { certificateNo: 'ZS20250615ABCD' },
+    deliver: { method: 'post', reference: 'SF1234567890' },
+    rate: { rating: 'good', comment: '办事很快' },
   };
   return { ...base, ...extra[action], ...overrides };
 }
@@ -71,6 +79,29 @@ function expectAccepted(result: WriteCheck): void {
   expect(result.ok ? 'accepted' : `${result.status} ${result.reason}`).toBe('accepted');
 }
 
+/** Every event action and the one role that may take it (DESIGN §1, §4), by hand. */
+const ACTION_OWNER: Record<EventAction, Role> = {
+  submit: 'station',
+  withdraw: 'station',
+  supplement: 'station',
+  receive: 'system',
+  autoApprove: 'system',
+  accept: 'hall',
+  requestCorrection: 'hall',
+  reject: 'hall',
+  dispatch: 'hall',
+  departmentDecision: 'hall',
+  approve: 'hall',
+  deny: 'hall',
+  issue: 'hall',
+  deliver: 'hall',
+  rate: 'enterprise',
+};
+const ALL_ACTIONS = Object.keys(ACTION_OWNER) as EventAction[];
+const STATION_ACTIONS = ['submit', 'withdraw', 'supplement'] as const satisfies readonly EventAction[];
+/** Everything the hall, the server (system) or the enterprise does: never writable by a station. */
+const FOREIGN_ACTIONS = ALL_ACTIONS.filter((a) => ACTION_OWNER[a] !== 'station');
+
 // ---------------------------------------------------------------------------
 // Allowed writes
 // ---------------------------------------------------------------------------
@@ -84,12 +115,20 @@ describe('checkClientWrite: what a station user may write', () => {
   });
 
   it('accepts the submit event, and the station’s own withdraw and supplement events', () => {
-    for (const action of ['submit', 'withdraw', 'supplement'] as const) {
+    for (const action of STATION_ACTIONS) {
       const doc = event(action);
       expect(eventDocSchema.safeParse(doc).success).toBe(true);
       const r = checkClientWrite(doc, clerk, STATION);
       expectAccepted(r);
       if (r.ok) expect(r.doc).toEqual(doc);
+    }
+  });
+
+  it('of all the event actions, a station may write exactly submit, withdraw and supplement; every other one is a 403 with a reason', () => {
+    for (const action of ALL_ACTIONS) {
+      const r = checkClientWrite(event(action), clerk, STATION);
+      if ((STATION_ACTIONS as readonly EventAction[]).includes(action)) expectAccepted(r);
+      else expectRefused(r, 403, `a station may not write a ${action} event`);
     }
   });
 
@@ -146,10 +185,28 @@ describe('checkClientWrite: forgeries are refused', () => {
     expectRefused(checkClientWrite(event('receive', { role: 'system', actor: USER }), clerk, STATION), 403, reason);
   });
 
-  it.each(['accept', 'reject', 'requestCorrection', 'receive'] as const)('a station may not write a %s event, even as itself', (action) => {
+  it('the hand tables cover every event action, and the station’s are exactly submit, withdraw, supplement', () => {
+    expect(ALL_ACTIONS).toHaveLength(15);
+    expect(ALL_ACTIONS.filter((a) => ACTION_OWNER[a] === 'station').sort()).toEqual([...STATION_ACTIONS].sort());
+    expect(FOREIGN_ACTIONS).toHaveLength(12);
+    // every fixture is a schema-valid event, so a refusal below is about authority, not shape
+    for (const action of ALL_ACTIONS) {
+      const parsed = eventDocSchema.safeParse(event(action));
+      expect(parsed.success, `${action}: ${parsed.error?.message ?? ''}`).toBe(true);
+    }
+  });
+
+  it.each(FOREIGN_ACTIONS.map((a) => [a, ACTION_OWNER[a]] as const))('a station may not write a %s event (a %s action), even as itself', (action) => {
     const doc = event(action);
     expect(eventDocSchema.safeParse(doc).success).toBe(true);
     expectRefused(checkClientWrite(doc, clerk, STATION), 403, `a station may not write a ${action} event`);
+  });
+
+  it.each(FOREIGN_ACTIONS.map((a) => [a, ACTION_OWNER[a]] as const))('nobody writes a %s event through replication, not even its owner (%s)', (action, owner) => {
+    const writer: Writer = { username: `${owner}01`, role: owner, stationId: STATION };
+    const doc = event(action, { actor: writer.username, role: owner });
+    expect(eventDocSchema.safeParse(doc).success).toBe(true);
+    expectRefused(checkClientWrite(doc, writer, STATION), 403, `${owner} ${owner}01 may not write to station ${STATION}`);
   });
 
   it('serverAt is set by the server only', () => {
@@ -350,7 +407,7 @@ describe('checkClientWrite: properties', () => {
     );
     const valueArb = fc.oneof(
       fc.jsonValue(),
-      fc.constantFrom(STATION, OTHER_STATION, USER, 'clerk02', 'station', 'hall', 'system', 'accept', 'reject', 'receive', '1-abc', '2-abc', AT),
+      fc.constantFrom(STATION, OTHER_STATION, USER, 'clerk02', 'station', 'hall', 'system', 'enterprise', ...ALL_ACTIONS, '1-abc', '2-abc', AT),
     );
     fc.assert(
       fc.property(validDocArb, fc.nat(), valueArb, writerArb, fc.constantFrom(STATION, OTHER_STATION), (make, n, value, writer, db) => {

@@ -2,7 +2,7 @@
  * Who may write which replicated document (DESIGN §5). Pure, so the proxy and the tests share it.
  * Schema checks say a document is well-formed; these checks say this writer may write it here.
  */
-import { describeIssues, eventDocSchema, submissionDocSchema, type EventDoc, type Role, type SubmissionDoc } from './documents';
+import { bookingCheckSchema, describeIssues, eventDocSchema, submissionDocSchema, type BookingCheckDoc, type EventDoc, type Role, type SubmissionDoc } from './documents';
 import { ACTION_ROLES } from './submission-machine';
 
 export interface Writer {
@@ -12,7 +12,7 @@ export interface Writer {
 }
 
 export type WriteCheck =
-  | { ok: true; doc: SubmissionDoc | EventDoc }
+  | { ok: true; doc: SubmissionDoc | EventDoc | BookingCheckDoc }
   | { ok: false; status: 400 | 403; reason: string };
 
 const ALLOWED_META = new Set(['_id', '_rev', '_revisions']);
@@ -65,6 +65,14 @@ export function checkClientWrite(raw: unknown, writer: Writer, dbStationId: stri
       return { ok: false, status: 403, reason: `a ${writer.role} may not write a ${event.action} event` };
     }
     return { ok: true, doc: event };
+  }
+  if (doc.type === 'bookingCheck') {
+    const parsed = bookingCheckSchema.safeParse(doc);
+    if (!parsed.success) return { ok: false, status: 400, reason: describeIssues(parsed.error) };
+    if (parsed.data.stationId !== dbStationId) return { ok: false, status: 403, reason: 'booking check belongs to another station' };
+    if (parsed.data.actor !== writer.username) return { ok: false, status: 403, reason: 'actor must be the signed-in user' };
+    if (!parsed.data._id.startsWith(`bookingcheck:${parsed.data.bookingId.slice('booking:'.length)}:`)) return { ok: false, status: 400, reason: 'check id must name its booking' };
+    return { ok: true, doc: parsed.data };
   }
   return { ok: false, status: 400, reason: 'unknown document type' };
 }

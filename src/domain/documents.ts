@@ -184,3 +184,57 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
 }
+
+export const BOOKING_KINDS = ['atStation', 'doorstep'] as const;
+export const BOOKING_STATES = ['confirmed', 'cancelled', 'arrived', 'noShow'] as const;
+
+/** What an enterprise asks for (the server adds ids, owner and outcome). */
+export const bookingRequestSchema = z
+  .strictObject({
+    /** Idempotency key made on the device, so an offline booking replayed twice books once. */
+    clientRef: ulidSchema,
+    stationId: stationIdSchema,
+    kind: z.enum(BOOKING_KINDS),
+    date: ISO_DATE,
+    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    /** A matter, or none for general help. */
+    matterId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    note: z.string().max(500).optional(),
+    contactName: z.string().trim().min(1).max(50),
+    phone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'a mobile (11 digits) or landline number'),
+    /** Doorstep visits: where to go. */
+    building: z.string().max(100).optional(),
+    floor: z.string().max(20).optional(),
+    room: z.string().max(20).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'doorstep' && (!b.building || !b.floor || !b.room)) ctx.addIssue({ code: 'custom', message: 'a doorstep visit needs building, floor and room' });
+  });
+export type BookingRequest = z.infer<typeof bookingRequestSchema>;
+
+/** 预约 as stored (in the station's database, written by the server only). */
+export interface BookingDoc extends Omit<BookingRequest, 'clientRef'> {
+  _id: string;
+  _rev?: string;
+  type: 'booking';
+  uscc: string;
+  enterpriseName: string;
+  username: string;
+  status: (typeof BOOKING_STATES)[number];
+  end: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Station staff mark a booking arrived or no-show (append-only, like events). */
+export const bookingCheckSchema = z.strictObject({
+  _id: z.string().regex(/^bookingcheck:[0-9A-HJKMNP-TV-Z]{26}:[0-9A-HJKMNP-TV-Z]{26}$/),
+  ...revMeta,
+  type: z.literal('bookingCheck'),
+  bookingId: z.string().regex(/^booking:[0-9A-HJKMNP-TV-Z]{26}$/),
+  stationId: stationIdSchema,
+  status: z.enum(['arrived', 'noShow']),
+  actor: z.string().min(1).max(64),
+  at: ISO_INSTANT,
+});
+export type BookingCheckDoc = z.infer<typeof bookingCheckSchema>;

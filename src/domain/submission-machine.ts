@@ -128,6 +128,9 @@ export function initialStatus(submission?: Pick<SubmissionDoc, 'items'>): Submis
 export function applyEvent(status: SubmissionStatus, event: EventDoc): ApplyResult {
   const t = transition(status.state, event.action, event.role);
   if (!t.ok) return t;
+  // DESIGN §4: a device may withdraw only before acceptance, even during a later correction.
+  if (event.action === 'withdraw' && status.acceptedAt !== undefined) return { ok: false, error: 'cannot withdraw after accepted' };
+  if (event.action === 'autoApprove' && event.rules.some((r) => !r.ok)) return { ok: false, error: 'autoApprove needs every 秒批 rule to pass' };
   const at = eventTime(event);
   const next: SubmissionStatus = {
     ...status,
@@ -165,7 +168,7 @@ export function applyEvent(status: SubmissionStatus, event: EventDoc): ApplyResu
       next.departments = Object.fromEntries(event.departments.map((d) => [d, 'pending' as const]));
       break;
     case 'departmentDecision': {
-      const current = status.departments[event.department];
+      const current = Object.hasOwn(status.departments, event.department) ? status.departments[event.department] : undefined;
       if (current === undefined) return { ok: false, error: `department ${event.department} was not dispatched` };
       if (current !== 'pending') return { ok: false, error: `department ${event.department} already decided` };
       next.departments[event.department] = event.decision === 'approve' ? 'approved' : 'denied';
@@ -175,9 +178,13 @@ export function applyEvent(status: SubmissionStatus, event: EventDoc): ApplyResu
       if (next.state !== 'dispatched') next.decidedAt = at;
       break;
     }
+    case 'autoApprove':
+      // Approval by rule is also acceptance: the promised-time clock has a start.
+      next.acceptedAt = at;
+      next.decidedAt = at;
+      break;
     case 'approve':
     case 'deny':
-    case 'autoApprove':
       next.decidedAt = at;
       break;
     case 'issue':

@@ -20,7 +20,7 @@ const signInSchema = z.strictObject({ username: z.string().min(1).max(64), passw
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export function publicSession(s: Session): Record<string, string> {
-  return { username: s.username, role: s.role, ...(s.stationId ? { station: s.stationId } : {}), ...(s.uscc ? { uscc: s.uscc } : {}), ...(s.stationName ? { stationName: s.stationName } : {}), expiresAt: new Date(s.expiresAt).toISOString() };
+  return { username: s.username, role: s.role, ...(s.stationId ? { station: s.stationId } : {}), ...(s.uscc ? { uscc: s.uscc } : {}), ...(s.stationName ? { stationName: s.stationName } : {}), ...(s.displayName ? { displayName: s.displayName } : {}), expiresAt: new Date(s.expiresAt).toISOString() };
 }
 
 export function sessionMiddleware(sessions: SessionStore) {

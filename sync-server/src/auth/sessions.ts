@@ -19,6 +19,7 @@ export interface Session {
   uscc?: string | undefined;
   /** Display name of the station (for receipts), captured at sign-in. */
   stationName?: string | undefined;
+  displayName?: string | undefined;
   expiresAt: number;
 }
 
@@ -45,6 +46,7 @@ export class SessionStore {
       stationId: account.stationId,
       uscc: account.uscc,
       stationName,
+      displayName: account.displayName,
       expiresAt: Date.now() + this.ttlMs,
     };
     await this.store.put(SESSIONS_DB, { _id: tokenKey(token), ...session });
@@ -60,7 +62,7 @@ export class SessionStore {
       session = cached.session;
     } else {
       const doc = await this.store.get<SessionDoc>(SESSIONS_DB, key);
-      session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, stationName: doc.stationName, expiresAt: doc.expiresAt } : undefined;
+      session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, stationName: doc.stationName, displayName: doc.displayName, expiresAt: doc.expiresAt } : undefined;
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(key, { session, at: Date.now() });
     }

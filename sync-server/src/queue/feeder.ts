@@ -13,6 +13,7 @@ import { computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../../src/domain/submission-machine';
 import { presentBlobs } from '../blobs/routes';
+import { pickupHash } from '../enterprise/track';
 import { StoreError, type CouchClient } from '../store/couch';
 
 export const QUEUE_DB = 'lxe-queue';
@@ -52,6 +53,8 @@ export interface QueueItem {
   rating: string | null;
   /** 秒批 outcome for eligible matters (failed rules send it to a person, with these reasons). */
   autoApproval: { passed: boolean; outcomes: { rule: string; ok: boolean; detail: string }[] } | null;
+  /** SHA-256 of receipt number and pickup code: the public tracking check, without keeping the code. */
+  pickupHash: string;
   updatedAt: string;
 }
 
@@ -246,6 +249,7 @@ export class QueueFeeder {
       sortKey: (sla && !sla.paused ? sla.dueDate : null) ?? receivedAt ?? submission.createdAt,
       rating: status.rating?.rating ?? null,
       autoApproval: autoApproval ?? null,
+      pickupHash: pickupHash(submission.receiptNo, submission.pickupCode),
       updatedAt: new Date().toISOString(),
     };
     let changed = false;
