@@ -18,7 +18,9 @@ import { QueueFeeder, setUpQueue } from './queue/feeder';
 import { queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
 import { startEmbeddedStore } from './store/embedded';
-import { trackRoutes } from './track/routes';
+import { bookingRoutes, setUpBookings } from './enterprise/bookings';
+import { enterpriseRoutes } from './enterprise/enterprise';
+import { trackRoutes } from './enterprise/track';
 
 export interface Server {
   app: express.Express;
@@ -48,6 +50,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   await connect(store, storeKind);
   for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, 'catalog']) await store.ensureDb(db);
   await setUpQueue(store);
+  await setUpBookings(store);
   if (config.demo) await seedDemo(store, log);
 
   const feeder = new QueueFeeder(store, log);
@@ -79,7 +82,9 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log));
   app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
-  app.use('/api/track', trackRoutes());
+  app.use('/api/track', trackRoutes(store));
+  app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, log));
+  app.use('/api', withSession, bookingRoutes(store, log));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
   app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, () => undefined));
 

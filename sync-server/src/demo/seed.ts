@@ -2,13 +2,23 @@
 import type { Logger } from 'pino';
 import { createAccount, findAccount, STATIONS_DB, type AccountRole, type StationDoc } from '../auth/accounts';
 import type { CouchClient } from '../store/couch';
+import type { Schedule } from '../../../src/domain/schedule';
 import { DEMO_MATTERS } from './catalog';
 
 export const DEMO_USCC = '91310106MA1FL4XQ0W';
 
-export const DEMO_STATIONS: Omit<StationDoc, '_id'>[] = [
-  { type: 'station', id: 'jingan-hkri', name: '恒隆广场 楼小二', nameEn: 'Plaza 66 Building Helper', kind: 'building', district: '上海市静安区', buildings: ['恒隆广场一座', '恒隆广场二座'] },
-  { type: 'station', id: 'songshanhu-nanhuwan', name: '南湖湾分厅', nameEn: 'Nanhuwan Branch Hall', kind: 'branch', district: '东莞市松山湖', buildings: ['南湖湾科技园A栋', '南湖湾科技园B栋'] },
+const weekdays = (periods: [string, string][]): Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri', [string, string][]> => ({ mon: periods, tue: periods, wed: periods, thu: periods, fri: periods });
+
+/** Demo opening hours: lunch-time service (12:00–13:30) on weekdays and Saturday extended service. */
+export const DEMO_STATIONS: (Omit<StationDoc, '_id'> & { schedule: Schedule })[] = [
+  {
+    type: 'station', id: 'jingan-hkri', name: '恒隆广场 楼小二', nameEn: 'Plaza 66 Building Helper', kind: 'building', district: '上海市静安区', buildings: ['恒隆广场一座', '恒隆广场二座'],
+    schedule: { slotMinutes: 30, capacity: 2, doorstepCapacity: 1, weekly: { sun: [], ...weekdays([['09:00', '12:00'], ['12:00', '13:30'], ['13:30', '17:30']]), sat: [['09:00', '12:00']] } },
+  },
+  {
+    type: 'station', id: 'songshanhu-nanhuwan', name: '南湖湾分厅', nameEn: 'Nanhuwan Branch Hall', kind: 'branch', district: '东莞市松山湖', buildings: ['南湖湾科技园A栋', '南湖湾科技园B栋'],
+    schedule: { slotMinutes: 30, capacity: 3, doorstepCapacity: 2, weekly: { sun: [], ...weekdays([['08:30', '12:00'], ['12:00', '13:30'], ['13:30', '18:00']]), sat: [['09:00', '17:00']] } },
+  },
 ];
 
 export const DEMO_ACCOUNTS: { username: string; role: AccountRole; stationId?: string; uscc?: string; displayName: string }[] = [
@@ -22,7 +32,8 @@ export const DEMO_ACCOUNTS: { username: string; role: AccountRole; stationId?: s
 export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   for (const station of DEMO_STATIONS) {
     const id = `station:${station.id}`;
-    await store.upsert<StationDoc>(STATIONS_DB, id, (old) => (old ? undefined : { _id: id, ...station }));
+    // Add the schedule to stations seeded before schedules existed; never overwrite an admin's changes.
+    await store.upsert<StationDoc & { schedule?: Schedule }>(STATIONS_DB, id, (old) => (old ? (old.schedule ? undefined : { ...old, schedule: station.schedule }) : { _id: id, ...station }));
   }
   for (const account of DEMO_ACCOUNTS) {
     if (!(await findAccount(store, account.username))) await createAccount(store, { ...account, password: 'demo' });

@@ -1,0 +1,63 @@
+/** The enterprise account's own submissions (by its USCC) and 好差评, once per delivered submission. */
+import express, { type Router } from 'express';
+import { ulid } from 'ulid';
+import { describeIssues, eventDocSchema, eventId } from '../../../src/domain/documents';
+import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
+import { requireRole } from '../auth/routes';
+import type { CouchClient } from '../store/couch';
+import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
+import { loadRecord } from '../queue/routes';
+import type { Logger } from 'pino';
+
+export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
+  const router = express.Router();
+  router.use(requireRole('enterprise'));
+
+  router.get('/submissions', async (req, res, next) => {
+    try {
+      const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { uscc: req.session!.uscc, createdAt: { $gt: null } }, sort: [{ uscc: 'desc' }, { createdAt: 'desc' }], use_index: 'idx-uscc', limit: 200 });
+      // Only what the enterprise needs: no applicant ID numbers, no internal ids of other parties.
+      res.json({
+        submissions: docs.map((d) => ({ submissionId: d.submissionId, receiptNo: d.receiptNo, matterName: d.matterName, state: d.state, createdAt: d.createdAt, dueDate: d.dueDate, rating: d.rating, outstanding: d.outstanding.length })),
+      });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.post('/submissions/:id/rating', express.json({ limit: '4kb' }), async (req, res, next) => {
+    try {
+      const submissionId = `submission:${req.params.id ?? ''}`;
+      const item = await store.get<QueueItem>(QUEUE_DB, submissionId);
+      // Someone else's submission looks exactly like a missing one.
+      if (!item || item.uscc !== req.session!.uscc) return void res.status(404).json({ error: 'not_found', reason: 'no such submission of yours' });
+      const record = await loadRecord(store, item.stationId, submissionId);
+      if (!record) return void res.status(404).json({ error: 'not_found', reason: 'no such submission of yours' });
+      const body = req.body as { rating?: unknown; comment?: unknown };
+      const now = new Date().toISOString();
+      const parsed = eventDocSchema.safeParse({
+        _id: eventId(submissionId, ulid()),
+        type: 'event',
+        action: 'rate',
+        submissionId,
+        stationId: item.stationId,
+        actor: req.session!.username,
+        role: 'enterprise',
+        at: now,
+        serverAt: now,
+        rating: body.rating,
+        ...(typeof body.comment === 'string' && body.comment.trim() ? { comment: body.comment.trim() } : {}),
+      });
+      if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
+      const applied = applyEvent(foldEvents(record.events, record.submission).status, parsed.data);
+      if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error.includes('rated') ? '已评价过 Already rated' : `暂不能评价 Cannot rate yet: ${applied.error}` });
+      await store.put(`station-${item.stationId}`, parsed.data);
+      log.info({ audit: 'rating', user: req.session!.username, submissionId, rating: parsed.data.action === 'rate' ? parsed.data.rating : undefined });
+      await feeder.schedule(item.stationId, submissionId);
+      res.status(201).json({ ok: true });
+    } catch (e) {
+      next(e);
+    }
+  });
+  return router;
+}
