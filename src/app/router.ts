@@ -26,12 +26,16 @@ export const router = createRouter({
     { path: '/hall', name: 'hall', component: () => import('../features/hall/HallQueueView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/submissions/:id', name: 'hallSubmission', component: () => import('../features/hall/HallSubmissionView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/dashboard', name: 'hallDashboard', component: () => import('../features/hall/HallDashboardView.vue'), meta: { roles: ['hall', 'admin'] } },
+    { path: '/enterprise', name: 'enterprise', component: () => import('../features/enterprise/EnterpriseHomeView.vue'), meta: { roles: ['enterprise'] } },
+    { path: '/enterprise/book', name: 'enterpriseBook', component: () => import('../features/enterprise/EnterpriseBookView.vue'), meta: { roles: ['enterprise'] } },
+    // Public: reached from the receipt's QR code, no sign-in.
+    { path: '/track', name: 'track', component: () => import('../features/track/TrackView.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
 
 export function homeFor(role: Role | undefined): string {
-  return role === 'station' ? '/intake' : role === 'hall' || role === 'admin' ? '/hall' : '/sign-in';
+  return role === 'station' ? '/intake' : role === 'hall' || role === 'admin' ? '/hall' : role === 'enterprise' ? '/enterprise' : '/sign-in';
 }
 
 router.beforeEach(async (to: RouteLocationNormalized) => {

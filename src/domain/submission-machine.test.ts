@@ -1248,7 +1248,7 @@ function modelStep(m: ModelStatus, e: EventDoc): ModelStep {
   if (!t.ok) return t;
   const time = e.serverAt ?? e.at;
   const s: ModelStatus = { ...m, state: t.state, departments: m.departments.map(([d, v]) => [d, v]), outstanding: [...m.outstanding], pauses: m.pauses.map((p) => ({ ...p })) };
-  let knownBug = false;
+  const knownBug = false;
   switch (e.action) {
     case 'withdraw':
       if (m.acceptedAt !== undefined) return { ok: false, error: 'cannot withdraw after accepted' }; // DESIGN: only before accepted

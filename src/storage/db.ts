@@ -58,6 +58,15 @@ export interface DocSyncState {
   refused?: string;
 }
 
+/** A booking made offline, waiting to be sent (its clientRef makes a replay harmless). */
+export interface QueuedBooking {
+  clientRef: string;
+  request: Record<string, unknown>;
+  queuedAt: string;
+  /** Last outcome when it was tried: network error text, or the server's refusal. */
+  lastError?: string;
+}
+
 export interface Setting {
   key: string;
   value: unknown;
@@ -68,6 +77,7 @@ export class StationDexie extends Dexie {
   blobs!: EntityTable<StoredBlob, 'sha256'>;
   docSync!: EntityTable<DocSyncState, 'id'>;
   settings!: EntityTable<Setting, 'key'>;
+  bookingQueue!: EntityTable<QueuedBooking, 'clientRef'>;
 
   constructor(name = 'louxiaoer-station') {
     super(name);
@@ -77,6 +87,7 @@ export class StationDexie extends Dexie {
       docSync: 'id',
       settings: 'key',
     });
+    this.version(2).stores({ bookingQueue: 'clientRef, queuedAt' });
   }
 }
 

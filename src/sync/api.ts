@@ -3,6 +3,7 @@ export interface SessionInfo {
   username: string;
   role: 'station' | 'hall' | 'admin' | 'enterprise';
   station?: string;
+  displayName?: string;
   uscc?: string;
   stationName?: string;
   expiresAt: string;
@@ -12,6 +13,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The whole JSON answer, for callers that need more than the reason (e.g. booking alternatives). */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -33,7 +36,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new OfflineError('网络不可用 (offline)');
   }
   const data = (await res.json().catch(() => ({}))) as { reason?: string };
-  if (!res.ok) throw new ApiError(res.status, data.reason ?? `HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, data.reason ?? `HTTP ${res.status}`, data);
   return data as T;
 }
 

@@ -1,0 +1,138 @@
+/**
+ * Issue 6's browser test: an enterprise books online and offline (the offline booking is queued and replayed
+ * when the network returns), the public tracking page is reached from a receipt's QR code, and after delivery
+ * the enterprise rates the service, which the hall's dashboard flags when it is bad.
+ */
+import path from 'node:path';
+import QRCode from 'qrcode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshotter, watchErrors } from './support/browser';
+import { startServer, type RunningServer } from './support/server';
+import { IntakePage, SignInPage } from './pages/app';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+
+describe('enterprise: book, track, rate', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let entCtx: BrowserContext;
+  let ent: Page;
+  let errors: string[];
+  const shot = screenshotter('enterprise');
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    entCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    ent = await entCtx.newPage();
+    errors = watchErrors(ent);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.cleanup();
+  });
+
+  it('books a slot online, and offline with a replay when the network returns', async () => {
+    await new SignInPage(ent).signIn(server.url, 'enterprise');
+    await ent.waitForURL('**/enterprise');
+    await ent.getByRole('link', { name: '预约服务 Book help' }).click();
+    await ent.waitForURL('**/enterprise/book');
+    await ent.locator('#matter').selectOption('food-business-licence');
+    await expect.poll(() => ent.getByTestId('bring-list').textContent()).toContain('营业执照');
+    await ent.locator('.slot:not(.full) input').first().check();
+    await ent.locator('#contact').fill('王五');
+    await ent.locator('#phone').fill('13800138000');
+    await ent.getByRole('button', { name: '预约 Book' }).click();
+    await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('confirmed');
+    await shot(ent, 'booked-online');
+
+    // Offline: the booking is queued, survives a reload, and is sent when the network returns.
+    await entCtx.setOffline(true);
+    await ent.locator('.slot:not(.full) input').nth(1).check();
+    await ent.getByRole('button', { name: '预约 Book' }).click();
+    await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('queued');
+    await ent.goto(`${server.url}/enterprise`).catch(() => undefined);
+    await ent.waitForURL('**/enterprise');
+    await expect.poll(() => ent.getByTestId('queued-booking').count()).toBe(1);
+    await shot(ent, 'queued-offline');
+    await entCtx.setOffline(false);
+    await expect.poll(() => ent.getByTestId('replayed').textContent(), { timeout: 20_000 }).toContain('已确认');
+    await expect.poll(() => ent.locator('[data-testid="booking"][data-status="confirmed"]').count()).toBe(2);
+    expect(await ent.getByTestId('queued-booking').count()).toBe(0);
+    await shot(ent, 'replayed-online');
+  });
+
+  it('tracks progress from the receipt QR code and rates after delivery', async () => {
+    // A station takes in a submission for the demo enterprise and opens its receipt.
+    const stationCtx = await browser.newContext({ locale: 'zh-CN' });
+    const station = await stationCtx.newPage();
+    await new SignInPage(station).signIn(server.url, 'station');
+    const intake = new IntakePage(station);
+    await intake.waitForCatalog('licence-reissue');
+    await intake.matter().selectOption('licence-reissue');
+    await intake.answer('reason', 'lost');
+    await intake.uscc().fill('91310106MA1FL4XQ0W');
+    await intake.enterpriseName().fill('上海示例科技有限公司');
+    await intake.applicantName().fill('张三');
+    await intake.idNumber().fill('310106198503121238');
+    await intake.attach('reissue-application', path.join(FIXTURES, 'page-application.jpg'));
+    await intake.attach('loss-statement', path.join(FIXTURES, 'page-statement.png'));
+    await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
+    await intake.submitButton().click();
+    await station.getByRole('link', { name: '打印回执 Print receipt' }).click();
+    await station.getByTestId('receipt-qr').locator('svg').waitFor();
+    const trackUrl = (await station.getByTestId('track-link').getAttribute('href')) ?? '';
+    expect(trackUrl).toMatch(/\/track\?receiptNo=.+&pickupCode=\d{6}$/);
+    // The QR code is exactly that URL: the same library and options in Node draw the same symbol.
+    // (Compare the modules' path data: the DOM re-serialises the markup around it.)
+    const paths = (svg: string): string[] => [...svg.matchAll(/ d="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const drawn = paths(await station.getByTestId('receipt-qr').innerHTML());
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn).toEqual(paths(await QRCode.toString(trackUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })));
+    const ulid = station.url().split('/').pop() ?? '';
+    await shot(station, 'receipt');
+
+    // Anyone holding the receipt: a fresh browser, no sign-in.
+    const anon = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const phone = await anon.newPage();
+    await expect.poll(async () => {
+      await phone.goto(trackUrl);
+      return phone.getByTestId('track-state').textContent({ timeout: 5_000 }).catch(() => '');
+    }, { timeout: 40_000 }).toContain('大厅已收到');
+    await shot(phone, 'track-from-qr');
+    // A wrong pickup code learns nothing.
+    await phone.goto(trackUrl.replace(/pickupCode=\d{6}/, 'pickupCode=000000'));
+    await expect.poll(() => phone.getByRole('alert').first().textContent()).toContain('不正确');
+
+    // The hall takes it to delivery through its API.
+    const hall = await browser.newContext();
+    const hallPage = await hall.newPage();
+    await new SignInPage(hallPage).signIn(server.url, 'hall');
+    await hallPage.waitForURL('**/hall');
+    for (const body of [{ action: 'accept' }, { action: 'approve' }, { action: 'issue' }, { action: 'deliver', method: 'locker', reference: 'A-17' }]) {
+      const r = await hallPage.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: body });
+      expect(r.status()).toBe(201);
+    }
+
+    // The enterprise sees it delivered, rates it "bad"; it cannot rate twice; the hall's dashboard flags it.
+    await ent.goto(`${server.url}/enterprise`);
+    const item = ent.locator('[data-testid="enterprise-submission"]').first();
+    await expect.poll(() => item.textContent(), { timeout: 20_000 }).toContain('已送达');
+    await item.locator('input[type=radio][value="bad"]').check();
+    await item.locator('input[id^="comment-"]').fill('等待时间太长');
+    await item.getByRole('button', { name: '提交评价 Submit rating' }).click();
+    await expect.poll(() => item.textContent()).toContain('已评价');
+    const again = await ent.request.post(`${server.url}/api/enterprise/submissions/${ulid}/rating`, { data: { rating: 'good' } });
+    expect(again.status()).toBe(409);
+    await shot(ent, 'rated');
+    await hallPage.goto(`${server.url}/hall/dashboard`);
+    await expect.poll(() => hallPage.getByTestId('bad-ratings').textContent()).toContain('上海示例科技有限公司');
+    await shot(hallPage, 'dashboard-bad-rating');
+    await phone.goto(trackUrl);
+    await expect.poll(() => phone.getByTestId('track-state').textContent()).toContain('已评价');
+    await Promise.all([stationCtx.close(), anon.close(), hall.close()]);
+    expect(errors).toEqual([]);
+  });
+});
