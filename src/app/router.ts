@@ -19,6 +19,7 @@ export const router = createRouter({
     { path: '/sign-in', name: 'signIn', component: SignInView },
     { path: '/intake', name: 'intake', component: IntakeView, meta: { roles: ['station'] } },
     { path: '/outbox', name: 'outbox', component: OutboxView, meta: { roles: ['station'] } },
+    { path: '/bookings', name: 'stationBookings', component: () => import('../features/bookings/StationBookingsView.vue'), meta: { roles: ['station'] } },
     { path: '/outbox/:id', name: 'outboxSubmission', component: () => import('../features/outbox/OutboxSubmissionView.vue'), meta: { roles: ['station'] } },
     // The receipt pulls in the QR library: loaded when a receipt is opened (still precached for offline use).
     { path: '/receipt/:id', name: 'receipt', component: () => import('../features/receipt/ReceiptView.vue'), meta: { roles: ['station'] } },

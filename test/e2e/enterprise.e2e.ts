@@ -71,6 +71,20 @@ describe('enterprise: book, track, rate', () => {
     await new SignInPage(station).signIn(server.url, 'station');
     const intake = new IntakePage(station);
     await intake.waitForCatalog('licence-reissue');
+
+    // The station device has the enterprise's bookings by replication; staff mark one arrived and start
+    // an intake prefilled from it (一次采集).
+    await station.getByRole('link', { name: '预约 Bookings' }).click();
+    await expect.poll(() => station.getByTestId('station-booking').count(), { timeout: 20_000 }).toBe(2);
+    const first = station.getByTestId('station-booking').first();
+    await first.getByRole('button', { name: '已到 Arrived' }).click();
+    await expect.poll(() => first.getByTestId('booking-status').textContent()).toContain('已到');
+    await shot(station, 'station-bookings');
+    await first.getByRole('button', { name: '开始代收 Start intake' }).click();
+    await station.waitForURL('**/intake?draft=*');
+    await expect.poll(() => intake.uscc().inputValue()).toBe('91310106MA1FL4XQ0W');
+    expect(await intake.enterpriseName().inputValue()).toBe('上海示例科技有限公司');
+    expect(await intake.matter().inputValue()).toBe('food-business-licence');
     await intake.matter().selectOption('licence-reissue');
     await intake.answer('reason', 'lost');
     await intake.uscc().fill('91310106MA1FL4XQ0W');
