@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
 
 // Unit and server tests (Node). Browser tests have their own config in test/e2e.
 export default defineConfig({
+  // Component tests import .vue files.
+  plugins: [vue()],
   test: {
     include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts'],
     environment: 'node',

@@ -137,8 +137,9 @@ export interface Checklist {
 }
 
 function answerOf(answers: Answers, question: string): string | undefined {
-  if (!Object.hasOwn(answers, question)) return undefined;
+  // Read first: Vue's reactive proxies track property reads, not Object.hasOwn, so a first answer must be a read.
   const value: unknown = answers[question];
+  if (!Object.hasOwn(answers, question)) return undefined;
   return typeof value === 'string' ? value : undefined;
 }
 

@@ -106,3 +106,11 @@ export function isQuotaError(e: unknown): boolean {
   const err = e as { name?: string; inner?: { name?: string } } | undefined;
   return err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError';
 }
+
+/** Sign-out: everything personal leaves the device (the device id stays: it names the device, not a person). */
+export async function wipeWorkingData(): Promise<void> {
+  await db.transaction('rw', [db.drafts, db.blobs, db.docSync, db.settings, db.bookingQueue], async () => {
+    await Promise.all([db.drafts.clear(), db.blobs.clear(), db.docSync.clear(), db.bookingQueue.clear()]);
+    await db.settings.where('key').notEqual('deviceId').delete();
+  });
+}

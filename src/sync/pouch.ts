@@ -30,3 +30,11 @@ export function remoteDb(name: string, onUnauthorized: () => void): LocalDb {
 }
 
 export const stationDbName = (stationId: string): string => `station-${stationId}`;
+
+/** Destroy every local replicated database this device opened (sign-out wipe). */
+export async function destroyLocalDbs(names: string[]): Promise<void> {
+  for (const name of names) {
+    await localDb(name).destroy().catch(() => undefined);
+    open.delete(name);
+  }
+}

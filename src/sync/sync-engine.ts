@@ -56,6 +56,22 @@ export class SyncEngine {
     this.uploader.stop();
   }
 
+  /** What would be lost by wiping the device now: unsent documents, pages not yet uploaded, open drafts. */
+  async unsynced(): Promise<{ docs: number; pages: number; drafts: number }> {
+    const [docs, pushed, pages, drafts] = await Promise.all([
+      this.local.allDocs({ include_docs: true }),
+      db.docSync.toArray(),
+      db.blobs.where('state').anyOf('pending', 'draft').count(),
+      db.drafts.count(),
+    ]);
+    const sent = new Set(pushed.filter((p) => p.pushedAt).map((p) => p.id));
+    const mine = docs.rows.filter((r) => {
+      const doc = r.doc as { type?: string; role?: string } | undefined;
+      return (doc?.type === 'submission' || doc?.type === 'bookingCheck' || (doc?.type === 'event' && doc.role === 'station')) && !sent.has(r.id);
+    });
+    return { docs: mine.length, pages, drafts };
+  }
+
   /** New local work (a submission): push pages now rather than at the next retry. */
   kick(): void {
     void this.uploader.kick();

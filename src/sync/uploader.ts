@@ -39,6 +39,18 @@ function put(blob: StoredBlob, onProgress: (loaded: number) => void): Promise<{ 
   });
 }
 
+/**
+ * The server holds these bytes now: scans of ID cards and the like leave the device (DESIGN §5), unless an
+ * open draft still shows the same page.
+ */
+async function forgetUploaded(sha256: string): Promise<void> {
+  await db.transaction('rw', db.blobs, db.drafts, async () => {
+    const inDraft = (await db.drafts.toArray()).some((d) => [...Object.values(d.pages).flat(), ...(d.signature ? [d.signature] : [])].some((p) => p.sha256 === sha256));
+    if (inDraft) await db.blobs.update(sha256, { state: 'uploaded', uploadedAt: new Date().toISOString() });
+    else await db.blobs.delete(sha256);
+  });
+}
+
 export class Uploader {
   private running = false;
   private again = false;
@@ -108,8 +120,7 @@ export class Uploader {
           continue;
         }
       }
-      await db.blobs.update(blob.sha256, { state: 'uploaded', uploadedAt: new Date().toISOString(), attempts: blob.attempts + 1 });
-      delete (blob as Partial<StoredBlob>).lastError;
+      await forgetUploaded(blob.sha256);
     }
   }
 }

@@ -91,6 +91,9 @@ export const useIntakeStore = defineStore('intake', () => {
   async function save(): Promise<void> {
     const current = draft.value;
     if (!current) return;
+    // A fresh, untouched draft is not worth a row in the outbox.
+    const empty = !current.matterId && !current.uscc && !current.enterpriseName && !current.applicantName && !current.idNumber && !Object.keys(current.pages).length && !current.signature && !Object.keys(current.answers).length;
+    if (empty) return;
     saving = saving.then(async () => {
       try {
         await db.drafts.put(JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft);

@@ -120,3 +120,81 @@ export class DeviceSubmissionPage {
     await this.page.getByRole('button', { name: '提交补正 Send supplement' }).click();
   }
 }
+
+/** A file made in the test, for `setInputFiles`. */
+export interface FilePayload {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+/** What a file picker can be given: paths, or files made in the test. */
+export type PickedFiles = string | readonly string[] | FilePayload | readonly FilePayload[];
+
+/** The parts of the intake form beyond the basics: the checklist legend, 容缺, the signature pad, page refusals. */
+export class IntakeChecklistPage {
+  constructor(private readonly page: Page) {}
+
+  legend = () => this.page.locator('legend', { hasText: '材料清单 Checklist' });
+  deficientCount = () => this.page.getByTestId('deficient-count');
+  signatureCanvas = () => this.page.locator('[data-testid="signature-canvas"]');
+  signatureDone = () => this.page.getByTestId('signature-done');
+  materialError = (materialId: string) => this.page.locator(`[data-material="${materialId}"] .error`);
+  deficientBox = (materialId: string) => this.page.locator(`[data-material="${materialId}"] .deficient input[type=checkbox]`);
+
+  /** N in the legend "材料清单 Checklist · N". */
+  async count(): Promise<number> {
+    const text = (await this.legend().textContent()) ?? '';
+    return Number(/·\s*(\d+)/.exec(text)?.[1] ?? Number.NaN);
+  }
+
+  /** The ids of the materials the checklist shows, in order. */
+  async materialIds(): Promise<string[]> {
+    return this.page.locator('[data-material]').evaluateAll((els) => els.map((el) => el.getAttribute('data-material') ?? ''));
+  }
+
+  async attachFiles(materialId: string, files: PickedFiles): Promise<void> {
+    await this.page.locator(`[data-material="${materialId}"] input[type=file]`).setInputFiles(files);
+  }
+
+  /** Tick "容缺，后补 Supply later" and set the promised due date (YYYY-MM-DD). */
+  async markDeficient(materialId: string, dueDate: string): Promise<void> {
+    await this.page.locator(`[data-material="${materialId}"]`).getByText('容缺，后补 Supply later').click();
+    const due = this.page.locator(`#due-${materialId}`);
+    await due.fill(dueDate);
+  }
+
+  /** Two pen strokes on the signature pad with the mouse, then "确认签名 Confirm signature". */
+  async sign(): Promise<void> {
+    const canvas = this.signatureCanvas();
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('signature canvas is not visible');
+    const at = (fx: number, fy: number): [number, number] => [box.x + box.width * fx, box.y + box.height * fy];
+    const strokes: [number, number][][] = [
+      [at(0.1, 0.6), at(0.2, 0.3), at(0.3, 0.7), at(0.4, 0.35), at(0.5, 0.65)],
+      [at(0.55, 0.5), at(0.7, 0.3), at(0.8, 0.6), at(0.9, 0.4)],
+    ];
+    for (const stroke of strokes) {
+      const [first, ...rest] = stroke;
+      if (!first) continue;
+      await this.page.mouse.move(...first);
+      await this.page.mouse.down();
+      for (const point of rest) await this.page.mouse.move(...point, { steps: 6 });
+      await this.page.mouse.up();
+    }
+    await this.page.getByRole('button', { name: '确认签名 Confirm signature' }).click();
+    await this.signatureDone().waitFor();
+  }
+}
+
+/** The printable 回执 at /receipt/<id>. */
+export class ReceiptPage {
+  constructor(private readonly page: Page) {}
+
+  sheet = () => this.page.getByTestId('printable-receipt');
+  receiptNo = () => this.sheet().getByTestId('receipt-no');
+  pickupCode = () => this.sheet().getByTestId('pickup-code');
+  qrSvg = () => this.page.locator('[data-testid="receipt-qr"] svg');
+  row = (materialName: string) => this.sheet().locator('tbody tr', { hasText: materialName });
+  appHeader = () => this.page.locator('header.top');
+}

@@ -1,0 +1,180 @@
+// @vitest-environment happy-dom
+/**
+ * The intake store's rules for when a draft may be submitted (`validate()`) and which materials are 容缺
+ * (`deficientMaterials`), against the demo catalog's 食品经营许可. `submit()` needs a signed-in session and a
+ * running SyncEngine (PouchDB), so it is covered by the browser tests, not here.
+ */
+import 'fake-indexeddb/auto';
+import { createPinia, setActivePinia } from 'pinia';
+import { computed, nextTick } from 'vue';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_MATTERS } from '../../../sync-server/src/demo/catalog';
+import { deriveChecklist, type MatterDoc } from '../../domain/catalog';
+import type { Draft, DraftPage } from '../../storage/db';
+import { deficientMaterials, useIntakeStore } from './intake-store';
+
+const FOOD = DEMO_MATTERS.find((m) => m.id === 'food-business-licence') as MatterDoc;
+/** 大型超市, 零售, 含现制现售: 8 materials. */
+const ANSWERS = { 'business-type': 'supermarket', 'sales-mode': 'retail', 'on-site-preparation': 'yes' };
+const CORE = ['licence-application', 'legal-rep-id', 'food-safety-rules', 'shop-layout', 'process-flow', 'equipment-layout'];
+const NON_CORE = ['entity-licence-copy', 'safety-officer-appointment'];
+const OFFICER = 'safety-officer-appointment';
+
+const isoDay = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+let nextPage = 1;
+const page = (): DraftPage => ({ sha256: (nextPage++).toString(16).padStart(64, '0'), bytes: 1000, type: 'image/jpeg' });
+const SIGNATURE: DraftPage = { sha256: 'f'.repeat(64), bytes: 800, type: 'image/png' };
+
+/** A draft of the food licence with valid codes and names, every question answered, a page for each material except `without`. */
+function foodDraft(without: string[] = [], over: Partial<Draft> = {}): Draft {
+  const now = new Date().toISOString();
+  const pages = Object.fromEntries([...CORE, ...NON_CORE].filter((id) => !without.includes(id)).map((id) => [id, [page()]]));
+  return {
+    id: '01JTESTDRAFT0000000000000A',
+    stationId: 'jingan-hkri',
+    matterId: FOOD.id,
+    uscc: '91310106MA1FL4XQ0W',
+    enterpriseName: '上海示例超市有限公司',
+    applicantName: '王五',
+    idNumber: '310106198503121238',
+    pages,
+    deficient: {},
+    signature: null,
+    answers: { ...ANSWERS },
+    createdAt: now,
+    updatedAt: now,
+    ...over,
+  };
+}
+
+function storeWith(d: Draft | null): ReturnType<typeof useIntakeStore> {
+  const store = useIntakeStore();
+  store.matters = structuredClone(DEMO_MATTERS);
+  store.draft = d;
+  return store;
+}
+
+const nameOf = (id: string): string => FOOD.materials.find((m) => m.id === id)?.name ?? id;
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+});
+
+describe('the demo matter used here', () => {
+  it('has the checklist these tests assume', () => {
+    const list = deriveChecklist(FOOD, ANSWERS);
+    expect(list.unanswered).toEqual([]);
+    expect(list.materials.filter((m) => m.core).map((m) => m.id)).toEqual(CORE);
+    expect(list.materials.filter((m) => !m.core).map((m) => m.id)).toEqual(NON_CORE);
+  });
+});
+
+describe('validate()', () => {
+  it('accepts a complete draft', () => {
+    expect(storeWith(foodDraft()).validate()).toEqual({});
+  });
+
+  it('asks for a matter, and reports a missing draft', () => {
+    expect(storeWith(foodDraft([], { matterId: '' })).validate().matter).toContain('请选择事项');
+    expect(storeWith(null).validate()).toEqual({ matter: '没有草稿 (no draft)' });
+  });
+
+  it('blocks on unanswered guided questions, naming those that apply', () => {
+    const none = storeWith(foodDraft([], { answers: {} })).validate();
+    expect(none.answers).toContain('请回答情景问题');
+    expect(none.answers).toContain('经营业态？');
+
+    // Once the business type is known, its follow-up questions apply and must be answered too.
+    const partial = storeWith(foodDraft([], { answers: { 'business-type': 'supermarket' } })).validate();
+    expect(partial.answers).toContain('经营方式？');
+    expect(partial.answers).toContain('是否含现制现售');
+    expect(partial.answers).not.toContain('经营业态？');
+
+    const invalid = storeWith(foodDraft([], { answers: { ...ANSWERS, 'business-type': 'bakery' } })).validate();
+    expect(invalid.answers).toContain('经营业态？');
+    const unknown = storeWith(foodDraft([], { answers: { ...ANSWERS, colour: 'red' } })).validate();
+    expect(unknown.answers).toContain('colour: 未知问题 (unknown question)');
+  });
+
+  it('blocks on a core material without pages, even when it is marked 容缺', () => {
+    const missing = storeWith(foodDraft(['process-flow'])).validate();
+    expect(missing.pages).toBe(`还缺材料 (missing): ${nameOf('process-flow')}`);
+
+    const d = foodDraft(['process-flow'], { deficient: { 'process-flow': isoDay(7) }, signature: SIGNATURE });
+    expect(storeWith(d).validate().pages).toContain(nameOf('process-flow'));
+    expect(deficientMaterials(d, FOOD)).toEqual([]);
+  });
+
+  it('blocks on a non-core material that has neither pages nor 容缺', () => {
+    expect(storeWith(foodDraft([OFFICER])).validate().pages).toBe(`还缺材料 (missing): ${nameOf(OFFICER)}`);
+  });
+
+  it('lists every missing material', () => {
+    const errors = storeWith(foodDraft(['licence-application', 'entity-licence-copy'])).validate();
+    expect(errors.pages).toBe(`还缺材料 (missing): ${nameOf('licence-application')}、${nameOf('entity-licence-copy')}`);
+  });
+
+  it('容缺 on a non-core material needs a due date after today', () => {
+    for (const due of [isoDay(0), isoDay(-1), '']) {
+      const errors = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: due }, signature: SIGNATURE })).validate();
+      expect(errors.pages, `due "${due}"`).toBeUndefined();
+      expect(errors.deficient, `due "${due}"`).toBe(`容缺材料需要今天之后的补交日期 (due date must be after today): ${nameOf(OFFICER)}`);
+    }
+  });
+
+  it('容缺 needs the applicant’s signature under the commitment', () => {
+    const unsigned = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: isoDay(1) } })).validate();
+    expect(unsigned).toEqual({ deficient: '容缺受理需要申请人签署告知承诺 (the applicant must sign the commitment)' });
+    expect(storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: isoDay(1) }, signature: SIGNATURE })).validate()).toEqual({});
+  });
+
+  it('pages win over 容缺: a material that was brought needs no date and no signature', () => {
+    const d = foodDraft([], { deficient: { [OFFICER]: isoDay(-3) } });
+    expect(storeWith(d).validate()).toEqual({});
+    expect(deficientMaterials(d, FOOD)).toEqual([]);
+  });
+
+  it('re-reads the draft each time (fixing a field clears its error)', () => {
+    const store = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: isoDay(0) } }));
+    expect(store.validate().deficient).toContain('due date must be after today');
+    store.draft!.deficient[OFFICER] = isoDay(3);
+    expect(store.validate().deficient).toContain('must sign');
+    store.draft!.signature = SIGNATURE;
+    expect(store.validate()).toEqual({});
+  });
+});
+
+describe('deficientMaterials', () => {
+  it('lists the non-core materials marked 容缺 that have no pages', () => {
+    const d = foodDraft(NON_CORE, { deficient: { [OFFICER]: isoDay(5), 'entity-licence-copy': isoDay(9) } });
+    expect(deficientMaterials(d, FOOD).map((m) => m.id)).toEqual(['entity-licence-copy', OFFICER]);
+    d.pages['entity-licence-copy'] = [page()];
+    expect(deficientMaterials(d, FOOD).map((m) => m.id)).toEqual([OFFICER]);
+    d.pages['entity-licence-copy'] = []; // a removed last page: 容缺 applies again
+    expect(deficientMaterials(d, FOOD).map((m) => m.id)).toEqual(['entity-licence-copy', OFFICER]);
+  });
+
+  it('ignores materials the answers do not call for', () => {
+    // 承包经营者营业执照复印件 (non-core) is only needed for a contracted canteen.
+    const d = foodDraft([], { deficient: { 'contractor-licence': isoDay(5) } });
+    expect(deficientMaterials(d, FOOD)).toEqual([]);
+    expect(storeWith(d).validate()).toEqual({});
+    d.answers = { 'business-type': 'canteen', 'canteen-operator': 'contracted' };
+    expect(deficientMaterials(d, FOOD).map((m) => m.id)).toEqual(['contractor-licence']);
+  });
+
+  it('keeps a reactive count up to date as guided answers are given (the form’s outstanding count and checklist)', async () => {
+    // As IntakeView does: computed over the store's reactive draft. (This needs deriveChecklist to read each
+    // answer through the reactive proxy; Vue does not track `Object.hasOwn`, so checking it first hides answers
+    // given for the first time.)
+    const store = storeWith(foodDraft([], { answers: { 'business-type': 'canteen' }, deficient: { 'contractor-licence': isoDay(5) } }));
+    const outstanding = computed(() => deficientMaterials(store.draft!, FOOD).length);
+    const checklistSize = computed(() => deriveChecklist(FOOD, store.draft!.answers).materials.length);
+    expect(outstanding.value).toBe(0);
+    const before = checklistSize.value;
+    store.draft!.answers['canteen-operator'] = 'contracted'; // a question answered for the first time
+    await nextTick();
+    expect(checklistSize.value).toBe(before + 2); // + 食堂承包经营合同, 承包经营者营业执照复印件
+    expect(outstanding.value).toBe(1);
+  });
+});
