@@ -14,7 +14,8 @@ export default defineConfig({
       filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: false,
-      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'] },
+      // Manifest screenshots and README pictures are not part of the app shell.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'], globIgnores: ['screenshots/**'] },
       manifest: {
         name: '楼小二 服务站 Station',
         short_name: '楼小二',
@@ -25,6 +26,14 @@ export default defineConfig({
         display: 'standalone',
         background_color: '#f5f7f6',
         theme_color: '#0f766e',
+        shortcuts: [
+          { name: '新建代收 New intake', short_name: '新建代收', url: '/intake', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: '发件箱 Outbox', short_name: '发件箱', url: '/outbox', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+        ],
+        screenshots: [
+          { src: '/screenshots/narrow-intake.png', sizes: '360x780', type: 'image/png', form_factor: 'narrow', label: '离线代收 Offline intake' },
+          { src: '/screenshots/wide-hall.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: '受理队列 Acceptance queue' },
+        ],
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },

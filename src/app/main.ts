@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router';
-import { registerServiceWorker } from './pwa';
+import { listenForInstallPrompt, registerServiceWorker } from './pwa';
 import './styles.css';
 
 const app = createApp(App);
@@ -10,3 +10,4 @@ app.use(createPinia());
 app.use(router);
 app.mount('#app');
 registerServiceWorker();
+listenForInstallPrompt();

@@ -7,11 +7,10 @@ import { registerSW } from 'virtual:pwa-register';
 
 /** A new version is installed and waiting. */
 export const updateReady = ref(false);
-let update: ((reload?: boolean) => Promise<void>) | undefined;
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
-  update = registerSW({
+  registerSW({
     immediate: true,
     onNeedRefresh() {
       updateReady.value = true;
@@ -24,5 +23,39 @@ export function registerServiceWorker(): void {
 }
 
 export async function applyUpdate(): Promise<void> {
-  await update?.(true);
+  // workbox-window reloads only for updates it found itself; the periodic registration.update() above finds
+  // them as "external", so reload on the controller change ourselves.
+  navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (registration?.waiting) registration.waiting.postMessage({ type: 'SKIP_WAITING' });
+  // Nothing waiting: the new version is already active (the page was not controlled); a reload shows it.
+  else window.location.reload();
+}
+
+/** The browser's install prompt, kept until the user asks to install (Chromium fires it once per page). */
+interface InstallPromptEvent extends Event {
+  prompt(): Promise<void>;
+  userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+let deferred: InstallPromptEvent | undefined;
+export const canInstall = ref(false);
+
+export function listenForInstallPrompt(): void {
+  window.addEventListener('beforeinstallprompt', (e) => {
+    e.preventDefault();
+    deferred = e as InstallPromptEvent;
+    canInstall.value = true;
+  });
+  window.addEventListener('appinstalled', () => {
+    canInstall.value = false;
+    deferred = undefined;
+  });
+}
+
+export async function install(): Promise<void> {
+  if (!deferred) return;
+  await deferred.prompt();
+  await deferred.userChoice;
+  deferred = undefined;
+  canInstall.value = false;
 }
