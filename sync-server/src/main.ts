@@ -1,14 +1,18 @@
 /** Entry point: read the environment, start, listen; stop cleanly on SIGINT/SIGTERM. */
 import pino from 'pino';
 import { createServer } from './app';
+import { AuditSink } from './audit/sink';
 import { configFromEnv } from './config';
 import { DEMO_ACCOUNTS } from './demo/seed';
 
 const config = configFromEnv();
-const log = pino({ level: config.logLevel });
+// Log lines go to stdout as JSON; those with an `audit` field are also kept in the store (lxe-audit).
+const audit = new AuditSink();
+const log = pino({ level: config.logLevel }, pino.multistream([{ stream: process.stdout, level: config.logLevel as pino.Level }, { stream: audit.stream, level: 'info' }]));
 
 try {
   const server = await createServer(config, log);
+  await audit.attach(server.store);
   const http = server.app.listen(config.port, config.host, () => {
     const url = `http://${config.host}:${config.port}`;
     log.info({ url, store: server.storeKind, demo: config.demo }, 'listening');
@@ -28,7 +32,7 @@ try {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
-    http.close(() => void server.close().then(() => process.exit(0)));
+    http.close(() => void audit.close().then(() => server.close()).then(() => process.exit(0)));
     http.closeIdleConnections();
     setTimeout(() => {
       http.closeAllConnections();
