@@ -8,7 +8,10 @@ import { DEMO_ACCOUNTS } from './demo/seed';
 const config = configFromEnv();
 // Log lines go to stdout as JSON; those with an `audit` field are also kept in the store (lxe-audit).
 const audit = new AuditSink();
-const log = pino({ level: config.logLevel }, pino.multistream([{ stream: process.stdout, level: config.logLevel as pino.Level }, { stream: audit.stream, level: 'info' }]));
+// The logger itself runs at info at least, so audit entries are kept even when stdout shows only warnings.
+const stdoutLevel = config.logLevel as pino.Level;
+const loggerLevel = pino.levels.values[stdoutLevel] !== undefined && pino.levels.values[stdoutLevel] < pino.levels.values.info! ? stdoutLevel : 'info';
+const log = pino({ level: loggerLevel }, pino.multistream([{ stream: process.stdout, level: stdoutLevel }, { stream: audit.stream, level: 'info' }]));
 
 try {
   const server = await createServer(config, log);
