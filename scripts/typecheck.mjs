@@ -8,6 +8,7 @@ const projects = [
   ['tsc', 'tsconfig.sw.json'],
   ['tsc', 'tsconfig.server.json'],
   ['tsc', 'tsconfig.node.json'],
+  ['tsc', 'tsconfig.tools.json'],
 ];
 for (const [bin, project] of projects) {
   process.stdout.write(`typecheck ${project}\n`);

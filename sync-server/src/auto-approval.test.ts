@@ -39,7 +39,7 @@ async function submit(opts: { omit?: string; deficient?: string }): Promise<Subm
           : { materialId: m.id, name: m.name, core: m.core, status: 'provided' as const, pages: [page] },
       ),
   };
-  const w = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, makeEvent(sub, 'submit')] } });
+  const w = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, makeEvent(sub)] } });
   expect(w.status).toBe(201);
   return sub;
 }

@@ -16,7 +16,7 @@ const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
 const STATEMENT = path.join(FIXTURES, 'page-statement.png');
 const NOT_IMAGE = path.join(FIXTURES, 'not-an-image.jpg');
-const sha256 = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
+const sha256 = (buf: Buffer): string => createHash('sha256').update(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)).digest('hex');
 
 describe('walking skeleton: offline intake reaches the hall queue', () => {
   let server: RunningServer;

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { BLOB_TYPES, SHA256_PATTERN, type BlobType } from '../../../src/domain/documents';
 import { sniffBlobType } from '../../../src/domain/blob-types';
 import { requireRole } from '../auth/routes';
+import { view } from '../bytes';
 import { StoreError, type CouchClient } from '../store/couch';
 
 export const BLOBS_DB = 'lxe-blobs';
@@ -47,11 +48,11 @@ function readCapped(req: Request, limit: number): Promise<{ body: Buffer; sha256
         resolve({ tooLarge: true });
         return;
       }
-      hash.update(chunk);
+      hash.update(view(chunk));
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!done) resolve({ body: Buffer.concat(chunks), sha256: hash.digest('hex') });
+      if (!done) resolve({ body: Buffer.concat(chunks.map(view)), sha256: hash.digest('hex') });
     });
     req.on('error', reject);
   });
@@ -77,7 +78,7 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       }
       if (read.body.length === 0) return void res.status(400).json({ error: 'bad_request', reason: 'empty body' });
       if (read.sha256 !== sha256) return void res.status(400).json({ error: 'bad_request', reason: 'the body does not hash to the SHA-256 in the URL (damaged upload?)' });
-      const sniffed = sniffBlobType(read.body.subarray(0, 16));
+      const sniffed = sniffBlobType(view(read.body.subarray(0, 16)));
       if (sniffed !== declared) {
         return void res.status(415).json({ error: 'unsupported_media_type', reason: `the content is ${sniffed ?? 'not an accepted file type'}, not ${declared}` });
       }

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { foldEvents } from '../../../src/domain/submission-machine';
 import { FailureLimiter } from '../auth/rate-limit';
+import { view } from '../bytes';
 import type { CouchClient } from '../store/couch';
 import { QUEUE_DB, type QueueItem } from '../queue/feeder';
 import { loadRecord } from '../queue/routes';
@@ -37,7 +38,7 @@ export function trackRoutes(store: CouchClient): Router {
       const item = docs[0];
       const expected = Buffer.from(item?.pickupHash ?? '0'.repeat(64), 'hex');
       const given = Buffer.from(pickupHash(receiptNo, pickupCode), 'hex');
-      if (!item || docs.length !== 1 || !timingSafeEqual(expected, given)) return notFound();
+      if (!item || docs.length !== 1 || !timingSafeEqual(view(expected), view(given))) return notFound();
       const record = await loadRecord(store, item.stationId, item.submissionId);
       if (!record) return notFound();
       const folded = foldEvents(record.events, record.submission);

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express from 'express';
+import { view } from '../bytes';
 
 const require = createRequire(import.meta.url);
 
@@ -31,7 +32,7 @@ export async function startEmbeddedStore(dataDir: string): Promise<EmbeddedStore
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (given.length === expected.length && timingSafeEqual(view(given), view(expected))) return next();
     res.status(401).json({ error: 'unauthorized', reason: 'store credentials required' });
   });
   app.use(
