@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { seedDemo } from './demo/seed';
 import { syncProxy } from './proxy/sync-proxy';
 import { QueueFeeder, setUpQueue } from './queue/feeder';
+import { adminRoutes } from './admin/routes';
 import { queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
 import { startEmbeddedStore } from './store/embedded';
@@ -84,6 +85,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
   app.use('/api/track', trackRoutes(store));
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, log));
+  app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id)));
   app.use('/api', withSession, bookingRoutes(store, log));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
   app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, () => undefined));

@@ -24,9 +24,12 @@ interface Target {
 }
 
 const DB_PATTERN = /^(catalog|station-[a-z][a-z0-9-]{1,62})$/;
-// Document ids on the wire: our id alphabet plus `:`; `_local/` checkpoint ids are PouchDB's hashes.
+// Document ids on the wire: our id alphabet plus `:`; `_local/` checkpoint ids are PouchDB's base64 hashes
+// (`/` → `.`, `+` → `_`), whose `=` padding arrives percent-encoded: no other escape is admitted.
 const DOC_SEGMENT = /^[A-Za-z0-9:._-]{1,200}$/;
-const LOCAL_SEGMENT = /^_local\/[A-Za-z0-9._%-]{1,200}$/;
+const LOCAL_SEGMENT = /^_local\/(?:[A-Za-z0-9._-]|%3D){1,200}$/i;
+// What a replication checkpoint may carry besides its own fields.
+const LOCAL_META = new Set(['_id', '_rev']);
 
 function fail(res: Response, status: number, reason: string): void {
   const error = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : 'bad_request';
@@ -115,7 +118,8 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
             return fail(res, status === 413 ? 413 : 400, status === 413 ? `request body over ${maxBodyBytes} bytes` : 'unreadable request body');
           }
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          if (op.kind === 'read' || op.kind === 'local') return await forward(req, res, target, body);
+          if (op.kind === 'read') return await forward(req, res, target, body);
+          if (op.kind === 'local') return await putLocal(req, res, target, body);
           const writer: Writer = { username: req.session!.username, role: req.session!.role, stationId: req.session!.stationId };
           if (op.kind === 'bulkDocs') return await bulkDocs(req, res, target, body, writer);
           return await putDoc(req, res, target, body, writer);
@@ -156,6 +160,26 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       return;
     }
     Readable.fromWeb(upstream.body as WebReadableStream).on('error', () => res.destroy()).pipe(res);
+  }
+
+  /**
+   * A replication checkpoint. Stores differ in where they take the id from (the embedded one reads the body's
+   * `_id`), so the body is pinned to the URL's `_local/` id: a checkpoint can never write a real document.
+   */
+  async function putLocal(req: Request, res: Response, target: Target, body: Buffer): Promise<void> {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(body.toString('utf8'));
+    } catch {
+      return fail(res, 400, 'request body is not JSON');
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail(res, 400, 'a checkpoint is a JSON object');
+    const id = decodeURIComponent(target.rest.slice(1));
+    const record = doc as Record<string, unknown>;
+    if (record._id !== undefined && record._id !== id) return fail(res, 400, 'checkpoint _id must match the URL');
+    const meta = Object.keys(record).find((k) => k.startsWith('_') && !LOCAL_META.has(k));
+    if (meta) return fail(res, 400, `a checkpoint may not carry ${meta.slice(0, 40)}`);
+    await forward(req, res, target, Buffer.from(JSON.stringify({ ...record, _id: id })));
   }
 
   /** Existing winning revisions, so a first revision cannot be written twice with different content. */

@@ -1,0 +1,216 @@
+/**
+ * Administration of stations and accounts, shared by the admin API (`routes.ts`) and the command line
+ * (`cli.ts`), so both validate the same way and give the same messages. Inputs are parsed with strict zod
+ * schemas; every refusal is an `AdminError` carrying the HTTP status, a short error code and a reason a
+ * person can act on. Password hashes never leave this module: accounts are returned in their public form.
+ */
+import { z } from 'zod';
+import { describeIssues, STATION_ID_PATTERN } from '../../../src/domain/documents';
+import { explainUscc, normaliseUscc } from '../../../src/domain/ids';
+import { accountId, accountSchema, ACCOUNTS_DB, createAccount, listStations, STATIONS_DB, USERNAME_PATTERN, type Account, type StationDoc } from '../auth/accounts';
+import { hashPassword } from '../auth/passwords';
+import { SESSIONS_DB } from '../auth/sessions';
+import { StoreError, type CouchClient } from '../store/couch';
+
+export class AdminError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    readonly error: 'bad_request' | 'not_found' | 'conflict',
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+/** The sign-in endpoint accepts at most 256 characters; a longer password could never be used. */
+export const MAX_PASSWORD_LENGTH = 256;
+export const ACCOUNT_ROLES = ['station', 'hall', 'admin', 'enterprise'] as const;
+export const STATION_KINDS = ['building', 'branch'] as const;
+
+/** Messages name no field: `describeIssues` prefixes the path ("name: required", "kind: must be one of …"). */
+const needs = (expected: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `must be ${expected}`) });
+
+const text = (max: number) => z.string(needs('a string')).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+export const passwordSchema = z
+  .string(needs('a string'))
+  .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `at most ${MAX_PASSWORD_LENGTH} characters`);
+
+const stationId = z.string(needs('a string')).regex(STATION_ID_PATTERN, '2-63 characters, lower-case letters, digits and "-", starting with a letter');
+
+export const stationInputSchema = z.strictObject({
+  id: stationId,
+  name: text(100),
+  nameEn: text(100),
+  kind: z.enum(STATION_KINDS, needs(`one of ${STATION_KINDS.join(', ')}`)),
+  district: text(100),
+  buildings: z
+    .array(text(100), needs('an array of building names'))
+    .max(100, 'at most 100 buildings')
+    .refine((names) => new Set(names).size === names.length, 'each building only once')
+    .default([]),
+});
+export type StationInput = z.input<typeof stationInputSchema>;
+
+export const accountInputSchema = z
+  .strictObject({
+    // Sign-in lower-cases the username, so accounts are stored lower-case.
+    username: z
+      .string(needs('a string'))
+      .trim()
+      .toLowerCase()
+      .regex(USERNAME_PATTERN, '2-32 characters, lower-case letters, digits, ".", "_" and "-", starting with a letter or digit'),
+    password: passwordSchema,
+    role: z.enum(ACCOUNT_ROLES, needs(`one of ${ACCOUNT_ROLES.join(', ')}`)),
+    stationId: stationId.optional(),
+    uscc: z.string(needs('a string')).max(64, 'at most 64 characters').transform(normaliseUscc).optional(),
+    displayName: text(100).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.role === 'station' && a.stationId === undefined) ctx.addIssue({ code: 'custom', path: ['stationId'], message: 'a station account needs the id of its station' });
+    if (a.role !== 'station' && a.stationId !== undefined) ctx.addIssue({ code: 'custom', path: ['stationId'], message: `only station accounts are bound to a station, not ${a.role} accounts` });
+    if (a.role === 'enterprise' && a.uscc === undefined) ctx.addIssue({ code: 'custom', path: ['uscc'], message: 'an enterprise account needs the USCC (统一社会信用代码) of its enterprise' });
+    if (a.role !== 'enterprise' && a.uscc !== undefined) ctx.addIssue({ code: 'custom', path: ['uscc'], message: `only enterprise accounts are bound to a USCC, not ${a.role} accounts` });
+    if (a.role === 'enterprise' && a.uscc !== undefined) {
+      const problem = explainUscc(a.uscc);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['uscc'], message: `not a valid USCC: ${problem.message}` });
+    }
+  });
+export type AccountInput = z.input<typeof accountInputSchema>;
+
+export const passwordResetSchema = z.strictObject({ password: passwordSchema });
+
+export interface PublicStation {
+  id: string;
+  name: string;
+  nameEn: string;
+  kind: StationDoc['kind'];
+  district: string;
+  buildings: string[];
+}
+
+export interface PublicAccount {
+  username: string;
+  role: Account['role'];
+  stationId?: string;
+  uscc?: string;
+  displayName?: string;
+}
+
+/** Parse `input` with `schema`, or refuse with a 400 naming every problem (field: message). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AdminError(400, 'bad_request', 'the body must be a JSON object');
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new AdminError(400, 'bad_request', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+const publicStation = (s: StationDoc): PublicStation => ({ id: s.id, name: s.name, nameEn: s.nameEn, kind: s.kind, district: s.district, buildings: s.buildings ?? [] });
+
+/** Built field by field (never by spreading the stored document), so a hash can never slip through. */
+export const publicAccount = (a: Account): PublicAccount => ({
+  username: a.username,
+  role: a.role,
+  ...(a.stationId ? { stationId: a.stationId } : {}),
+  ...(a.uscc ? { uscc: a.uscc } : {}),
+  ...(a.displayName ? { displayName: a.displayName } : {}),
+});
+
+/**
+ * Account and station creation is check-then-write; one at a time in this process so two admin requests
+ * cannot both create one username. (Across processes, the CLI refuses to run beside a server on the
+ * embedded store, and with CouchDB the station write itself is create-only.)
+ */
+let chain: Promise<unknown> = Promise.resolve();
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const next = chain.catch(() => undefined).then(work);
+  chain = next.catch(() => undefined);
+  return next;
+}
+
+export async function getStations(store: CouchClient): Promise<PublicStation[]> {
+  return (await listStations(store)).map(publicStation);
+}
+
+export async function stationExists(store: CouchClient, id: string): Promise<boolean> {
+  return (await store.get<StationDoc>(STATIONS_DB, `station:${id}`)) !== undefined;
+}
+
+/** Create a station and its `station-<id>` database. 409 if the id is taken. */
+export function createStation(store: CouchClient, input: unknown): Promise<PublicStation> {
+  const data = parseInput(stationInputSchema, input);
+  return serialised(async () => {
+    if (await stationExists(store, data.id)) throw new AdminError(409, 'conflict', `station ${data.id} already exists`);
+    // Database first (idempotent), then the station document: a crash between leaves an unused database,
+    // never a station without one (and the server ensures every station's database at start anyway).
+    await store.ensureDb(`station-${data.id}`);
+    const doc: StationDoc = { _id: `station:${data.id}`, type: 'station', ...data };
+    try {
+      await store.put(STATIONS_DB, doc);
+    } catch (e) {
+      if (e instanceof StoreError && e.status === 409) throw new AdminError(409, 'conflict', `station ${data.id} already exists`);
+      throw e;
+    }
+    return publicStation(doc);
+  });
+}
+
+export async function getAccounts(store: CouchClient): Promise<PublicAccount[]> {
+  const { rows } = await store.allDocs<unknown>(ACCOUNTS_DB, { startkey: 'account:', endkey: 'account:\ufff0', include_docs: true });
+  return rows.flatMap((row) => {
+    const parsed = accountSchema.safeParse(row.doc);
+    return parsed.success ? [publicAccount(parsed.data)] : [];
+  });
+}
+
+/** Create an account. 400 on bad input or an unknown station, 409 if the username is taken. */
+export function createAccountChecked(store: CouchClient, input: unknown): Promise<PublicAccount> {
+  const data = parseInput(accountInputSchema, input);
+  return serialised(async () => {
+    if (data.stationId !== undefined && !(await stationExists(store, data.stationId))) {
+      throw new AdminError(400, 'bad_request', `stationId: station ${data.stationId} does not exist (create it first)`);
+    }
+    // Any document under the id counts, even one that no longer parses: never overwrite it silently.
+    if ((await store.get<unknown>(ACCOUNTS_DB, accountId(data.username))) !== undefined) {
+      throw new AdminError(409, 'conflict', `username ${data.username} is already taken`);
+    }
+    const { password, ...rest } = data;
+    await createAccount(store, { ...rest, password });
+    return publicAccount({ _id: accountId(data.username), ...rest, passwordHash: '' });
+  });
+}
+
+/**
+ * Set a new password and sign the account out everywhere (its sessions are deleted from the store; a running
+ * server may still honour one from its in-process cache for up to 30 s).
+ */
+export function resetPassword(store: CouchClient, username: unknown, input: unknown): Promise<{ username: string; revokedSessions: number }> {
+  const { password } = parseInput(passwordResetSchema, input);
+  const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
+  if (!USERNAME_PATTERN.test(name)) throw new AdminError(404, 'not_found', `no account ${JSON.stringify(String(username)).slice(0, 80)}`);
+  return serialised(async () => {
+    const passwordHash = await hashPassword(password);
+    let found = false;
+    await store.upsert<Account>(ACCOUNTS_DB, accountId(name), (old) => {
+      found = old !== undefined;
+      return old ? { ...old, passwordHash } : undefined;
+    });
+    if (!found) throw new AdminError(404, 'not_found', `no account ${name}`);
+    return { username: name, revokedSessions: await revokeSessions(store, name) };
+  });
+}
+
+async function revokeSessions(store: CouchClient, username: string): Promise<number> {
+  let rows;
+  try {
+    ({ rows } = await store.allDocs<{ _id: string; _rev: string; username?: string }>(SESSIONS_DB, { startkey: 'session:', endkey: 'session:\ufff0', include_docs: true }));
+  } catch (e) {
+    if (e instanceof StoreError && e.status === 404) return 0; // a store the server never ran on
+    throw e;
+  }
+  const mine = rows.flatMap((row) => (row.doc?.username === username ? [{ _id: row.doc._id, _rev: row.doc._rev, _deleted: true }] : []));
+  if (mine.length) await store.bulkDocs(SESSIONS_DB, mine);
+  return mine.length;
+}
