@@ -80,7 +80,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   });
 
   const withSession = sessionMiddleware(sessions);
-  app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log));
+  app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log, { purgeAfterDays: config.purgeAfterDays }));
   app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
   app.use('/api/track', trackRoutes(store));

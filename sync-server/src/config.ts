@@ -1,5 +1,6 @@
 /** All configuration comes from environment variables (listed in the README); defaults suit `npm start`. */
 import path from 'node:path';
+import { DEFAULT_PURGE_AFTER_DAYS, MAX_PURGE_AFTER_DAYS } from '../../src/domain/purge';
 
 export interface Config {
   port: number;
@@ -16,12 +17,21 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   trustProxy: boolean;
+  /** Days after the hall's decision that station devices keep a submission's personal fields (0 = at once). */
+  purgeAfterDays: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function days(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n > MAX_PURGE_AFTER_DAYS) throw new Error(`${name} must be a whole number of days from 0 to ${MAX_PURGE_AFTER_DAYS}, got "${value}"`);
   return n;
 }
 
@@ -38,5 +48,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     maxSyncBodyBytes: int(env.MAX_SYNC_BODY_BYTES, 4 * 1024 * 1024, 'MAX_SYNC_BODY_BYTES'),
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY === '1',
+    purgeAfterDays: days(env.LXE_PURGE_AFTER_DAYS, DEFAULT_PURGE_AFTER_DAYS, 'LXE_PURGE_AFTER_DAYS'),
   };
 }

@@ -19,8 +19,23 @@ const signInSchema = z.strictObject({ username: z.string().min(1).max(64), passw
 // A fixed hash so unknown usernames cost the same time as known ones (no account enumeration by timing).
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
-export function publicSession(s: Session): Record<string, string> {
-  return { username: s.username, role: s.role, ...(s.stationId ? { station: s.stationId } : {}), ...(s.uscc ? { uscc: s.uscc } : {}), ...(s.stationName ? { stationName: s.stationName } : {}), ...(s.displayName ? { displayName: s.displayName } : {}), expiresAt: new Date(s.expiresAt).toISOString() };
+/** What the server tells devices along with the session (cached with it, so it applies offline too). */
+export interface DevicePolicy {
+  /** Days after the hall's decision that a station device keeps a submission's personal fields. */
+  purgeAfterDays: number;
+}
+
+export function publicSession(s: Session, policy: DevicePolicy): Record<string, string | number> {
+  return {
+    username: s.username,
+    role: s.role,
+    ...(s.stationId ? { station: s.stationId } : {}),
+    ...(s.uscc ? { uscc: s.uscc } : {}),
+    ...(s.stationName ? { stationName: s.stationName } : {}),
+    ...(s.displayName ? { displayName: s.displayName } : {}),
+    expiresAt: new Date(s.expiresAt).toISOString(),
+    purgeAfterDays: policy.purgeAfterDays,
+  };
 }
 
 export function sessionMiddleware(sessions: SessionStore) {
@@ -44,7 +59,7 @@ export function requireRole(...roles: Session['role'][]) {
   };
 }
 
-export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, log: Logger): Router {
+export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, log: Logger, policy: DevicePolicy): Router {
   const router = express.Router();
   const perUser = new FailureLimiter(5, 15 * 60_000);
   const perAddress = new FailureLimiter(50, 15 * 60_000);
@@ -80,7 +95,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       const { token, session } = await sessions.create(account, station?.name);
       setSessionCookie(req, res, token, ttlMs);
       log.info({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
-      res.json(publicSession(session));
+      res.json(publicSession(session, policy));
     } catch (e) {
       next(e);
     }
@@ -88,7 +103,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
 
   router.get('/', (req, res) => {
     if (!req.session) res.status(401).json({ error: 'unauthorized', reason: 'not signed in' });
-    else res.json(publicSession(req.session));
+    else res.json(publicSession(req.session, policy));
   });
 
   router.delete('/', async (req, res, next) => {
