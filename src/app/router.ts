@@ -43,6 +43,8 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
   const session = useSessionStore();
   if (!session.restored) await session.restore();
   const role = session.session?.role;
+  // An expired session may sign in again (the form asks for the password; local work stays).
+  if (to.name === 'signIn' && session.expired) return true;
   if (to.name === 'home' || to.name === 'signIn') return role ? homeFor(role) : to.name === 'home' ? '/sign-in' : true;
   if (to.meta.roles && (!role || !to.meta.roles.includes(role))) return role ? homeFor(role) : '/sign-in';
   return true;

@@ -5,6 +5,7 @@
  */
 import Dexie, { type EntityTable } from 'dexie';
 import type { BlobType } from '../domain/documents';
+import type { PurgedSubmission } from '../domain/purge';
 
 export interface DraftPage {
   sha256: string;
@@ -78,6 +79,8 @@ export class StationDexie extends Dexie {
   docSync!: EntityTable<DocSyncState, 'id'>;
   settings!: EntityTable<Setting, 'key'>;
   bookingQueue!: EntityTable<QueuedBooking, 'clientRef'>;
+  /** What stays of submissions whose personal fields have left the device (src/storage/purge.ts). */
+  purged!: EntityTable<PurgedSubmission, '_id'>;
 
   constructor(name = 'louxiaoer-station') {
     super(name);
@@ -88,6 +91,7 @@ export class StationDexie extends Dexie {
       settings: 'key',
     });
     this.version(2).stores({ bookingQueue: 'clientRef, queuedAt' });
+    this.version(3).stores({ purged: '_id, stationId' });
   }
 }
 
@@ -101,16 +105,22 @@ export async function putSetting(key: string, value: unknown): Promise<void> {
   await db.settings.put({ key, value });
 }
 
-/** True for the browser's "disk full" errors, however Dexie wraps them. */
+/**
+ * True for the browser's "disk full" errors, however Dexie wraps them. Chromium reports an exhausted quota as
+ * QuotaExceededError, but a disk that is actually full while a blob is written as `DataError: Failed to write
+ * blobs (IOError)` (seen in the fault suite, test/faults): both mean "no room on this device".
+ */
 export function isQuotaError(e: unknown): boolean {
-  const err = e as { name?: string; inner?: { name?: string } } | undefined;
-  return err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError';
+  const full = (x: { name?: string; message?: string } | undefined): boolean =>
+    x?.name === 'QuotaExceededError' || (x?.name === 'DataError' && /IOError|failed to write blobs/i.test(x.message ?? '')) || (x?.name === 'UnknownError' && /IOError|disk|space/i.test(x.message ?? ''));
+  const err = e as { name?: string; message?: string; inner?: { name?: string; message?: string } } | undefined;
+  return full(err) || full(err?.inner);
 }
 
 /** Sign-out: everything personal leaves the device (the device id stays: it names the device, not a person). */
 export async function wipeWorkingData(): Promise<void> {
-  await db.transaction('rw', [db.drafts, db.blobs, db.docSync, db.settings, db.bookingQueue], async () => {
-    await Promise.all([db.drafts.clear(), db.blobs.clear(), db.docSync.clear(), db.bookingQueue.clear()]);
+  await db.transaction('rw', [db.drafts, db.blobs, db.docSync, db.settings, db.bookingQueue, db.purged], async () => {
+    await Promise.all([db.drafts.clear(), db.blobs.clear(), db.docSync.clear(), db.bookingQueue.clear(), db.purged.clear()]);
     await db.settings.where('key').notEqual('deviceId').delete();
   });
 }
