@@ -7,6 +7,8 @@ export interface SessionInfo {
   uscc?: string;
   stationName?: string;
   expiresAt: string;
+  /** Days after the hall's decision that this device keeps a submission's personal fields (issue 8). */
+  purgeAfterDays?: number;
 }
 
 export class ApiError extends Error {

@@ -31,10 +31,83 @@ export function remoteDb(name: string, onUnauthorized: () => void): LocalDb {
 
 export const stationDbName = (stationId: string): string => `station-${stationId}`;
 
-/** Destroy every local replicated database this device opened (sign-out wipe). */
-export async function destroyLocalDbs(names: string[]): Promise<void> {
-  for (const name of names) {
+/**
+ * A station database is rebuilt on the device when personal fields must leave it (src/sync/purge.ts): the copy
+ * goes into a new generation `<base>@<suffix>`, and a pointer in localStorage (synchronous, so the SyncEngine
+ * can open the right one in its constructor) says which generation is current. Generations being built or
+ * being retired are listed too, so whatever a crash leaves behind is destroyed at the next start.
+ */
+interface Generations {
+  current: string;
+  /** Built but not current (interrupted rebuild), or replaced: to destroy. */
+  retired: string[];
+}
+
+const pointerKey = (base: string): string => `lxe:localdb:${base}`;
+const baseOf = (name: string): string => name.split('@')[0] ?? name;
+
+function readGenerations(base: string): Generations {
+  try {
+    const raw = localStorage.getItem(pointerKey(base));
+    const parsed = raw ? (JSON.parse(raw) as Partial<Generations>) : {};
+    return {
+      current: typeof parsed.current === 'string' && baseOf(parsed.current) === base ? parsed.current : base,
+      retired: Array.isArray(parsed.retired) ? parsed.retired.filter((n): n is string => typeof n === 'string' && baseOf(n) === base) : [],
+    };
+  } catch {
+    return { current: base, retired: [] };
+  }
+}
+
+function writeGenerations(base: string, g: Generations): void {
+  localStorage.setItem(pointerKey(base), JSON.stringify(g));
+}
+
+/** The name of the current local generation of database `base` (`base` itself until the first rebuild). */
+export function currentLocalName(base: string): string {
+  return readGenerations(base).current;
+}
+
+/** A fresh, empty generation of `base`, recorded as retired until {@link commitGeneration} makes it current. */
+export function newGeneration(base: string): LocalDb {
+  const g = readGenerations(base);
+  const name = `${base}@${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  writeGenerations(base, { current: g.current, retired: [...g.retired, name] });
+  return localDb(name);
+}
+
+/** Make `name` the current generation; the previous one is retired (destroy it with {@link destroyRetired}). */
+export function commitGeneration(name: string): void {
+  const base = baseOf(name);
+  const g = readGenerations(base);
+  writeGenerations(base, { current: name, retired: [...g.retired.filter((n) => n !== name), g.current] });
+}
+
+/** Destroy every retired generation of `base` (never the current one). */
+export async function destroyRetired(base: string): Promise<void> {
+  const g = readGenerations(base);
+  for (const name of g.retired) {
+    if (name === g.current) continue;
     await localDb(name).destroy().catch(() => undefined);
     open.delete(name);
+    const now = readGenerations(base);
+    writeGenerations(base, { current: now.current, retired: now.retired.filter((n) => n !== name) });
+  }
+}
+
+/** Destroy every local replicated database this device opened (sign-out wipe), with all their generations. */
+export async function destroyLocalDbs(names: string[]): Promise<void> {
+  for (const name of names) {
+    const base = baseOf(name);
+    const g = readGenerations(base);
+    for (const each of new Set([name, base, g.current, ...g.retired])) {
+      await localDb(each).destroy().catch(() => undefined);
+      open.delete(each);
+    }
+    try {
+      localStorage.removeItem(pointerKey(base));
+    } catch {
+      // no storage: nothing was recorded either
+    }
   }
 }

@@ -2,10 +2,22 @@
  * One station device's sync: live two-way replication of the station database, pull-only replication of
  * the catalog, and the blob uploader. Reports one status for the indicator and records per-document push
  * state in Dexie so the outbox can show where every item is.
+ *
+ * It also runs the purge of personal fields (issue 8, src/sync/purge.ts) at start, when a sync has brought
+ * something new, and hourly. The purge may replace the station database with a rebuilt generation, so
+ * `local` can change: write through {@link SyncEngine.write} and follow changes with
+ * {@link SyncEngine.watchLocal}, which both survive the swap.
  */
+import { purgeAfterDays } from '../domain/purge';
 import { db } from '../storage/db';
-import { localDb, remoteDb, stationDbName, type LocalDb } from './pouch';
+import { storePurged } from '../storage/purge';
+import { withLock } from './lock';
+import { commitGeneration, currentLocalName, destroyRetired, localDb, newGeneration, remoteDb, stationDbName, type LocalDb } from './pouch';
+import { copyWithout, planLocalPurge, readPullSeq, writePullSeq, type Seq } from './purge';
 import { Uploader, type UploadProgress } from './uploader';
+
+/** How often a running device looks for submissions whose purge window has passed. */
+const PURGE_CHECK_MS = 60 * 60_000;
 
 export type SyncPhase = 'offline' | 'syncing' | 'idle' | 'unauthorized' | 'error';
 
@@ -21,20 +33,42 @@ interface Cancelable {
 }
 
 export class SyncEngine {
-  readonly local: LocalDb;
   readonly catalog: LocalDb;
+  private db: LocalDb;
+  private readonly base: string;
+  private readonly lockName: string;
   private handles: Cancelable[] = [];
+  /** Settle when the replications in `handles` have stopped after a cancel. */
+  private running: PromiseLike<unknown>[] = [];
+  /** Bumped by every (re)start and cancel, so a replicate() that was waiting knows it is stale. */
+  private token = 0;
+  private started = false;
+  private stopped = false;
   private replicationIdle = false;
   private uploader: Uploader;
   private status: SyncStatus = { phase: navigator.onLine ? 'syncing' : 'offline' };
+  private purging: Promise<void> | undefined;
+  private pulledSincePurge = true;
+  private lastPurgeCheck = 0;
+  private purgeTimer: ReturnType<typeof setInterval> | undefined;
+  private seqWrites: Promise<void> = Promise.resolve();
+  private readonly swapListeners = new Set<() => void>();
   private readonly onOnline = (): void => this.restart();
   private readonly onOffline = (): void => this.set({ phase: 'offline' });
+  /** Another tab rebuilt the station database: follow it. */
+  private readonly onStorage = (e: StorageEvent): void => {
+    if (e.key === null || e.key.endsWith(`:${this.base}`)) this.followGeneration();
+  };
 
   constructor(
     readonly stationId: string,
     private readonly report: (status: SyncStatus) => void,
+    /** The purge window from the (cached) session; anything invalid or missing means the default. */
+    private readonly purgePolicy: () => unknown = () => undefined,
   ) {
-    this.local = localDb(stationDbName(stationId));
+    this.base = stationDbName(stationId);
+    this.lockName = `lxe-localdb:${this.base}`;
+    this.db = localDb(currentLocalName(this.base));
     this.catalog = localDb('catalog');
     this.uploader = new Uploader(stationId, {
       progress: (upload) => this.set(upload ? { phase: 'syncing', upload } : { upload: undefined }),
@@ -43,17 +77,69 @@ export class SyncEngine {
     });
   }
 
+  /** The station's replicated database (the current generation: a purge may replace it). */
+  get local(): LocalDb {
+    return this.db;
+  }
+
   start(): void {
+    this.started = true;
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
-    this.replicate();
+    window.addEventListener('storage', this.onStorage);
+    this.purgeTimer = setInterval(() => void this.purge(), PURGE_CHECK_MS);
+    void this.replicate();
   }
 
   stop(): void {
+    this.started = false;
+    this.stopped = true;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('storage', this.onStorage);
+    clearInterval(this.purgeTimer);
     this.cancelAll();
     this.uploader.stop();
+  }
+
+  /** Write to the station database. Waits while a purge rebuilds it, so nothing written can be lost. */
+  write<T>(fn: (local: LocalDb) => Promise<T>): Promise<T> {
+    return withLock(this.lockName, 'shared', () => {
+      this.followGeneration();
+      return fn(this.db);
+    });
+  }
+
+  /** Live changes of the station database; after a rebuild it follows the new one and calls `onChange` once. */
+  watchLocal(onChange: () => void): Cancelable {
+    const follow = () => this.db.changes({ live: true, since: 'now' }).on('change', onChange);
+    let feed = follow();
+    const swapped = (): void => {
+      feed.cancel();
+      feed = follow();
+      onChange();
+    };
+    this.swapListeners.add(swapped);
+    return {
+      cancel: () => {
+        feed.cancel();
+        this.swapListeners.delete(swapped);
+      },
+    };
+  }
+
+  /**
+   * Let personal fields leave the device once their window has passed (issue 8): keep a masked record of each
+   * due submission in Dexie, then rebuild the station database without those documents (and without bookings
+   * past the window). Works offline; runs one at a time; never throws.
+   */
+  purge(): Promise<void> {
+    this.purging ??= this.runPurge()
+      .catch((e: unknown) => console.warn('purge of personal fields failed; retried later', e))
+      .finally(() => {
+        this.purging = undefined;
+      });
+    return this.purging;
   }
 
   /** What would be lost by wiping the device now: unsent documents, pages not yet uploaded, open drafts. */
@@ -85,12 +171,69 @@ export class SyncEngine {
       unauthorized: () => this.unauthorized(),
       error: (message) => this.set({ phase: navigator.onLine ? 'error' : 'offline', message }),
     });
-    this.replicate();
+    void this.replicate();
   }
 
   private cancelAll(): void {
+    this.token++;
     for (const h of this.handles) h.cancel();
     this.handles = [];
+  }
+
+  private async runPurge(): Promise<void> {
+    this.pulledSincePurge = false;
+    this.lastPurgeCheck = Date.now();
+    // What an interrupted rebuild (or another tab's) left behind still holds personal data.
+    await withLock(this.lockName, 'exclusive', () => destroyRetired(this.base));
+    const plan = await planLocalPurge(this.db, new Date(), purgeAfterDays(this.purgePolicy()));
+    if (!plan.submissions.length && !plan.bookingIds.length) return;
+    await storePurged(plan.submissions, plan.hashes);
+    await this.rebuild(new Set([...plan.submissions.map((s) => s._id), ...plan.bookingIds]));
+  }
+
+  /**
+   * Replace the station database by a copy without `drop`. Replication pauses meanwhile and writes wait (the
+   * exclusive lock); the new generation becomes current only once complete, so a crash leaves the old one.
+   */
+  private async rebuild(drop: ReadonlySet<string>): Promise<void> {
+    await withLock(this.lockName, 'exclusive', async () => {
+      this.followGeneration();
+      const resume = this.handles.length > 0;
+      const replications = this.running;
+      this.cancelAll();
+      await Promise.race([Promise.allSettled(replications), new Promise((r) => setTimeout(r, 5000))]);
+      await this.seqWrites;
+      const next = newGeneration(this.base);
+      try {
+        await copyWithout(this.db, next, drop);
+        if (this.stopped) throw new Error('signed out during the rebuild');
+        commitGeneration(next.name);
+        this.db = next;
+        for (const listener of this.swapListeners) listener();
+      } finally {
+        // The old generation after a swap, or the unfinished copy after a failure.
+        await destroyRetired(this.base);
+        if (resume && this.started) void this.replicate();
+      }
+    });
+  }
+
+  /** Another tab made a new generation current: use it (reads localStorage, so it is synchronous). */
+  private followGeneration(): void {
+    const name = currentLocalName(this.base);
+    if (name === this.db.name) return;
+    const resume = this.handles.length > 0;
+    this.cancelAll();
+    this.db = localDb(name);
+    for (const listener of this.swapListeners) listener();
+    if (resume && this.started) void this.replicate();
+  }
+
+  /** Everything up to `seq` is in the database: remember it, so a rebuilt generation pulls on from there. */
+  private notePulled(local: LocalDb, seq: unknown): void {
+    if (typeof seq !== 'string' && typeof seq !== 'number') return;
+    const at: Seq = seq;
+    this.seqWrites = this.seqWrites.then(() => writePullSeq(local, at)).catch(() => undefined);
   }
 
   private unauthorized(): void {
@@ -109,15 +252,25 @@ export class SyncEngine {
     this.report({ ...this.status });
   }
 
-  private replicate(): void {
+  private async replicate(): Promise<void> {
+    const token = ++this.token;
+    // At start the purge goes first, so purged documents are never pulled again.
+    await this.purging;
+    const since = await readPullSeq(this.db);
+    if (token !== this.token || !this.started) return;
+    const local = this.db;
     const remote = remoteDb(stationDbName(this.stationId), () => this.unauthorized());
     const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(30_000, delay * 2));
-    const sync = this.local.sync(remote, { live: true, retry: true, back_off_function: backOff });
+    // A rebuilt generation has no replication checkpoint of its own: it pulls on from where the last one was.
+    const sync = local.sync(remote, { live: true, retry: true, back_off_function: backOff, ...(since !== undefined ? { pull: { since } } : {}) });
     sync
       .on('change', (info) => {
         if (info.direction === 'push') {
           const now = new Date().toISOString();
           void db.docSync.bulkPut(info.change.docs.map((d) => ({ id: d._id, pushedAt: now })));
+        } else {
+          this.pulledSincePurge = true;
+          this.notePulled(local, info.change.last_seq);
         }
         if (!this.replicationIdle) this.set({ phase: 'syncing' });
       })
@@ -134,11 +287,14 @@ export class SyncEngine {
         this.replicationIdle = !err && navigator.onLine;
         if (!this.replicationIdle) this.set({ phase: 'offline', message: '等待网络 (waiting for the network)' });
         else if (!this.status.upload) this.set({ phase: 'idle', lastSyncAt: new Date().toISOString(), message: '' });
+        // Sync has caught up: whatever the hall decided may now be due for the purge.
+        if (this.replicationIdle && (this.pulledSincePurge || Date.now() - this.lastPurgeCheck > PURGE_CHECK_MS)) void this.purge();
       })
       .on('error', (err) => this.set({ phase: 'error', message: String((err as Error).message ?? err) }));
     this.handles.push(sync);
     const catalog = this.catalog.replicate.from(remoteDb('catalog', () => this.unauthorized()), { live: true, retry: true, back_off_function: backOff });
     this.handles.push(catalog);
+    this.running = [sync, catalog];
     void this.uploader.kick();
   }
 }

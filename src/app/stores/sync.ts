@@ -12,11 +12,17 @@ export const useSyncStore = defineStore('sync', () => {
     if (engine.value?.stationId === stationId) return engine.value;
     engine.value?.stop();
     const session = useSessionStore();
-    const next = new SyncEngine(stationId, (s) => {
-      status.value = s;
-      if (s.phase === 'unauthorized') session.markExpired();
-    });
+    const next = new SyncEngine(
+      stationId,
+      (s) => {
+        status.value = s;
+        if (s.phase === 'unauthorized') session.markExpired();
+      },
+      () => session.session?.purgeAfterDays,
+    );
     engine.value = next;
+    // App start: personal fields past their window leave the device first, online or not, signed in or expired.
+    void next.purge();
     if (!session.expired) next.start();
     else status.value = { phase: 'unauthorized', message: '登录已过期，请重新登录后同步 (session expired: sign in to sync)' };
     return next;

@@ -41,7 +41,7 @@ export const useStationBookingsStore = defineStore('stationBookings', () => {
   function watch(engine: SyncEngine): void {
     changes?.cancel();
     void reload(engine);
-    changes = engine.local.changes({ live: true, since: 'now' }).on('change', () => void reload(engine));
+    changes = engine.watchLocal(() => void reload(engine));
   }
 
   function unwatch(): void {
@@ -59,7 +59,7 @@ export const useStationBookingsStore = defineStore('stationBookings', () => {
       actor,
       at: new Date().toISOString(),
     };
-    await engine.local.put(doc);
+    await engine.write((local) => local.put(doc));
   }
 
   /** A new draft carrying what the booking already tells us (一次采集): enterprise and matter. */

@@ -238,7 +238,7 @@ export const useIntakeStore = defineStore('intake', () => {
       at: now.toISOString(),
     };
     try {
-      const results = await engine.local.bulkDocs([parsed.data, submitEvent]);
+      const results = await engine.write((local) => local.bulkDocs([parsed.data, submitEvent]));
       const failed = results.find((r) => 'error' in r && r.error && (r as { status?: number }).status !== 409);
       if (failed) throw new Error((failed as { message?: string }).message ?? 'write failed');
       await finishSubmit(d);

@@ -9,11 +9,14 @@ import { eventDocSchema, referencedBlobs, submissionDocSchema, type EventDoc, ty
 import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../domain/submission-machine';
 import { db, type DocSyncState, type Draft, type StoredBlob } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
+import { purgedOf } from '../../storage/purge';
+import type { PurgedSubmission } from '../../domain/purge';
 import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
 import type { SyncEngine } from '../../sync/sync-engine';
 
 export interface OutboxItem {
-  submission: SubmissionDoc;
+  /** The replicated document, or what stays of it once its personal fields have left the device (issue 8). */
+  submission: SubmissionDoc | PurgedSubmission;
   state: SubmissionState | undefined;
   status: SubmissionStatus;
   events: EventDoc[];
@@ -29,6 +32,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   const drafts = ref<Draft[]>([]);
   const storage = ref<StorageEstimateInfo | undefined>(undefined);
   let submissions: SubmissionDoc[] = [];
+  let purged: PurgedSubmission[] = [];
   let events: EventDoc[] = [];
   let blobs = new Map<string, StoredBlob>();
   let docSync = new Map<string, DocSyncState>();
@@ -38,7 +42,9 @@ export const useOutboxStore = defineStore('outbox', () => {
   function rebuild(): void {
     const bySubmission = new Map<string, EventDoc[]>();
     for (const e of events) bySubmission.set(e.submissionId, [...(bySubmission.get(e.submissionId) ?? []), e]);
-    items.value = submissions
+    const held = new Set(submissions.map((s) => s._id));
+    const all: (SubmissionDoc | PurgedSubmission)[] = [...submissions, ...purged.filter((p) => !held.has(p._id))];
+    items.value = all
       .map((submission) => {
         const pages = referencedBlobs(submission);
         const uploaded = pages.filter((p) => blobs.get(p.sha256)?.state === 'uploaded' || !blobs.has(p.sha256));
@@ -80,7 +86,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   function watchAll(engine: SyncEngine): void {
     unwatch();
     void reloadDocs(engine);
-    changes = engine.local.changes({ live: true, since: 'now' }).on('change', () => void reloadDocs(engine));
+    changes = engine.watchLocal(() => void reloadDocs(engine));
     subscriptions = [
       liveQuery(() => db.blobs.where('stationId').equals(engine.stationId).toArray()).subscribe((rows) => {
         blobs = new Map(rows.map((b) => [b.sha256, b]));
@@ -92,6 +98,10 @@ export const useOutboxStore = defineStore('outbox', () => {
       }),
       liveQuery(() => db.docSync.toArray()).subscribe((rows) => {
         docSync = new Map(rows.map((d) => [d.id, d]));
+        rebuild();
+      }),
+      liveQuery(() => purgedOf(engine.stationId)).subscribe((rows) => {
+        purged = rows;
         rebuild();
       }),
     ];

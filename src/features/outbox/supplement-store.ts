@@ -76,7 +76,7 @@ export const useSupplementStore = defineStore('supplement', () => {
     });
     if (!parsed.success) return describeIssues(parsed.error);
     try {
-      await engine.local.put(parsed.data);
+      await engine.write((local) => local.put(parsed.data));
       const hashes = items.flatMap((i) => i.pages.map((p) => p.sha256));
       await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
         if (b.state === 'draft') b.state = 'pending';
