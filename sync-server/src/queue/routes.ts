@@ -29,6 +29,14 @@ export const QUEUE_VIEWS: Record<string, readonly QueueItem['state'][]> = {
   overdue: ['accepted', 'dispatched', 'approved'],
   done: ['issued', 'delivered', 'rated', 'rejected', 'denied', 'withdrawn'],
 };
+interface QueueFilter {
+  stationId?: string;
+  matterId?: string;
+  uscc?: string;
+  dueDate?: Record<string, string>;
+  sortKey?: Record<string, string | null>;
+}
+
 const OPEN_STATES: readonly SubmissionState[] = ['received', 'correctionRequested', 'accepted', 'dispatched', 'approved', 'issued'];
 
 const querySchema = z.object({
@@ -76,11 +84,18 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
 
-  async function queryState(state: QueueItem['state'], extra: Record<string, unknown>, limit: number): Promise<QueueItem[]> {
+  /**
+   * One state's page of the queue, through the index that fits the filter: the equality fields come first in
+   * the index and `sortKey` last, so the store reads a range in order instead of filtering a whole state.
+   */
+  async function queryState(state: QueueItem['state'], filter: QueueFilter, limit: number): Promise<QueueItem[]> {
+    const by = filter.stationId !== undefined ? 'stationId' : filter.matterId !== undefined ? 'matterId' : filter.uscc !== undefined ? 'uscc' : undefined;
+    const index = by === 'stationId' ? 'idx-state-station-sort' : by === 'matterId' ? 'idx-state-matter-sort' : by === 'uscc' ? 'idx-state-uscc-sort' : 'idx-state-sort';
+    const { sortKey, ...rest } = filter;
     const result = await store.find<QueueItem>(QUEUE_DB, {
-      selector: { state, sortKey: { $gt: null }, ...extra },
-      sort: [{ state: 'asc' }, { sortKey: 'asc' }],
-      use_index: 'idx-state-sort',
+      selector: { state, ...rest, sortKey: sortKey ?? { $gt: null } },
+      sort: [{ state: 'asc' }, ...(by ? [{ [by]: 'asc' }] : []), { sortKey: 'asc' }],
+      use_index: index,
       limit,
     });
     return result.docs;
@@ -93,16 +108,20 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const { view, state, station, matter, uscc, limit, skip, format } = q.data;
       const states = view ? QUEUE_VIEWS[view]! : [state ?? 'received'];
       const today = chinaDate(new Date());
-      const extra: Record<string, unknown> = {};
+      const extra: QueueFilter = {};
       if (station) extra.stationId = station;
       if (matter) extra.matterId = matter;
       if (uscc) extra.uscc = uscc.toUpperCase();
-      if (view === 'overdue') extra.dueDate = { $lt: today };
-      if (view === 'dueSoon') extra.dueDate = { $gte: today, $lte: addWorkingDays(today, 1) };
+      // A running submission's sort key is its due date, so "overdue" and "due soon" are sort-key ranges
+      // (the dueDate condition stays, for items without a due date whose key is their receipt time; `$gt: null`
+      // because null sorts before every string in CouchDB's collation, so `$lt` alone would match it).
+      const soon = addWorkingDays(today, 1);
+      if (view === 'overdue') Object.assign(extra, { dueDate: { $gt: null, $lt: today }, sortKey: { $gt: null, $lt: today } });
+      if (view === 'dueSoon') Object.assign(extra, { dueDate: { $gte: today, $lte: soon }, sortKey: { $gte: today, $lte: soon } });
       const want = format === 'csv' ? 10_000 : skip + limit;
       // One indexed query per state, merged by sort key (states per view are few).
       const lists = await Promise.all(states.map((s) => queryState(s, extra, want)));
-      const merged = lists.flat().sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+      const merged = lists.flat().sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       if (format === 'csv') {
         res.setHeader('content-type', 'text/csv; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="queue-${view ?? state ?? 'received'}-${today}.csv"`);
