@@ -1,12 +1,24 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 
 const serverPort = Number(process.env.SERVER_PORT ?? 8080);
 
 export default defineConfig({
   plugins: [
     vue(),
+    // Locale messages are compiled at build time, so the app ships vue-i18n's runtime-only build (no message
+    // compiler), without the legacy API and without the global <i18n-t> components and v-t directive.
+    VueI18nPlugin({
+      include: [fileURLToPath(new URL('./src/app/i18n/locales/**', import.meta.url))],
+      runtimeOnly: true,
+      compositionOnly: true,
+      fullInstall: false,
+      dropMessageCompiler: true,
+      strictMessage: true,
+    }),
     VitePWA({
       // Our own service worker (src/sw), type-checked as its own project; the plugin injects the precache list.
       strategies: 'injectManifest',

@@ -2,12 +2,16 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router';
+import { i18n, restoreLocale } from './i18n';
 import { listenForInstallPrompt, registerServiceWorker } from './pwa';
 import './styles.css';
 
 const app = createApp(App);
 app.use(createPinia());
 app.use(router);
+app.use(i18n);
+listenForInstallPrompt();
+// The saved language first (English is a separate chunk), so the first paint is already in it.
+await restoreLocale();
 app.mount('#app');
 registerServiceWorker();
-listenForInstallPrompt();

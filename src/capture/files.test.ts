@@ -34,12 +34,14 @@ describe('capturePage refuses', () => {
   it('an empty file', async () => {
     const e = await refusal(capturePage(new File([], 'blank.jpg', { type: 'image/jpeg' })));
     expect(e.message).toBe('“blank.jpg” 是空文件 (empty file)');
+    expect(e.problem).toEqual({ code: 'empty', file: 'blank.jpg' });
   });
 
   it('a file over 40 MB, whatever it claims to be', async () => {
     expect(MAX_INPUT_BYTES).toBe(40 * 1024 * 1024);
     const e = await refusal(capturePage(fileOf('huge.jpg', JPEG_MAGIC, MAX_INPUT_BYTES + 1, 'image/jpeg')));
     expect(e.message).toBe('“huge.jpg” 超过 40 MB 上限 (file too large)');
+    expect(e.problem).toEqual({ code: 'tooLarge', file: 'huge.jpg', limitMb: 40 });
     // Size is checked first: a huge file of junk gets the size message, not the type one.
     const junk = await refusal(capturePage(fileOf('huge.bin', [0x00], MAX_INPUT_BYTES + 1)));
     expect(junk.message).toContain('file too large');
@@ -47,7 +49,9 @@ describe('capturePage refuses', () => {
 
   it('bytes that are not JPEG, PNG, WebP or PDF, whatever the name or declared type says', async () => {
     const text = new File(['this is not an image at all'], 'scan.jpg', { type: 'image/jpeg' });
-    expect((await refusal(capturePage(text))).message).toBe('“scan.jpg” 不是 JPEG/PNG/WebP 图片或 PDF (not an image or PDF)');
+    const notImage = await refusal(capturePage(text));
+    expect(notImage.message).toBe('“scan.jpg” 不是 JPEG/PNG/WebP 图片或 PDF (not an image or PDF)');
+    expect(notImage.problem).toEqual({ code: 'notImageOrPdf', file: 'scan.jpg' });
     const gif = new File([new TextEncoder().encode('GIF89a\x01\x00\x01\x00')], 'anim.gif', { type: 'image/gif' });
     expect((await refusal(capturePage(gif))).message).toContain('not an image or PDF');
     const riffNotWebp = new File([new TextEncoder().encode('RIFF\x00\x00\x00\x00WAVEfmt ')], 'sound.webp', { type: 'image/webp' });
@@ -57,10 +61,13 @@ describe('capturePage refuses', () => {
   it('a PDF over the blob limit (PDFs are not compressed)', async () => {
     const e = await refusal(capturePage(fileOf('big.pdf', PDF, MAX_BLOB_BYTES + 1, 'application/pdf')));
     expect(e.message).toBe(`“big.pdf” PDF 超过 ${MAX_BLOB_BYTES / 1024 / 1024} MB 上限 (PDF too large)`);
+    expect(e.problem).toEqual({ code: 'pdfTooLarge', file: 'big.pdf', limitMb: MAX_BLOB_BYTES / 1024 / 1024 });
   });
 
   it('names a photo without a file name as 照片', async () => {
-    expect((await refusal(capturePage(new Blob([])))).message).toBe('“照片” 是空文件 (empty file)');
+    const unnamed = await refusal(capturePage(new Blob([])));
+    expect(unnamed.message).toBe('“照片” 是空文件 (empty file)');
+    expect(unnamed.problem).toEqual({ code: 'empty' }); // the UI names it in its own language
   });
 });
 
@@ -84,7 +91,9 @@ describe('capturePage keeps a PDF as picked', () => {
 describe('captureSignature', () => {
   it('refuses anything that is not a PNG', async () => {
     for (const blob of [new Blob([new Uint8Array(JPEG_MAGIC)], { type: 'image/png' }), new Blob([]), new Blob([PDF]), new Blob(['<svg/>'], { type: 'image/svg+xml' })]) {
-      expect((await refusal(captureSignature(blob))).message).toBe('签名图像无效 (invalid signature image)');
+      const e = await refusal(captureSignature(blob));
+      expect(e.message).toBe('签名图像无效 (invalid signature image)');
+      expect(e.problem).toEqual({ code: 'badSignature' });
     }
   });
 

@@ -6,6 +6,7 @@ import {
   evaluateCondition,
   matterDocSchema,
   validateAnswers,
+  answerIssues,
   type Answers,
   type Condition,
   type MatterDoc,
@@ -174,6 +175,15 @@ describe('validateAnswers', () => {
 
   it('refuses non-string values', () => {
     expect(validateAnswers(fixture(), { kind: 3 } as unknown as Answers)).toHaveLength(1);
+  });
+
+  it('has the same findings as structured issues, for the UI to word in its language', () => {
+    expect(answerIssues(fixture(), { kind: 'z', extra: 'yes', typo: 'yes', deep: 'maybe' })).toEqual([
+      { kind: 'invalidOption', question: 'kind', value: 'z', expected: ['a', 'b', 'c'] },
+      { kind: 'invalidOption', question: 'deep', value: 'maybe', expected: ['yes', 'no'] },
+      { kind: 'unknownQuestion', question: 'typo' },
+    ]);
+    expect(answerIssues(fixture(), { kind: 'a' })).toEqual([]);
   });
 });
 

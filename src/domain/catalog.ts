@@ -175,23 +175,36 @@ export function deriveChecklist(matter: Pick<MatterDoc, 'materials' | 'questions
   return { materials, questions, unanswered };
 }
 
-/** Messages for answers to unknown questions and for values that are not an option of their question. */
-export function validateAnswers(matter: Pick<MatterDoc, 'questions'>, answers: Answers): string[] {
-  const messages: string[] = [];
+/** What is wrong with an answer, structured so each UI can word it in its own language. */
+export type AnswerIssue =
+  | { kind: 'invalidOption'; question: string; value: string; expected: string[] }
+  | { kind: 'unknownQuestion'; question: string };
+
+/** Answers to unknown questions, and values that are not an option of their question, in catalog order. */
+export function answerIssues(matter: Pick<MatterDoc, 'questions'>, answers: Answers): AnswerIssue[] {
+  const issues: AnswerIssue[] = [];
   const known = new Set<string>();
   for (const question of matter.questions) {
     known.add(question.id);
     if (!Object.hasOwn(answers, question.id)) continue;
     const value: unknown = answers[question.id];
     if (typeof value !== 'string' || !question.options.some((o) => o.value === value)) {
-      const expected = question.options.map((o) => o.value).join(' | ');
-      messages.push(`${question.id}: 选项“${String(value)}”无效 (invalid option "${String(value)}"; expected ${expected})`);
+      issues.push({ kind: 'invalidOption', question: question.id, value: String(value), expected: question.options.map((o) => o.value) });
     }
   }
   for (const id of Object.keys(answers)) {
-    if (!known.has(id)) messages.push(`${id}: 未知问题 (unknown question)`);
+    if (!known.has(id)) issues.push({ kind: 'unknownQuestion', question: id });
   }
-  return messages;
+  return issues;
+}
+
+/** Messages for answers to unknown questions and for values that are not an option of their question. */
+export function validateAnswers(matter: Pick<MatterDoc, 'questions'>, answers: Answers): string[] {
+  return answerIssues(matter, answers).map((issue) =>
+    issue.kind === 'invalidOption'
+      ? `${issue.question}: 选项“${issue.value}”无效 (invalid option "${issue.value}"; expected ${issue.expected.join(' | ')})`
+      : `${issue.question}: 未知问题 (unknown question)`,
+  );
 }
 
 interface CatalogIssue {

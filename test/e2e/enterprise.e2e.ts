@@ -37,21 +37,21 @@ describe('enterprise: book, track, rate', () => {
   it('books a slot online, and offline with a replay when the network returns', async () => {
     await new SignInPage(ent).signIn(server.url, 'enterprise');
     await ent.waitForURL('**/enterprise');
-    await ent.getByRole('link', { name: '预约服务 Book help' }).click();
+    await ent.getByRole('link', { name: '预约服务', exact: true }).click();
     await ent.waitForURL('**/enterprise/book');
     await ent.locator('#matter').selectOption('food-business-licence');
     await expect.poll(() => ent.getByTestId('bring-list').textContent()).toContain('营业执照');
     await ent.locator('.slot:not(.full) input').first().check();
     await ent.locator('#contact').fill('王五');
     await ent.locator('#phone').fill('13800138000');
-    await ent.getByRole('button', { name: '预约 Book' }).click();
+    await ent.getByRole('button', { name: '预约', exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('confirmed');
     await shot(ent, 'booked-online');
 
     // Offline: the booking is queued, survives a reload, and is sent when the network returns.
     await entCtx.setOffline(true);
     await ent.locator('.slot:not(.full) input').nth(1).check();
-    await ent.getByRole('button', { name: '预约 Book' }).click();
+    await ent.getByRole('button', { name: '预约', exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('queued');
     await ent.goto(`${server.url}/enterprise`).catch(() => undefined);
     await ent.waitForURL('**/enterprise');
@@ -74,13 +74,13 @@ describe('enterprise: book, track, rate', () => {
 
     // The station device has the enterprise's bookings by replication; staff mark one arrived and start
     // an intake prefilled from it (一次采集).
-    await station.getByRole('link', { name: '预约 Bookings' }).click();
+    await station.getByRole('link', { name: '预约', exact: true }).click();
     await expect.poll(() => station.getByTestId('station-booking').count(), { timeout: 20_000 }).toBe(2);
     const first = station.getByTestId('station-booking').first();
-    await first.getByRole('button', { name: '已到 Arrived' }).click();
+    await first.getByRole('button', { name: '已到', exact: true }).click();
     await expect.poll(() => first.getByTestId('booking-status').textContent()).toContain('已到');
     await shot(station, 'station-bookings');
-    await first.getByRole('button', { name: '开始代收 Start intake' }).click();
+    await first.getByRole('button', { name: '开始代收', exact: true }).click();
     await station.waitForURL('**/intake?draft=*');
     await expect.poll(() => intake.uscc().inputValue()).toBe('91310106MA1FL4XQ0W');
     expect(await intake.enterpriseName().inputValue()).toBe('上海示例科技有限公司');
@@ -95,7 +95,7 @@ describe('enterprise: book, track, rate', () => {
     await intake.attach('loss-statement', path.join(FIXTURES, 'page-statement.png'));
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
     await intake.submitButton().click();
-    await station.getByRole('link', { name: '打印回执 Print receipt' }).click();
+    await station.getByRole('link', { name: '打印回执', exact: true }).click();
     await station.getByTestId('receipt-qr').locator('svg').waitFor();
     const trackUrl = (await station.getByTestId('track-link').getAttribute('href')) ?? '';
     expect(trackUrl).toMatch(/\/track\?receiptNo=.+&pickupCode=\d{6}$/);
@@ -136,7 +136,7 @@ describe('enterprise: book, track, rate', () => {
     await expect.poll(() => item.textContent(), { timeout: 20_000 }).toContain('已送达');
     await item.locator('input[type=radio][value="bad"]').check();
     await item.locator('input[id^="comment-"]').fill('等待时间太长');
-    await item.getByRole('button', { name: '提交评价 Submit rating' }).click();
+    await item.getByRole('button', { name: '提交评价', exact: true }).click();
     await expect.poll(() => item.textContent()).toContain('已评价');
     const again = await ent.request.post(`${server.url}/api/enterprise/submissions/${ulid}/rating`, { data: { rating: 'good' } });
     expect(again.status()).toBe(409);

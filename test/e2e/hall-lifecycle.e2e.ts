@@ -57,7 +57,7 @@ describe('hall lifecycle with a station device following along', () => {
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
     await intake.submitButton().click();
     const receiptNo = (await station.getByTestId('receipt-no').textContent())?.trim() ?? '';
-    const ulid = (await station.getByRole('link', { name: '打印回执 Print receipt' }).getAttribute('href'))?.split('/').pop() ?? '';
+    const ulid = (await station.getByRole('link', { name: '打印回执', exact: true }).getAttribute('href'))?.split('/').pop() ?? '';
     expect(ulid).toMatch(/^[0-9A-Z]{26}$/);
     const device = new DeviceSubmissionPage(station);
     await device.open(server.url, ulid);

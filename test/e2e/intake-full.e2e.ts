@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotter, watchErrors } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 import { IntakeChecklistPage, IntakePage, OutboxPage, ReceiptPage, SignInPage, type FilePayload } from './pages/app';
+import { formatDate } from '../../src/app/i18n/format';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const PHOTO = path.join(FIXTURES, 'page-application.jpg');
@@ -222,9 +223,9 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
 
     // Submitting before the applicant signs is refused with a clear message.
     await intake.submitButton().click();
-    await expect.poll(() => page.locator('fieldset', { hasText: '告知承诺 Commitment' }).locator('.error').textContent()).toContain('签署告知承诺');
+    await expect.poll(() => page.locator('fieldset').filter({ has: page.locator('legend', { hasText: /^告知承诺$/ }) }).locator('.error').textContent()).toContain('签署告知承诺');
     await checklist.sign();
-    await expect.poll(() => page.locator('fieldset', { hasText: '告知承诺 Commitment' }).locator('.error').textContent()).toBe('');
+    await expect.poll(() => page.locator('fieldset').filter({ has: page.locator('legend', { hasText: /^告知承诺$/ }) }).locator('.error').textContent()).toBe('');
     await shot(page, 'food-pages-deficient-signed');
 
     // What the device captured, as its draft in Dexie says (autosave is asynchronous: wait for it).
@@ -245,7 +246,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(foodPickup).toMatch(/^\d{6}$/);
 
     // 4a. The printable receipt, offline.
-    await page.getByRole('link', { name: '打印回执 Print receipt' }).click();
+    await page.getByRole('link', { name: '打印回执', exact: true }).click();
     await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
     const foodId = page.url().split('/').pop() ?? '';
     await receipt.sheet().waitFor();
@@ -253,20 +254,20 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(await receipt.pickupCode().textContent()).toBe(foodPickup);
     await receipt.qrSvg().waitFor({ state: 'attached' });
     expect(await receipt.qrSvg().locator('path').count()).toBeGreaterThan(0);
-    expect(await receipt.row('食品安全总监、食品安全员任命文件').textContent()).toContain(`容缺，${due} 前补交`);
+    expect(await receipt.row('食品安全总监、食品安全员任命文件').textContent()).toContain(`容缺，${formatDate(due, 'zh-CN')} 前补交`);
     expect(await receipt.row('加工操作流程').textContent()).toContain('已收 1 页');
     expect(await receipt.sheet().textContent()).toContain('申请人已签署告知承诺');
     await shot(page, 'food-receipt');
     await page.emulateMedia({ media: 'print' });
     expect(await receipt.appHeader().isVisible()).toBe(false);
-    expect(await page.getByRole('button', { name: '打印 A4 Print A4' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: '打印 A4', exact: true }).isVisible()).toBe(false);
     expect(await receipt.sheet().isVisible()).toBe(true);
     await shot(page, 'food-receipt-print-media');
     await page.emulateMedia({ media: 'screen' });
     expect(await receipt.appHeader().isVisible()).toBe(true);
 
     // 3b. 营业执照补办 (lost): a photo and a PDF; a non-image and an oversize file are refused.
-    await nav('新建代收 Intake').click();
+    await nav('新建代收').click();
     await page.waitForURL('**/intake');
     await intake.waitForCatalog('licence-reissue');
     await intake.matter().selectOption('licence-reissue');
@@ -285,11 +286,11 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(await intake.material('loss-statement').locator('li.page .pdf').textContent()).toBe('PDF');
 
     await checklist.attachFiles('reissue-application', NOT_IMAGE);
-    await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF (not an image or PDF)');
+    await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
     const oversize = Buffer.alloc(41 * 1024 * 1024, 0x20);
     oversize.set([0xff, 0xd8, 0xff, 0xe0], 0); // looks like a JPEG: it is the size that is refused
     await checklist.attachFiles('loss-statement', { name: 'huge-scan.jpg', mimeType: 'image/jpeg', buffer: oversize });
-    await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain('超过 40 MB 上限 (file too large)');
+    await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain('超过 40 MB 上限');
     expect(await checklist.materialError('loss-statement').textContent()).toContain('huge-scan.jpg');
     expect(await intake.pageCount('reissue-application')).toBe(1);
     expect(await intake.pageCount('loss-statement')).toBe(1);
@@ -312,7 +313,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(reissueReceiptNo).not.toBe(foodReceiptNo);
 
     // 4b. Its receipt: both materials provided, nothing deficient.
-    await page.getByRole('link', { name: '打印回执 Print receipt' }).click();
+    await page.getByRole('link', { name: '打印回执', exact: true }).click();
     await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
     const reissueId = page.url().split('/').pop() ?? '';
     expect(reissueId).not.toBe(foodId);
@@ -325,7 +326,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     await shot(page, 'reissue-receipt');
 
     // 5. Both wait in the outbox while offline. Before the network returns, rehash the bytes kept in Dexie.
-    await nav('发件箱 Outbox').click();
+    await nav('发件箱').click();
     const outbox = new OutboxPage(page);
     await outbox.item(foodReceiptNo).waitFor();
     await outbox.item(reissueReceiptNo).waitFor();
@@ -336,7 +337,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     // 6. Online: both are received by the hall.
     await station.setOffline(false);
     for (const no of [foodReceiptNo, reissueReceiptNo]) {
-      await expect.poll(() => outbox.item(no).getByTestId('state').textContent(), { timeout: 45_000 }).toContain('大厅已收到 Received by hall');
+      await expect.poll(() => outbox.item(no).getByTestId('state').textContent(), { timeout: 45_000 }).toContain('大厅已收到');
       expect(await outbox.item(no).getByTestId('sync-state').textContent()).toContain('已同步');
     }
     await shot(page, 'outbox-received');

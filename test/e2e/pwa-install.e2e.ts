@@ -95,7 +95,7 @@ describe('installable PWA', () => {
       // The banner waits for the user: nothing reloaded, the form is as it was.
       expect(await intake.applicantName().inputValue()).toBe('赵六');
       await shot(page, 'update-offered');
-      await Promise.all([page.waitForEvent('framenavigated', { timeout: 20_000 }), page.getByRole('button', { name: '更新 Update now' }).click()]);
+      await Promise.all([page.waitForEvent('framenavigated', { timeout: 20_000 }), page.getByRole('button', { name: '更新', exact: true }).click()]);
       await page.waitForLoadState('load');
       await intake.waitForCatalog('licence-reissue');
       await expect.poll(() => intake.enterpriseName().inputValue(), { timeout: 15_000 }).toBe('更新测试有限公司');

@@ -24,7 +24,7 @@ export const useSyncStore = defineStore('sync', () => {
     // App start: personal fields past their window leave the device first, online or not, signed in or expired.
     void next.purge();
     if (!session.expired) next.start();
-    else status.value = { phase: 'unauthorized', message: '登录已过期，请重新登录后同步 (session expired: sign in to sync)' };
+    else status.value = { phase: 'unauthorized' }; // the header says why, in the UI's language
     return next;
   }
 

@@ -8,6 +8,8 @@ import { ref } from 'vue';
 import { api } from '../../sync/api';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import type { SubmissionStatus } from '../../domain/submission-machine';
+import { matterDocSchema } from '../../domain/catalog';
+import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
 
 export interface QueueItem {
   submissionId: string;
@@ -98,9 +100,30 @@ export const useHallStore = defineStore('hall', () => {
   /** Bumped on every change the server streams; views watch it to refetch. */
   const changes = ref(0);
   const live = ref(false);
+  /** The catalog, for the English names of matters and materials (queue items record the Chinese ones). */
+  const catalog = ref<CatalogIndex>(new Map());
+  let catalogLoad: Promise<void> | undefined;
   let source: EventSource | undefined;
 
+  function loadCatalog(): Promise<void> {
+    catalogLoad ??= api<{ rows: { doc?: unknown }[] }>('GET', '/sync/catalog/_all_docs?include_docs=true').then(
+      (all) => {
+        catalog.value = indexCatalog(
+          all.rows.flatMap((r) => {
+            const parsed = matterDocSchema.safeParse(r.doc);
+            return parsed.success ? [parsed.data] : [];
+          }),
+        );
+      },
+      () => {
+        catalogLoad = undefined; // names stay as recorded; try again next time
+      },
+    );
+    return catalogLoad;
+  }
+
   function connect(): void {
+    void loadCatalog();
     if (source) return;
     source = new EventSource('/api/hall/stream');
     source.addEventListener('open', () => (live.value = true));
@@ -119,48 +142,8 @@ export const useHallStore = defineStore('hall', () => {
   const decide = (id: string, decision: Decision): Promise<{ status: SubmissionStatus }> => api('POST', `/api/hall/submissions/${encodeURIComponent(id)}/events`, decision);
   const dashboard = (): Promise<Dashboard> => api('GET', '/api/hall/dashboard');
 
-  return { changes, live, connect, disconnect, queue, record, decide, dashboard };
+  return { changes, live, catalog, connect, disconnect, queue, record, decide, dashboard };
 });
 
-/** Labels shared by the hall screens. */
-export const STATE_LABELS: Record<string, string> = {
-  incomplete: '材料上传中 Pages arriving',
-  submitted: '已提交 Submitted',
-  received: '待受理 Received',
-  accepted: '已受理 Accepted',
-  correctionRequested: '补正中 Correction requested',
-  rejected: '不予受理 Rejected',
-  withdrawn: '已撤回 Withdrawn',
-  dispatched: '并联审批中 With departments',
-  approved: '审批通过 Approved',
-  denied: '不予许可 Denied',
-  issued: '已发证 Issued',
-  delivered: '已送达 Delivered',
-  rated: '已评价 Rated',
-};
-
-export const ACTION_LABELS: Record<string, string> = {
-  submit: '提交 Submitted at station',
-  receive: '大厅收到 Received',
-  withdraw: '撤回 Withdrawn',
-  accept: '受理 Accepted',
-  requestCorrection: '要求补正 Correction requested',
-  reject: '不予受理 Rejected',
-  supplement: '补交材料 Supplemented',
-  dispatch: '分送部门 Dispatched',
-  departmentDecision: '部门意见 Department decision',
-  approve: '审批通过 Approved',
-  deny: '不予许可 Denied',
-  autoApprove: '秒批 Auto-approved',
-  issue: '发证 Issued',
-  deliver: '送达 Delivered',
-  rate: '评价 Rated',
-};
-
-export const DEPARTMENTS: { id: string; name: string }[] = [
-  { id: 'market-regulation', name: '市场监管局 Market regulation' },
-  { id: 'health', name: '卫生健康委 Health commission' },
-  { id: 'fire', name: '消防救援支队 Fire services' },
-  { id: 'housing', name: '住房保障局 Housing' },
-  { id: 'human-resources', name: '人社局 Human resources' },
-];
+/** Departments a submission can be dispatched to (their names are messages: `department.<id>`). */
+export const DEPARTMENT_IDS = ['market-regulation', 'health', 'fire', 'housing', 'human-resources'] as const;

@@ -12,6 +12,11 @@ import { DEMO_MATTERS } from '../../../sync-server/src/demo/catalog';
 import { deriveChecklist, type MatterDoc } from '../../domain/catalog';
 import type { Draft, DraftPage } from '../../storage/db';
 import { deficientMaterials, useIntakeStore } from './intake-store';
+import { textIn } from '../../app/i18n/test-support';
+
+/** The store returns message descriptors; these tests read them as the UI shows them. */
+const zh = textIn('zh-CN');
+const en = textIn('en');
 
 const FOOD = DEMO_MATTERS.find((m) => m.id === 'food-business-licence') as MatterDoc;
 /** 大型超市, 零售, 含现制现售: 8 materials. */
@@ -75,56 +80,60 @@ describe('validate()', () => {
   });
 
   it('asks for a matter, and reports a missing draft', () => {
-    expect(storeWith(foodDraft([], { matterId: '' })).validate().matter).toContain('请选择事项');
-    expect(storeWith(null).validate()).toEqual({ matter: '没有草稿 (no draft)' });
+    expect(zh.m(storeWith(foodDraft([], { matterId: '' })).validate().matter)).toBe('请选择事项');
+    expect(zh.m(storeWith(null).validate().matter)).toBe('没有草稿');
   });
 
   it('blocks on unanswered guided questions, naming those that apply', () => {
     const none = storeWith(foodDraft([], { answers: {} })).validate();
-    expect(none.answers).toContain('请回答情景问题');
-    expect(none.answers).toContain('经营业态？');
+    expect(zh.m(none.answers)).toContain('请回答情景问题');
+    expect(zh.m(none.answers)).toContain('经营业态？');
+    expect(en.m(none.answers)).toMatch(/^Answer the guided questions: [^\u3400-\u9fff]+$/);
 
     // Once the business type is known, its follow-up questions apply and must be answered too.
     const partial = storeWith(foodDraft([], { answers: { 'business-type': 'supermarket' } })).validate();
-    expect(partial.answers).toContain('经营方式？');
-    expect(partial.answers).toContain('是否含现制现售');
-    expect(partial.answers).not.toContain('经营业态？');
+    expect(zh.m(partial.answers)).toContain('经营方式？');
+    expect(zh.m(partial.answers)).toContain('是否含现制现售');
+    expect(zh.m(partial.answers)).not.toContain('经营业态？');
 
     const invalid = storeWith(foodDraft([], { answers: { ...ANSWERS, 'business-type': 'bakery' } })).validate();
-    expect(invalid.answers).toContain('经营业态？');
+    expect(zh.m(invalid.answers)).toContain('经营业态？');
     const unknown = storeWith(foodDraft([], { answers: { ...ANSWERS, colour: 'red' } })).validate();
-    expect(unknown.answers).toContain('colour: 未知问题 (unknown question)');
+    expect(zh.m(unknown.answers)).toBe('colour：未知问题');
+    expect(en.m(unknown.answers)).toBe('colour: unknown question');
   });
 
   it('blocks on a core material without pages, even when it is marked 容缺', () => {
     const missing = storeWith(foodDraft(['process-flow'])).validate();
-    expect(missing.pages).toBe(`还缺材料 (missing): ${nameOf('process-flow')}`);
+    expect(zh.m(missing.pages)).toBe(`还缺材料：${nameOf('process-flow')}`);
+    expect(en.m(missing.pages)).toBe(`Missing materials: ${FOOD.materials.find((m) => m.id === 'process-flow')?.nameEn}`);
 
     const d = foodDraft(['process-flow'], { deficient: { 'process-flow': isoDay(7) }, signature: SIGNATURE });
-    expect(storeWith(d).validate().pages).toContain(nameOf('process-flow'));
+    expect(zh.m(storeWith(d).validate().pages)).toContain(nameOf('process-flow'));
     expect(deficientMaterials(d, FOOD)).toEqual([]);
   });
 
   it('blocks on a non-core material that has neither pages nor 容缺', () => {
-    expect(storeWith(foodDraft([OFFICER])).validate().pages).toBe(`还缺材料 (missing): ${nameOf(OFFICER)}`);
+    expect(zh.m(storeWith(foodDraft([OFFICER])).validate().pages)).toBe(`还缺材料：${nameOf(OFFICER)}`);
   });
 
   it('lists every missing material', () => {
     const errors = storeWith(foodDraft(['licence-application', 'entity-licence-copy'])).validate();
-    expect(errors.pages).toBe(`还缺材料 (missing): ${nameOf('licence-application')}、${nameOf('entity-licence-copy')}`);
+    expect(zh.m(errors.pages)).toBe(`还缺材料：${nameOf('licence-application')}、${nameOf('entity-licence-copy')}`);
   });
 
   it('容缺 on a non-core material needs a due date after today', () => {
     for (const due of [isoDay(0), isoDay(-1), '']) {
       const errors = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: due }, signature: SIGNATURE })).validate();
       expect(errors.pages, `due "${due}"`).toBeUndefined();
-      expect(errors.deficient, `due "${due}"`).toBe(`容缺材料需要今天之后的补交日期 (due date must be after today): ${nameOf(OFFICER)}`);
+      expect(zh.m(errors.deficient), `due "${due}"`).toBe(`容缺材料需要今天之后的补交日期：${nameOf(OFFICER)}`);
     }
   });
 
   it('容缺 needs the applicant’s signature under the commitment', () => {
     const unsigned = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: isoDay(1) } })).validate();
-    expect(unsigned).toEqual({ deficient: '容缺受理需要申请人签署告知承诺 (the applicant must sign the commitment)' });
+    expect(Object.keys(unsigned)).toEqual(['deficient']);
+    expect(zh.m(unsigned.deficient)).toBe('容缺受理需要申请人签署告知承诺');
     expect(storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: isoDay(1) }, signature: SIGNATURE })).validate()).toEqual({});
   });
 
@@ -136,9 +145,9 @@ describe('validate()', () => {
 
   it('re-reads the draft each time (fixing a field clears its error)', () => {
     const store = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: isoDay(0) } }));
-    expect(store.validate().deficient).toContain('due date must be after today');
+    expect(en.m(store.validate().deficient)).toContain('due date after today');
     store.draft!.deficient[OFFICER] = isoDay(3);
-    expect(store.validate().deficient).toContain('must sign');
+    expect(en.m(store.validate().deficient)).toContain('must sign');
     store.draft!.signature = SIGNATURE;
     expect(store.validate()).toEqual({});
   });

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { ulid } from 'ulid';
-import { deriveChecklist, matterDocSchema, validateAnswers, type MatterDoc } from '../../domain/catalog';
+import { answerIssues, deriveChecklist, matterDocSchema, type MatterDoc } from '../../domain/catalog';
 import { describeIssues, eventId, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
@@ -15,16 +15,19 @@ import { db, isQuotaError, type Draft } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
 import { useSessionStore } from '../../app/stores/session';
 import { useSyncStore } from '../../app/stores/sync';
+import { msg, rawMsg, type Bilingual, type Msg } from '../../app/i18n/messages';
+import { captureMsg } from '../../app/i18n/errors';
 
+/** What keeps a draft from being submitted, per field, as messages the view words in its language. */
 export interface FieldErrors {
-  matter?: string;
-  uscc?: string;
-  enterpriseName?: string;
-  applicantName?: string;
-  idNumber?: string;
-  pages?: string;
-  deficient?: string;
-  answers?: string;
+  matter?: Msg;
+  uscc?: Msg;
+  enterpriseName?: Msg;
+  applicantName?: Msg;
+  idNumber?: Msg;
+  pages?: Msg;
+  deficient?: Msg;
+  answers?: Msg;
 }
 
 /** Non-core materials marked 容缺 and without pages (pages win: a material that was brought is provided). */
@@ -32,23 +35,26 @@ export function deficientMaterials(d: Draft, m: MatterDoc): MatterDoc['materials
   return deriveChecklist(m, d.answers).materials.filter((mat) => !mat.core && d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length);
 }
 
-const STORAGE_FULL = '设备存储已满：草稿已保留，请先同步并清理空间 (device storage is full; the draft is kept)';
+const STORAGE_FULL = msg('intakeError.storageFull');
 
-export function describeIdProblem(label: string, p: IdProblem): string {
-  const where = p.position !== undefined ? `第 ${p.position + 1} 位` : '';
+/** A USCC or ID number problem from the domain's validators, as a message naming the field. */
+export function describeIdProblem(field: 'uscc' | 'idNumber', p: IdProblem): Msg {
+  const name = msg(`idField.${field}`);
   switch (p.kind) {
     case 'length':
-      return `${label}应为 18 位 (must be 18 characters)`;
+      return msg('idProblem.length', { field: name });
     case 'character':
-      return `${label}${where}字符无效 (invalid character at position ${(p.position ?? 0) + 1})`;
+      return msg('idProblem.character', { field: name, position: (p.position ?? 0) + 1 });
     case 'region':
-      return `${label}${where}地区码无效 (invalid region code)`;
+      return msg('idProblem.region', { field: name });
     case 'birthDate':
-      return `${label}出生日期无效 (invalid birth date)`;
+      return msg('idProblem.birthDate', { field: name });
     case 'checkDigit':
-      return `${label}校验位错误，应为 ${p.expected ?? '?'} (check digit should be ${p.expected ?? '?'})`;
+      return msg('idProblem.checkDigit', { field: name, expected: p.expected ?? '?' });
   }
 }
+
+const nameOf = (m: { name: string; nameEn: string }): Bilingual => ({ zh: m.name, en: m.nameEn });
 
 function emptyDraft(stationId: string): Draft {
   const now = new Date().toISOString();
@@ -58,8 +64,9 @@ function emptyDraft(stationId: string): Draft {
 export const useIntakeStore = defineStore('intake', () => {
   const draft = ref<Draft | null>(null);
   const matters = ref<MatterDoc[]>([]);
-  const saveError = ref('');
-  const busy = ref('');
+  const saveError = ref<Msg | null>(null);
+  /** What the store is busy with (processing photos), shown as a status; null when idle. */
+  const busy = ref<Msg | null>(null);
   let saving: Promise<void> = Promise.resolve();
 
   async function loadCatalog(): Promise<void> {
@@ -97,9 +104,9 @@ export const useIntakeStore = defineStore('intake', () => {
     saving = saving.then(async () => {
       try {
         await db.drafts.put(JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft);
-        saveError.value = '';
+        saveError.value = null;
       } catch (e) {
-        saveError.value = isQuotaError(e) ? STORAGE_FULL : `草稿保存失败 (draft not saved): ${(e as Error).message}`;
+        saveError.value = isQuotaError(e) ? STORAGE_FULL : msg('intakeError.draftNotSaved', { reason: (e as Error).message });
       }
     });
     return saving;
@@ -109,17 +116,17 @@ export const useIntakeStore = defineStore('intake', () => {
 
   const matter = (): MatterDoc | undefined => matters.value.find((m) => m.id === draft.value?.matterId);
 
-  async function addPages(materialId: string, files: File[]): Promise<string> {
+  /** Capture files as pages of a material; returns why any were refused. */
+  async function addPages(materialId: string, files: File[]): Promise<Msg[]> {
     const current = draft.value;
-    if (!current) return '';
-    const errors: string[] = [];
-    const STAGES = { decode: '读取', resize: '缩放', encode: '压缩' } as const;
+    if (!current) return [];
+    const errors: Msg[] = [];
     try {
       for (const [i, file] of files.entries()) {
         const counter = files.length > 1 ? ` ${i + 1}/${files.length}` : '';
-        busy.value = `正在处理${counter}… (processing)`;
+        busy.value = msg('busy.processing', { counter });
         try {
-          const page = await capturePage(file, (stage) => (busy.value = `正在${STAGES[stage]}${counter}… (${stage})`));
+          const page = await capturePage(file, (stage) => (busy.value = msg(`busy.${stage}`, { counter })));
           await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
           const list = current.pages[materialId] ?? [];
           if (!list.some((p) => p.sha256 === page.sha256)) {
@@ -127,25 +134,26 @@ export const useIntakeStore = defineStore('intake', () => {
           }
           current.pages[materialId] = list;
         } catch (e) {
-          errors.push(e instanceof CaptureError ? e.message : isQuotaError(e) ? STORAGE_FULL : `“${file.name}”: ${(e as Error).message}`);
+          errors.push(e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? STORAGE_FULL : msg('intakeError.file', { name: file.name, reason: (e as Error).message }));
         }
       }
     } finally {
-      busy.value = '';
+      busy.value = null;
     }
-    return errors.join('\n');
+    return errors;
   }
 
-  async function sign(png: Blob): Promise<string> {
+  /** Keep the applicant's signature with the draft; returns why it could not be kept, or null. */
+  async function sign(png: Blob): Promise<Msg | null> {
     const current = draft.value;
-    if (!current) return '';
+    if (!current) return null;
     try {
       const page = await captureSignature(png);
       await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
       current.signature = { sha256: page.sha256, bytes: page.bytes, type: page.type };
-      return '';
+      return null;
     } catch (e) {
-      return isQuotaError(e) ? STORAGE_FULL : (e as Error).message;
+      return e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? STORAGE_FULL : rawMsg((e as Error).message);
     }
   }
 
@@ -166,28 +174,33 @@ export const useIntakeStore = defineStore('intake', () => {
   function validate(): FieldErrors {
     const d = draft.value;
     const errors: FieldErrors = {};
-    if (!d) return { matter: '没有草稿 (no draft)' };
+    if (!d) return { matter: msg('intakeError.noDraft') };
     const m = matter();
-    if (!m) errors.matter = '请选择事项 (choose a matter)';
+    if (!m) errors.matter = msg('intakeError.chooseMatter');
     const usccProblem = explainUscc(normaliseUscc(d.uscc));
-    if (usccProblem) errors.uscc = describeIdProblem('统一社会信用代码', usccProblem);
-    if (!d.enterpriseName.trim()) errors.enterpriseName = '请填写企业名称 (enterprise name required)';
-    if (!d.applicantName.trim()) errors.applicantName = '请填写申请人姓名 (applicant name required)';
+    if (usccProblem) errors.uscc = describeIdProblem('uscc', usccProblem);
+    if (!d.enterpriseName.trim()) errors.enterpriseName = msg('intakeError.enterpriseName');
+    if (!d.applicantName.trim()) errors.applicantName = msg('intakeError.applicantName');
     const idProblem = explainIdNumber(normaliseIdNumber(d.idNumber));
-    if (idProblem) errors.idNumber = describeIdProblem('身份证号码', idProblem);
+    if (idProblem) errors.idNumber = describeIdProblem('idNumber', idProblem);
     if (m) {
       const checklist = deriveChecklist(m, d.answers);
-      const answerProblems = validateAnswers(m, d.answers);
-      if (checklist.unanswered.length || answerProblems.length) {
-        const names = checklist.questions.filter((q) => checklist.unanswered.includes(q.id)).map((q) => q.text);
-        errors.answers = names.length ? `请回答情景问题 (answer the questions): ${names.join('、')}` : answerProblems.join('; ');
+      const issues = answerIssues(m, d.answers);
+      const unanswered = checklist.questions.filter((q) => checklist.unanswered.includes(q.id));
+      const firstIssue = issues[0];
+      if (unanswered.length) errors.answers = msg('intakeError.answerQuestions', { names: unanswered.map((q) => ({ zh: q.text, en: q.textEn })) });
+      else if (firstIssue) {
+        errors.answers =
+          firstIssue.kind === 'invalidOption'
+            ? msg('intakeError.invalidOption', { question: firstIssue.question, value: firstIssue.value, expected: firstIssue.expected })
+            : msg('intakeError.unknownQuestion', { question: firstIssue.question });
       }
       const missing = checklist.materials.filter((mat) => !d.pages[mat.id]?.length && !(d.deficient[mat.id] !== undefined && !mat.core));
-      if (missing.length) errors.pages = `还缺材料 (missing): ${missing.map((x) => x.name).join('、')}`;
+      if (missing.length) errors.pages = msg('intakeError.missingPages', { names: missing.map(nameOf) });
       const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
       const badDates = checklist.materials.filter((mat) => d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length && !(d.deficient[mat.id]! >= tomorrow));
-      if (badDates.length) errors.deficient = `容缺材料需要今天之后的补交日期 (due date must be after today): ${badDates.map((x) => x.name).join('、')}`;
-      else if (deficientMaterials(d, m).length && !d.signature) errors.deficient = '容缺受理需要申请人签署告知承诺 (the applicant must sign the commitment)';
+      if (badDates.length) errors.deficient = msg('intakeError.dueAfterToday', { names: badDates.map(nameOf) });
+      else if (deficientMaterials(d, m).length && !d.signature) errors.deficient = msg('intakeError.signCommitment');
     }
     return errors;
   }
@@ -226,7 +239,7 @@ export const useIntakeStore = defineStore('intake', () => {
       deviceId: await deviceId(),
     };
     const parsed = submissionDocSchema.safeParse(candidate);
-    if (!parsed.success) return { ok: false, errors: { matter: describeIssues(parsed.error) } };
+    if (!parsed.success) return { ok: false, errors: { matter: rawMsg(describeIssues(parsed.error)) } };
     const submitEvent: EventDoc = {
       _id: eventId(parsed.data._id, ulid()),
       type: 'event',
@@ -243,7 +256,7 @@ export const useIntakeStore = defineStore('intake', () => {
       if (failed) throw new Error((failed as { message?: string }).message ?? 'write failed');
       await finishSubmit(d);
     } catch (e) {
-      return { ok: false, errors: { matter: isQuotaError(e) ? STORAGE_FULL : `提交失败，草稿已保留 (submit failed, draft kept): ${(e as Error).message}` } };
+      return { ok: false, errors: { matter: isQuotaError(e) ? STORAGE_FULL : msg('intakeError.submitFailed', { reason: (e as Error).message }) } };
     }
     draft.value = emptyDraft(d.stationId);
     engine.kick();

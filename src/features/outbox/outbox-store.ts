@@ -13,6 +13,8 @@ import { purgedOf } from '../../storage/purge';
 import type { PurgedSubmission } from '../../domain/purge';
 import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
 import type { SyncEngine } from '../../sync/sync-engine';
+import { matterDocSchema } from '../../domain/catalog';
+import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
 
 export interface OutboxItem {
   /** The replicated document, or what stays of it once its personal fields have left the device (issue 8). */
@@ -31,6 +33,8 @@ export const useOutboxStore = defineStore('outbox', () => {
   const items = ref<OutboxItem[]>([]);
   const drafts = ref<Draft[]>([]);
   const storage = ref<StorageEstimateInfo | undefined>(undefined);
+  /** The catalog on the device, for the English names of matters and materials. */
+  const catalog = ref<CatalogIndex>(new Map());
   let submissions: SubmissionDoc[] = [];
   let purged: PurgedSubmission[] = [];
   let events: EventDoc[] = [];
@@ -83,9 +87,20 @@ export const useOutboxStore = defineStore('outbox', () => {
     rebuild();
   }
 
+  async function loadCatalog(engine: SyncEngine): Promise<void> {
+    const res = await engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true });
+    catalog.value = indexCatalog(
+      res.rows.flatMap((r) => {
+        const parsed = matterDocSchema.safeParse(r.doc);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    );
+  }
+
   function watchAll(engine: SyncEngine): void {
     unwatch();
     void reloadDocs(engine);
+    void loadCatalog(engine).catch(() => undefined);
     changes = engine.watchLocal(() => void reloadDocs(engine));
     subscriptions = [
       liveQuery(() => db.blobs.where('stationId').equals(engine.stationId).toArray()).subscribe((rows) => {
@@ -113,5 +128,5 @@ export const useOutboxStore = defineStore('outbox', () => {
     subscriptions = [];
   }
 
-  return { items, drafts, storage, watchAll, unwatch, discardDraft: deleteDraft };
+  return { items, drafts, storage, catalog, watchAll, unwatch, discardDraft: deleteDraft };
 });

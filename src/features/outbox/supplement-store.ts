@@ -11,13 +11,15 @@ import { capturePage, CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, putSetting } from '../../storage/db';
 import { useSessionStore } from '../../app/stores/session';
 import { useSyncStore } from '../../app/stores/sync';
+import { msg, rawMsg, type Msg } from '../../app/i18n/messages';
+import { captureMsg } from '../../app/i18n/errors';
 
 type SupplementDraft = Record<string, PageRef[]>;
 const key = (submissionId: string): string => `supplement:${submissionId}`;
 
 export const useSupplementStore = defineStore('supplement', () => {
   const pages = ref<SupplementDraft>({});
-  const busy = ref('');
+  const busy = ref<Msg | null>(null);
   let current = '';
 
   async function open(submissionId: string): Promise<void> {
@@ -25,13 +27,14 @@ export const useSupplementStore = defineStore('supplement', () => {
     pages.value = (await getSetting<SupplementDraft>(key(submissionId))) ?? {};
   }
 
-  async function add(materialId: string, files: File[]): Promise<string> {
+  /** Capture files as supplement pages of a material; returns why any were refused. */
+  async function add(materialId: string, files: File[]): Promise<Msg[]> {
     const session = useSessionStore().session;
-    if (!session?.station) return '';
-    const errors: string[] = [];
+    if (!session?.station) return [];
+    const errors: Msg[] = [];
     try {
       for (const [i, file] of files.entries()) {
-        busy.value = `正在处理 ${i + 1}/${files.length}… (processing)`;
+        busy.value = msg('busy.processing', { counter: ` ${i + 1}/${files.length}` });
         try {
           const page = await capturePage(file);
           await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: session.station, createdAt: new Date().toISOString(), attempts: 0 });
@@ -40,13 +43,13 @@ export const useSupplementStore = defineStore('supplement', () => {
           pages.value = { ...pages.value, [materialId]: list };
           await putSetting(key(current), JSON.parse(JSON.stringify(pages.value)));
         } catch (e) {
-          errors.push(e instanceof CaptureError ? e.message : isQuotaError(e) ? '设备存储已满 (device storage is full)' : (e as Error).message);
+          errors.push(e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? msg('common.storageFull') : rawMsg((e as Error).message));
         }
       }
     } finally {
-      busy.value = '';
+      busy.value = null;
     }
-    return errors.join('\n');
+    return errors;
   }
 
   async function remove(materialId: string, sha256: string): Promise<void> {
@@ -54,15 +57,15 @@ export const useSupplementStore = defineStore('supplement', () => {
     await putSetting(key(current), JSON.parse(JSON.stringify(pages.value)));
   }
 
-  /** Write the supplement event; its pages become uploads. */
-  async function send(submissionId: string, stationId: string): Promise<string> {
+  /** Write the supplement event; its pages become uploads. Returns why it was not written, or null. */
+  async function send(submissionId: string, stationId: string): Promise<Msg | null> {
     const session = useSessionStore().session;
     const engine = useSyncStore().engine;
-    if (!session || !engine) return '未登录 (not signed in)';
+    if (!session || !engine) return msg('submission.notSignedIn');
     const items = Object.entries(pages.value)
       .filter(([, list]) => list.length)
       .map(([materialId, list]) => ({ materialId, pages: list }));
-    if (!items.length) return '请先拍摄补交材料 (capture the pages first)';
+    if (!items.length) return msg('submission.captureFirst');
     const parsed = eventDocSchema.safeParse({
       _id: eventId(submissionId, ulid()),
       type: 'event',
@@ -74,7 +77,7 @@ export const useSupplementStore = defineStore('supplement', () => {
       at: new Date().toISOString(),
       items,
     });
-    if (!parsed.success) return describeIssues(parsed.error);
+    if (!parsed.success) return rawMsg(describeIssues(parsed.error));
     try {
       await engine.write((local) => local.put(parsed.data));
       const hashes = items.flatMap((i) => i.pages.map((p) => p.sha256));
@@ -84,9 +87,9 @@ export const useSupplementStore = defineStore('supplement', () => {
       await db.settings.delete(key(submissionId));
       pages.value = {};
       engine.kick();
-      return '';
+      return null;
     } catch (e) {
-      return isQuotaError(e) ? '设备存储已满 (device storage is full)' : (e as Error).message;
+      return isQuotaError(e) ? msg('common.storageFull') : rawMsg((e as Error).message);
     }
   }
 

@@ -6,9 +6,9 @@ export class SignInPage {
 
   async signIn(base: string, username: string, password = 'demo'): Promise<void> {
     await this.page.goto(`${base}/sign-in`);
-    await this.page.getByLabel('用户名 Username').fill(username);
-    await this.page.getByLabel('密码 Password').fill(password);
-    await this.page.getByRole('button', { name: '登录 Sign in' }).click();
+    await this.page.getByLabel('用户名', { exact: true }).fill(username);
+    await this.page.getByLabel('密码', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: '登录', exact: true }).click();
   }
 }
 
@@ -20,7 +20,7 @@ export class IntakePage {
   enterpriseName = () => this.page.locator('#enterprise-name');
   applicantName = () => this.page.locator('#applicant-name');
   idNumber = () => this.page.locator('#id-number');
-  submitButton = () => this.page.getByRole('button', { name: '提交 Submit' });
+  submitButton = () => this.page.getByRole('button', { name: '提交', exact: true });
   errorFor = (field: string) => this.page.locator(`#${field}-error`);
 
   async waitForCatalog(matterId: string): Promise<void> {
@@ -74,30 +74,30 @@ export class HallRecordPage {
   async requestCorrection(materialIds: string[], reason: string): Promise<void> {
     for (const id of materialIds) await this.page.locator(`.decide input[type=checkbox][value="${id}"]`).check();
     await this.page.locator('#reason').fill(reason);
-    await this.page.getByRole('button', { name: '要求补正 Request correction' }).click();
+    await this.page.getByRole('button', { name: '要求补正', exact: true }).click();
   }
 
   async accept(): Promise<void> {
-    await this.page.getByRole('button', { name: '受理 Accept' }).click();
+    await this.page.getByRole('button', { name: '受理', exact: true }).click();
   }
 
   async dispatch(departments: string[]): Promise<void> {
     for (const d of departments) await this.page.locator(`.decide input[type=checkbox][value="${d}"]`).check();
-    await this.page.getByRole('button', { name: '分送 Dispatch' }).click();
+    await this.page.getByRole('button', { name: '分送', exact: true }).click();
   }
 
   async departmentApproves(department: string): Promise<void> {
-    await this.page.locator(`[data-department="${department}"]`).getByRole('button', { name: '同意 Approve' }).click();
+    await this.page.locator(`[data-department="${department}"]`).getByRole('button', { name: '同意', exact: true }).click();
   }
 
   async issue(): Promise<void> {
-    await this.page.getByRole('button', { name: '发证 Issue' }).click();
+    await this.page.getByRole('button', { name: '发证', exact: true }).click();
   }
 
   async deliver(method: 'post' | 'locker' | 'pickup', reference: string): Promise<void> {
     await this.page.locator('#method').selectOption(method);
     await this.page.locator('#reference').fill(reference);
-    await this.page.getByRole('button', { name: '送达 Deliver' }).click();
+    await this.page.getByRole('button', { name: '送达', exact: true }).click();
   }
 }
 
@@ -117,7 +117,7 @@ export class DeviceSubmissionPage {
   }
 
   async sendSupplement(): Promise<void> {
-    await this.page.getByRole('button', { name: '提交补正 Send supplement' }).click();
+    await this.page.getByRole('button', { name: '提交补正', exact: true }).click();
   }
 }
 
@@ -134,14 +134,14 @@ export type PickedFiles = string | readonly string[] | FilePayload | readonly Fi
 export class IntakeChecklistPage {
   constructor(private readonly page: Page) {}
 
-  legend = () => this.page.locator('legend', { hasText: '材料清单 Checklist' });
+  legend = () => this.page.locator('legend', { hasText: '材料清单' });
   deficientCount = () => this.page.getByTestId('deficient-count');
   signatureCanvas = () => this.page.locator('[data-testid="signature-canvas"]');
   signatureDone = () => this.page.getByTestId('signature-done');
   materialError = (materialId: string) => this.page.locator(`[data-material="${materialId}"] .error`);
   deficientBox = (materialId: string) => this.page.locator(`[data-material="${materialId}"] .deficient input[type=checkbox]`);
 
-  /** N in the legend "材料清单 Checklist · N". */
+  /** N in the legend "材料清单 · N". */
   async count(): Promise<number> {
     const text = (await this.legend().textContent()) ?? '';
     return Number(/·\s*(\d+)/.exec(text)?.[1] ?? Number.NaN);
@@ -156,14 +156,14 @@ export class IntakeChecklistPage {
     await this.page.locator(`[data-material="${materialId}"] input[type=file]`).setInputFiles(files);
   }
 
-  /** Tick "容缺，后补 Supply later" and set the promised due date (YYYY-MM-DD). */
+  /** Tick "容缺，后补" and set the promised due date (YYYY-MM-DD). */
   async markDeficient(materialId: string, dueDate: string): Promise<void> {
-    await this.page.locator(`[data-material="${materialId}"]`).getByText('容缺，后补 Supply later').click();
+    await this.page.locator(`[data-material="${materialId}"]`).getByText('容缺，后补', { exact: true }).click();
     const due = this.page.locator(`#due-${materialId}`);
     await due.fill(dueDate);
   }
 
-  /** Two pen strokes on the signature pad with the mouse, then "确认签名 Confirm signature". */
+  /** Two pen strokes on the signature pad with the mouse, then "确认签名". */
   async sign(): Promise<void> {
     const canvas = this.signatureCanvas();
     await canvas.scrollIntoViewIfNeeded();
@@ -182,7 +182,7 @@ export class IntakeChecklistPage {
       for (const point of rest) await this.page.mouse.move(...point, { steps: 6 });
       await this.page.mouse.up();
     }
-    await this.page.getByRole('button', { name: '确认签名 Confirm signature' }).click();
+    await this.page.getByRole('button', { name: '确认签名', exact: true }).click();
     await this.signatureDone().waitFor();
   }
 }

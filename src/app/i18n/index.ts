@@ -1,0 +1,79 @@
+/**
+ * The UI's languages (vue-i18n, composition API). zh-CN is the default and is bundled with the app; English
+ * is a separate chunk loaded the first time it is chosen (and precached by the service worker, so it works
+ * offline afterwards). The choice is kept on the device in localStorage — read synchronously before the app
+ * mounts, and kept across sign-out, which wipes personal data, not preferences — and sets `<html lang>`.
+ * Messages are precompiled at build time (@intlify/unplugin-vue-i18n), so the runtime-only build ships.
+ */
+import { createI18n } from 'vue-i18n';
+import zhCN from './locales/zh-CN.json';
+import { DEFAULT_LOCALE, isLocale, type Locale, type MessageSchema } from './messages';
+
+export const LOCALE_STORAGE_KEY = 'lxe-locale';
+
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  locale: DEFAULT_LOCALE,
+  fallbackLocale: DEFAULT_LOCALE,
+  messages: { [DEFAULT_LOCALE]: zhCN } as Record<Locale, MessageSchema>,
+  // A missing key is caught by the unit test that compares the trees; no console noise in production.
+  missingWarn: import.meta.env.DEV,
+  fallbackWarn: false,
+});
+
+/** Every locale except the bundled default, and how to load it (one chunk each). */
+const loaders: Record<Exclude<Locale, 'zh-CN'>, () => Promise<{ default: MessageSchema }>> = {
+  en: () => import('./locales/en.json'),
+};
+
+const loaded = new Set<Locale>([DEFAULT_LOCALE]);
+
+async function ensureMessages(locale: Locale): Promise<void> {
+  if (loaded.has(locale) || locale === 'zh-CN') return;
+  const messages = (await loaders[locale]()).default;
+  i18n.global.setLocaleMessage(locale, messages);
+  loaded.add(locale);
+}
+
+export function currentLocale(): Locale {
+  return i18n.global.locale.value;
+}
+
+/** The language chosen on this device, or the default. */
+export function savedLocale(): Locale {
+  try {
+    const value = localStorage.getItem(LOCALE_STORAGE_KEY);
+    return isLocale(value) ? value : DEFAULT_LOCALE;
+  } catch {
+    return DEFAULT_LOCALE; // storage blocked (private mode policies): the default language
+  }
+}
+
+function apply(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  document.documentElement.lang = locale;
+  document.title = i18n.global.t('app.title');
+}
+
+/** Switch the UI to `locale` (loading its messages if need be) and remember the choice on this device. */
+export async function setLocale(locale: Locale): Promise<void> {
+  await ensureMessages(locale);
+  apply(locale);
+  try {
+    localStorage.setItem(LOCALE_STORAGE_KEY, locale);
+  } catch {
+    // Not remembered, but switched.
+  }
+}
+
+/** At start-up, before mounting: the saved language, or the default if its messages cannot be loaded. */
+export async function restoreLocale(): Promise<void> {
+  const locale = savedLocale();
+  try {
+    await ensureMessages(locale);
+    apply(locale);
+  } catch (e) {
+    console.warn(`messages for ${locale} could not be loaded; showing ${DEFAULT_LOCALE}`, e);
+    apply(DEFAULT_LOCALE);
+  }
+}

@@ -1,0 +1,41 @@
+/** `Text`: message descriptors with nested messages, bilingual and list parameters, labels, formatters. */
+import { describe, expect, it } from 'vitest';
+import { msg } from './messages';
+import { textIn } from './test-support';
+
+const zh = textIn('zh-CN');
+const en = textIn('en');
+
+describe('Text', () => {
+  it('translates nested messages, bilingual names and lists in the reader’s language', () => {
+    const field = msg('idProblem.checkDigit', { field: msg('idField.uscc'), expected: 'W' });
+    expect(zh.m(field)).toBe('统一社会信用代码校验位错误，应为 W');
+    expect(en.m(field)).toBe('The credit code: wrong check character, should be W');
+    const missing = msg('intakeError.missingPages', { names: [{ zh: '营业执照', en: 'Business licence' }, { zh: '章程', en: 'Articles' }, '遗失声明'] });
+    expect(zh.m(missing)).toBe('还缺材料：营业执照、章程、遗失声明');
+    expect(en.m(missing)).toBe('Missing materials: Business licence, Articles, 遗失声明');
+    expect(zh.m(undefined)).toBe('');
+    expect(zh.m(null)).toBe('');
+  });
+
+  it('labels values from data, and shows unknown values as they are', () => {
+    expect(zh.label('stationState', 'received')).toBe('大厅已收到');
+    expect(en.label('stationState', 'received')).toBe('Received by hall');
+    expect(en.label('hallState', 'correctionRequested')).toBe('Correction requested');
+    expect(en.label('department', 'fire')).toBe('Fire services');
+    expect(en.label('stationState', 'somethingNew')).toBe('somethingNew');
+    expect(en.label('stationState', 'toString')).toBe('toString');
+  });
+
+  it('formats in the reader’s language, in China time', () => {
+    expect(zh.dateTime('2025-01-02T16:30:00Z')).toBe('2025年1月3日 00:30');
+    expect(en.dateTime('2025-01-02T16:30:00Z')).toMatch(/^Jan 3, 2025, 12:30\sAM$/);
+    expect(zh.date('2025-01-02')).toBe('2025年1月2日');
+    expect(en.date('2025-01-02')).toBe('Jan 2, 2025');
+    expect(en.bytes(12_345_678)).toBe('12.3 MB');
+    expect(en.percent(0.424)).toBe('42%');
+    expect(zh.number(12345)).toBe('12,345');
+    expect(en.list(['a', 'b'])).toBe('a, b');
+    expect(zh.list(['甲', '乙'])).toBe('甲、乙');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * What views use to show text: `t` with type-checked keys, `m` for message descriptors from stores, `label`
+ * for values from data (states, actions, departments…), `pick` for the catalog's bilingual fields, and the
+ * formatters bound to the current language. Everything re-renders when the language changes.
+ */
+import { computed, type ComputedRef } from 'vue';
+import { useI18n, type Composer } from 'vue-i18n';
+import zhCN from './locales/zh-CN.json';
+import { formatBytes, formatDate, formatDateTime, formatList, formatNumber, formatPercent } from './format';
+import { isBilingual, isMsg, pick as pickText, type Bilingual, type LabelGroup, type Locale, type MessageKey, type Msg, type MsgParam } from './messages';
+
+export interface Text {
+  locale: ComputedRef<Locale>;
+  t(key: MessageKey, params?: Readonly<Record<string, MsgParam>>, plural?: number): string;
+  m(message: Msg | undefined | null): string;
+  label(group: LabelGroup, value: string): string;
+  pick(text: Bilingual): string;
+  dateTime(value: string | number | Date): string;
+  date(ymd: string): string;
+  number(n: number): string;
+  percent(fraction: number): string;
+  bytes(n: number): string;
+  list(items: readonly (string | Bilingual)[]): string;
+}
+
+/** The parts of a vue-i18n composer that `Text` needs (the global composer, or a test's). */
+export interface Translator {
+  locale: { value: string };
+  translate(key: string, named: Record<string, string | number>, plural?: number): string;
+}
+
+/** The view helpers over a translator; `useText()` in components, directly in tests. */
+export function textFor(translator: Translator): Text {
+  const locale = computed(() => translator.locale.value as Locale);
+
+  const pick = (text: Bilingual): string => pickText(text, locale.value);
+  const list = (items: readonly (string | Bilingual)[]): string => formatList(items.map((i) => (typeof i === 'string' ? i : pick(i))), locale.value);
+
+  function param(value: MsgParam): string | number {
+    if (typeof value === 'string' || typeof value === 'number') return value;
+    if (isMsg(value)) return m(value);
+    if (isBilingual(value)) return pick(value);
+    return list(value);
+  }
+
+  function t(key: MessageKey, params?: Readonly<Record<string, MsgParam>>, plural?: number): string {
+    const named: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(params ?? {})) named[name] = param(value);
+    return translator.translate(key, named, plural);
+  }
+
+  function m(message: Msg | undefined | null): string {
+    return message ? t(message.key, message.params, message.plural) : '';
+  }
+
+  function label(group: LabelGroup, value: string): string {
+    return Object.hasOwn(zhCN[group], value) ? t(`${group}.${value}` as MessageKey) : value;
+  }
+
+  return {
+    locale,
+    t,
+    m,
+    label,
+    pick,
+    list,
+    dateTime: (value) => formatDateTime(value, locale.value),
+    date: (ymd) => formatDate(ymd, locale.value),
+    number: (n) => formatNumber(n, locale.value),
+    percent: (fraction) => formatPercent(fraction, locale.value),
+    bytes: (n) => formatBytes(n, locale.value),
+  };
+}
+
+/** A composer as a `Translator`. */
+export function translatorOf(composer: Composer): Translator {
+  return {
+    locale: composer.locale,
+    translate: (key, named, plural) => (plural === undefined ? composer.t(key, named) : composer.t(key, named, plural)),
+  };
+}
+
+export function useText(): Text {
+  return textFor(translatorOf(useI18n({ useScope: 'global' })));
+}
