@@ -186,7 +186,8 @@ export class SyncEngine {
     // What an interrupted rebuild (or another tab's) left behind still holds personal data.
     await withLock(this.lockName, 'exclusive', () => destroyRetired(this.base));
     const plan = await planLocalPurge(this.db, new Date(), purgeAfterDays(this.purgePolicy()));
-    if (!plan.submissions.length && !plan.bookingIds.length) return;
+    // Signed out meanwhile: the wipe has taken everything already.
+    if (this.stopped || (!plan.submissions.length && !plan.bookingIds.length)) return;
     await storePurged(plan.submissions, plan.hashes);
     await this.rebuild(new Set([...plan.submissions.map((s) => s._id), ...plan.bookingIds]));
   }

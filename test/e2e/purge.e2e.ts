@@ -1,0 +1,203 @@
+/**
+ * Issue 8's browser test: personal fields leave the station device once the hall has accepted a submission
+ * and the purge window (here `LXE_PURGE_AFTER_DAYS=0`) has passed. Two intakes; the hall accepts one; then
+ * every IndexedDB database of the origin is read raw in the page (Dexie's and PouchDB's object stores, keys,
+ * values and stored blobs) and the accepted applicant's ID number occurs nowhere, while the outbox still lists
+ * the item with its receipt number and state, the untouched intake keeps its data, a reload does not pull
+ * the purged document back, and the server's copy is unchanged (nothing was written back).
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, screenshotter, watchErrors } from './support/browser';
+import { startServer, type RunningServer } from './support/server';
+import { IntakePage, OutboxPage } from './pages/app';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
+const STATEMENT = path.join(FIXTURES, 'page-statement.png');
+const STATION_DB = 'station-jingan-hkri';
+const ACCEPTED_ID = '310106198503121238';
+const ACCEPTED_NAME = '张三丰';
+const OPEN_ID = '44030519900101123X';
+
+/**
+ * Every IndexedDB database of the page's origin, read with the raw IndexedDB API: for each database, which
+ * of `needles` occur in any key, any value (strings, nested objects, byte buffers) or any stored Blob.
+ * Connections close at once, so the app can still delete or upgrade its databases.
+ */
+function scanIndexedDb(page: Page, needles: string[]): Promise<{ databases: string[]; found: Record<string, string[]> }> {
+  return page.evaluate(async (wanted) => {
+    const texts = (value: unknown, out: string[], blobs: Blob[]): void => {
+      if (typeof value === 'string') out.push(value);
+      else if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return;
+      else if (value instanceof Blob) blobs.push(value);
+      else if (value instanceof ArrayBuffer) out.push(new TextDecoder().decode(value));
+      else if (ArrayBuffer.isView(value)) out.push(new TextDecoder().decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)));
+      else if (Array.isArray(value)) for (const v of value) texts(v, out, blobs);
+      else if (value instanceof Date) out.push(value.toISOString());
+      else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) {
+        out.push(k);
+        texts(v, out, blobs);
+      }
+    };
+    const databases = (await indexedDB.databases()).map((d) => d.name ?? '').filter(Boolean);
+    const found: Record<string, string[]> = {};
+    for (const name of databases) {
+      const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(name);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error ?? new Error(`cannot open ${name}`));
+      });
+      idb.onversionchange = () => idb.close();
+      const out: string[] = [];
+      const blobs: Blob[] = [];
+      try {
+        const stores = [...idb.objectStoreNames];
+        if (stores.length) {
+          const tx = idb.transaction(stores, 'readonly');
+          await Promise.all(
+            stores.map(
+              (store) =>
+                new Promise<void>((resolve, reject) => {
+                  const keys = tx.objectStore(store).getAllKeys();
+                  const values = tx.objectStore(store).getAll();
+                  values.onsuccess = () => {
+                    texts(keys.result, out, blobs);
+                    texts(values.result, out, blobs);
+                    resolve();
+                  };
+                  values.onerror = () => reject(values.error ?? new Error(`cannot read ${name}/${store}`));
+                }),
+            ),
+          );
+        }
+      } finally {
+        idb.close();
+      }
+      for (const blob of blobs) out.push(await blob.text());
+      const all = out.join('\n');
+      found[name] = wanted.filter((needle) => all.includes(needle));
+    }
+    return { databases, found };
+  }, needles);
+}
+
+/** Which databases hold `needle`. */
+const holding = (scan: { found: Record<string, string[]> }, needle: string): string[] => Object.entries(scan.found).flatMap(([db, hits]) => (hits.includes(needle) ? [db] : []));
+
+describe('personal fields leave the device after the hall accepts', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let stationCtx: BrowserContext;
+  let hallCtx: BrowserContext;
+  let station: Page;
+  let errors: string[];
+  const shot = screenshotter('purge');
+
+  beforeAll(async () => {
+    server = await startServer({ LXE_PURGE_AFTER_DAYS: '0' });
+    browser = await launchBrowser();
+    stationCtx = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
+    hallCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    station = await stationCtx.newPage();
+    errors = watchErrors(station);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.cleanup();
+  });
+
+  /** One licence reissue with two pages; returns its receipt number and submission ULID. */
+  async function intake(applicant: string, idNumber: string): Promise<{ receiptNo: string; ulid: string }> {
+    const form = new IntakePage(station);
+    await station.goto(`${server.url}/intake`);
+    await form.waitForCatalog('licence-reissue');
+    await form.matter().selectOption('licence-reissue');
+    await form.answer('reason', 'lost');
+    await form.uscc().fill('91310106MA1FL4XQ0W');
+    await form.enterpriseName().fill('上海示例科技有限公司');
+    await form.applicantName().fill(applicant);
+    await form.idNumber().fill(idNumber);
+    await form.attach('reissue-application', APPLICATION);
+    await form.attach('loss-statement', STATEMENT);
+    await expect.poll(() => form.pageCount('loss-statement')).toBe(1);
+    await expect.poll(() => form.pageCount('reissue-application')).toBe(1);
+    await station.locator('form button[type=submit]').click();
+    const receiptNo = (await station.getByTestId('receipt-no').textContent())?.trim() ?? '';
+    expect(receiptNo).toMatch(/^JING-\d{8}-[0-9A-Z]{8}$/);
+    const href = (await station.locator('[data-testid="receipt"] a[href^="/receipt/"]').first().getAttribute('href')) ?? '';
+    const ulid = href.split('/').pop() ?? '';
+    expect(ulid).toMatch(/^[0-9A-Z]{26}$/);
+    return { receiptNo, ulid };
+  }
+
+  it('removes the accepted applicant’s ID number from every local store and keeps the item listed', async () => {
+    // The station signs in (the session carries the 0-day window) and takes in two submissions.
+    const signIn = await stationCtx.request.post(`${server.url}/api/session`, { data: { username: 'station', password: 'demo' } });
+    expect(signIn.status()).toBe(200);
+    expect(await signIn.json()).toMatchObject({ station: 'jingan-hkri', purgeAfterDays: 0 });
+    const accepted = await intake(ACCEPTED_NAME, ACCEPTED_ID);
+    const open = await intake('李四', OPEN_ID);
+
+    const outbox = new OutboxPage(station);
+    await station.goto(`${server.url}/outbox`);
+    for (const { receiptNo } of [accepted, open]) {
+      await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
+    }
+    // Before any decision both ID numbers are on the device (and the scan finds them).
+    const before = await scanIndexedDb(station, [ACCEPTED_ID, OPEN_ID]);
+    expect(holding(before, ACCEPTED_ID)).toContain(`_pouch_${STATION_DB}`);
+    expect(holding(before, OPEN_ID)).toContain(`_pouch_${STATION_DB}`);
+    await shot(station, 'outbox-received');
+
+    // The hall accepts the first one.
+    expect((await hallCtx.request.post(`${server.url}/api/session`, { data: { username: 'hall', password: 'demo' } })).status()).toBe(200);
+    const decided = await hallCtx.request.post(`${server.url}/api/hall/submissions/${accepted.ulid}/events`, { data: { action: 'accept' } });
+    expect(decided.status()).toBe(201);
+
+    // The device learns of it by replication, and with a 0-day window the personal fields leave at once.
+    await expect.poll(() => outbox.item(accepted.receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('已受理');
+    await expect.poll(async () => holding(await scanIndexedDb(station, [ACCEPTED_ID]), ACCEPTED_ID), { timeout: 60_000 }).toEqual([]);
+    const after = await scanIndexedDb(station, [ACCEPTED_ID, ACCEPTED_NAME, OPEN_ID, '3101**********1238', '张**', accepted.receiptNo]);
+    expect(holding(after, ACCEPTED_ID)).toEqual([]);
+    expect(holding(after, ACCEPTED_NAME)).toEqual([]);
+    // What stays: the masked record (Dexie) for the outbox; the other submission keeps everything (PouchDB).
+    expect(holding(after, '3101**********1238')).toEqual(['louxiaoer-station']);
+    expect(holding(after, '张**')).toEqual(['louxiaoer-station']);
+    expect(holding(after, accepted.receiptNo)).toContain('louxiaoer-station');
+    const stationDbs = after.databases.filter((name) => name.startsWith(`_pouch_${STATION_DB}`));
+    expect(stationDbs).toHaveLength(1);
+    expect(stationDbs[0]).toMatch(new RegExp(`^_pouch_${STATION_DB}@`));
+    expect(holding(after, OPEN_ID)).toEqual(stationDbs);
+
+    // The outbox still lists both, the purged one with its receipt number and state.
+    await outbox.item(accepted.receiptNo).waitFor();
+    expect(await outbox.item(accepted.receiptNo).textContent()).toContain('上海示例科技有限公司');
+    expect(await outbox.item(accepted.receiptNo).getByTestId('state').textContent()).toContain('已受理');
+    expect(await outbox.item(open.receiptNo).getByTestId('state').textContent()).toContain('大厅已收到');
+    await shot(station, 'outbox-after-purge');
+
+    // Reload (app start: the purge runs again, then sync pulls on from where it was): nothing comes back.
+    await station.reload();
+    await outbox.item(accepted.receiptNo).waitFor({ timeout: 30_000 });
+    await expect.poll(() => station.getByTestId('sync-status').getAttribute('class'), { timeout: 30_000 }).toContain('idle');
+    await station.waitForTimeout(1500);
+    const reloaded = await scanIndexedDb(station, [ACCEPTED_ID, OPEN_ID]);
+    expect(holding(reloaded, ACCEPTED_ID)).toEqual([]);
+    expect(holding(reloaded, OPEN_ID).length).toBe(1);
+    expect(await outbox.item(accepted.receiptNo).getByTestId('state').textContent()).toContain('已受理');
+
+    // The server's copy is the one first written: the device wrote nothing back.
+    const onServer = await stationCtx.request.get(`${server.url}/sync/${STATION_DB}/submission:${accepted.ulid}?revs=true`);
+    expect(onServer.status()).toBe(200);
+    const doc = (await onServer.json()) as { _rev: string; applicant: { idNumber: string }; _revisions: { ids: string[] } };
+    expect(doc._rev).toMatch(/^1-/);
+    expect(doc._revisions.ids).toHaveLength(1);
+    expect(doc.applicant.idNumber).toBe(ACCEPTED_ID);
+    await shot(station, 'outbox-after-reload');
+    expect(errors).toEqual([]);
+  });
+});
