@@ -11,7 +11,9 @@ app.use(createPinia());
 app.use(router);
 app.use(i18n);
 listenForInstallPrompt();
-// The saved language first (English is a separate chunk), so the first paint is already in it.
-await restoreLocale();
-app.mount('#app');
-registerServiceWorker();
+// The saved language first (English is a separate chunk), so the first paint is already in it. A promise, not a
+// top-level await: with one, the bundler splits the modules the entry shares with lazy routes into more chunks.
+void restoreLocale().then(() => {
+  app.mount('#app');
+  registerServiceWorker();
+});

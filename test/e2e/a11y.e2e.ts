@@ -1,6 +1,7 @@
 /**
- * Accessibility: axe-core (WCAG 2 A/AA rules) on every main screen at phone, tablet and desktop widths;
- * no serious or critical violation is allowed. Screenshots of each screen at each width are kept.
+ * Accessibility: axe-core (WCAG 2 A/AA rules) on every main screen at phone, tablet and desktop widths, and on
+ * the sign-in, intake and hall-queue screens in English too; no serious or critical violation is allowed.
+ * Screenshots of each screen at each width are kept.
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,41 @@ describe('accessibility of the main screens', () => {
             if (overflow > 1) problems.push(`${screen.name} @360px: ${overflow}px horizontal overflow`);
           }
           await shot(page, `${screen.name}-${width}`);
+        }
+      }
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has no serious or critical axe violations in English either (sign-in, intake, hall queue)', async () => {
+    const problems: string[] = [];
+    for (const who of [null, 'station', 'hall'] as const) {
+      const context = await browser.newContext({ locale: 'en-US' });
+      // The language chosen on this device, as the switch in the header leaves it.
+      await context.addInitScript(() => localStorage.setItem('lxe-locale', 'en'));
+      const page = await context.newPage();
+      if (who) {
+        await page.goto(`${server.url}/sign-in`);
+        await page.getByLabel('Username', { exact: true }).fill(who);
+        await page.getByLabel('Password', { exact: true }).fill('demo');
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+      }
+      for (const screen of screens.filter((s) => s.who === who && ['sign-in', 'intake', 'hall-queue'].includes(s.name))) {
+        for (const width of [360, 1280] as const) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.goto(`${server.url}${screen.path}`);
+          await page.locator('main h1').first().waitFor();
+          await screen.prepare?.(page);
+          await page.waitForTimeout(200);
+          expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+          for (const p of await audit(page)) problems.push(`${screen.name} (en) @${width}px: ${p}`);
+          if (width === 360) {
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+            if (overflow > 1) problems.push(`${screen.name} (en) @360px: ${overflow}px horizontal overflow`);
+          }
+          await shot(page, `${screen.name}-en-${width}`);
         }
       }
       await context.close();

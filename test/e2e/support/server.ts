@@ -38,7 +38,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   async function launch(): Promise<void> {
     child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'sync-server/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: 'dist', LOG_LEVEL: 'warn', ...env },
+      // E2E_STATIC_DIR: test another build than dist/ (e.g. while others use dist/ on a shared machine).
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: process.env.E2E_STATIC_DIR ?? 'dist', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
