@@ -98,7 +98,7 @@ describe('hall lifecycle with a station device following along', () => {
     };
     await record.accept();
     await expect.poll(() => record.state().textContent()).toContain('已受理');
-    await expect.poll(() => hall.getByTestId('sla').textContent()).toMatch(/\d{4}-\d{2}-\d{2}/);
+    await expect.poll(() => hall.getByTestId('sla').textContent()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/); // the due date, as a date in the reader's language
     await expectDevice('已受理');
     await record.dispatch(['market-regulation', 'fire']);
     await expect.poll(() => record.state().textContent()).toContain('并联审批中');

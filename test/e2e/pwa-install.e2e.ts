@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, screenshotter } from './support/browser';
-import { ROOT, startServer, type RunningServer } from './support/server';
+import { DIST, startServer, type RunningServer } from './support/server';
 import { IntakePage, SignInPage } from './pages/app';
 
 describe('installable PWA', () => {
@@ -66,7 +66,7 @@ describe('installable PWA', () => {
   it('offers a new version without interrupting an intake, and the draft survives the update', async () => {
     // A copy of the built app whose service worker we can change, as a deployment would.
     const staticDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-dist-'));
-    cpSync(path.join(ROOT, 'dist'), staticDir, { recursive: true });
+    cpSync(DIST, staticDir, { recursive: true });
     const updServer = await startServer({ STATIC_DIR: staticDir });
     const ctx = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'lxe-profile-')), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
+/** The built app under test: dist/, or E2E_STATIC_DIR (another build, e.g. while others use dist/ on a shared machine). */
+export const DIST = path.resolve(ROOT, process.env.E2E_STATIC_DIR ?? 'dist');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,8 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   async function launch(): Promise<void> {
     child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'sync-server/src/main.ts'], {
       cwd: ROOT,
-      // E2E_STATIC_DIR: test another build than dist/ (e.g. while others use dist/ on a shared machine).
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: process.env.E2E_STATIC_DIR ?? 'dist', LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: DIST, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
