@@ -12,7 +12,7 @@ import { ulid } from 'ulid';
 import { eventId, type EventDoc, type SubmissionDoc } from '../domain/documents';
 import { DAY_MS } from '../domain/purge';
 import { withLock } from './lock';
-import { copyWithout, planLocalPurge, readPullSeq, writePullSeq } from './purge';
+import { copyWithout, planLocalPurge, readPullPosition, writePullSeq } from './purge';
 
 const require = createRequire(import.meta.url);
 // Cast: `require` returns `any`; @types/pouchdb-core describes this module's export.
@@ -126,7 +126,9 @@ describe('rebuilding the station database without the due documents', () => {
     expect(after._rev).toBe(before._rev);
     expect(after._rev).toMatch(/^2-/);
     expect(after._revisions).toEqual(before._revisions);
-    expect(await readPullSeq(fresh)).toBe(await readPullSeq(device));
+    // The copy knows how far the device had pulled, and that it still needs a pull from there.
+    expect(await readPullPosition(device)).toEqual({ seq: expect.anything(), rebuilt: false });
+    expect(await readPullPosition(fresh)).toEqual({ seq: (await readPullPosition(device))?.seq, rebuilt: true });
     const text = JSON.stringify((await fresh.allDocs({ include_docs: true })).rows);
     expect(text).not.toContain('310106198503121238');
     expect(text).not.toContain('13800138000');
@@ -144,9 +146,11 @@ describe('rebuilding the station database without the due documents', () => {
   it('pulls on from the recorded position: new documents arrive, purged ones do not come back', async () => {
     const later = event(open, 'accept', daysAgo(1));
     await server.put(later);
-    const since = await readPullSeq(fresh);
+    const since = (await readPullPosition(fresh))?.seq;
     expect(since).toBeDefined();
-    await fresh.replicate.from(server, { since });
+    const pulled = await fresh.replicate.from(server, { since });
+    await writePullSeq(fresh, pulled.last_seq, false);
+    expect(await readPullPosition(fresh)).toEqual({ seq: pulled.last_seq, rebuilt: false });
     expect(await ids(fresh)).toContain(later._id);
     expect(await ids(fresh)).not.toContain(accepted._id);
     expect(await ids(fresh)).not.toContain(String(pastBooking._id));
@@ -154,6 +158,18 @@ describe('rebuilding the station database without the due documents', () => {
     const scratch = memory();
     await scratch.replicate.from(server);
     expect(await ids(scratch)).toContain(accepted._id);
+    // The pull wrote its checkpoint at `since` first: a later pull without `since` goes on from there too.
+    await fresh.replicate.from(server);
+    expect(await ids(fresh)).not.toContain(accepted._id);
+  });
+
+  it('keeps the rebuilt flag when only the position moves', async () => {
+    const db = memory();
+    await writePullSeq(db, 5, true);
+    await writePullSeq(db, 7);
+    expect(await readPullPosition(db)).toEqual({ seq: 7, rebuilt: true });
+    await writePullSeq(db, '9-abc', false);
+    expect(await readPullPosition(db)).toEqual({ seq: '9-abc', rebuilt: false });
   });
 });
 

@@ -5,7 +5,7 @@
  * revision history, into a fresh local database; the old one is destroyed, which takes the bytes with it.
  * Nothing new is written, so there is nothing to push. To keep the pull from fetching the purged documents
  * again, the device records how far it has pulled (`_local/lxe-pull-seq`, never replicated) and the new
- * generation starts its pull from there (`since`).
+ * generation, which has no replication checkpoint of its own, starts its pull from there (`since`).
  */
 import { eventDocSchema, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../domain/documents';
 import { planPurge, type PurgePlan } from '../domain/purge';
@@ -16,10 +16,21 @@ export const PULL_SEQ_ID = '_local/lxe-pull-seq';
 /** A replication sequence: a number (PouchDB) or an opaque string (CouchDB 2+). */
 export type Seq = string | number;
 
+/**
+ * How far a database has pulled from the server. `rebuilt`: the database is a rebuilt generation whose own
+ * replication checkpoint does not exist yet, so its pull must start from `seq` (PouchDB's `since`) rather than
+ * from 0; once a pull from there has completed, PouchDB's checkpoints (and their consistency checks) take over.
+ */
+export interface PullPosition {
+  seq: Seq;
+  rebuilt: boolean;
+}
+
 interface SeqDoc {
   _id: string;
   _rev?: string;
   seq: Seq;
+  rebuilt?: boolean;
 }
 
 function isSeq(value: unknown): value is Seq {
@@ -27,24 +38,28 @@ function isSeq(value: unknown): value is Seq {
 }
 
 /** How far this database has pulled from the server, if it knows. */
-export async function readPullSeq(db: LocalDb): Promise<Seq | undefined> {
+export async function readPullPosition(db: LocalDb): Promise<PullPosition | undefined> {
   try {
     const doc = (await db.get(PULL_SEQ_ID)) as Partial<SeqDoc>;
-    return isSeq(doc.seq) ? doc.seq : undefined;
+    return isSeq(doc.seq) ? { seq: doc.seq, rebuilt: doc.rebuilt === true } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Record that everything the server had up to `seq` is in `db` (local document: never replicated). */
-export async function writePullSeq(db: LocalDb, seq: Seq): Promise<void> {
-  let rev: string | undefined;
+/**
+ * Record that everything the server had up to `seq` is in `db` (a local document: never replicated).
+ * `rebuilt` undefined keeps the flag as it is.
+ */
+export async function writePullSeq(db: LocalDb, seq: Seq, rebuilt?: boolean): Promise<void> {
+  let previous: Partial<SeqDoc> | undefined;
   try {
-    rev = (await db.get(PULL_SEQ_ID))._rev;
+    previous = (await db.get(PULL_SEQ_ID)) as Partial<SeqDoc>;
   } catch {
-    rev = undefined;
+    previous = undefined;
   }
-  await db.put({ _id: PULL_SEQ_ID, ...(rev ? { _rev: rev } : {}), seq });
+  const flag = rebuilt ?? previous?.rebuilt === true;
+  await db.put({ _id: PULL_SEQ_ID, ...(previous?._rev ? { _rev: previous._rev } : {}), seq, ...(flag ? { rebuilt: true } : {}) });
 }
 
 /** What is due now in `db`: read its submissions, events and bookings, and apply the rules of src/domain/purge. */
@@ -72,13 +87,13 @@ export async function planLocalPurge(db: LocalDb, now: Date, afterDays: number):
  * read first, so whatever another writer pulls into `from` meanwhile is at worst pulled again, never skipped.
  */
 export async function copyWithout(from: LocalDb, to: LocalDb, drop: ReadonlySet<string>): Promise<{ copied: number }> {
-  const seq = await readPullSeq(from);
+  const position = await readPullPosition(from);
   const result = await from.replicate.to(to, {
     filter: (doc: { _id: string }) => !drop.has(doc._id),
     checkpoint: false,
     batch_size: 250,
   });
   if (!result.ok || result.doc_write_failures > 0) throw new Error(`copy failed: ${result.doc_write_failures} documents not written`);
-  if (seq !== undefined) await writePullSeq(to, seq);
+  if (position) await writePullSeq(to, position.seq, true);
   return { copied: result.docs_written };
 }

@@ -13,7 +13,7 @@ import { db } from '../storage/db';
 import { storePurged } from '../storage/purge';
 import { withLock } from './lock';
 import { commitGeneration, currentLocalName, destroyRetired, localDb, newGeneration, remoteDb, stationDbName, type LocalDb } from './pouch';
-import { copyWithout, planLocalPurge, readPullSeq, writePullSeq, type Seq } from './purge';
+import { copyWithout, planLocalPurge, readPullPosition, writePullSeq, type Seq } from './purge';
 import { Uploader, type UploadProgress } from './uploader';
 
 /** How often a running device looks for submissions whose purge window has passed. */
@@ -257,13 +257,36 @@ export class SyncEngine {
     const token = ++this.token;
     // At start the purge goes first, so purged documents are never pulled again.
     await this.purging;
-    const since = await readPullSeq(this.db);
+    let position = await readPullPosition(this.db);
     if (token !== this.token || !this.started) return;
     const local = this.db;
     const remote = remoteDb(stationDbName(this.stationId), () => this.unauthorized());
     const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(30_000, delay * 2));
-    // A rebuilt generation has no replication checkpoint of its own: it pulls on from where the last one was.
-    const sync = local.sync(remote, { live: true, retry: true, back_off_function: backOff, ...(since !== undefined ? { pull: { since } } : {}) });
+    if (position?.rebuilt) {
+      // A rebuilt generation has no replication checkpoint of its own: one pull from where the last generation
+      // was makes it (PouchDB writes it at `since` first), after which PouchDB's checkpoints take over.
+      const first = local.replicate.from(remote, { since: position.seq });
+      first.on('change', (info) => this.notePulled(local, info.last_seq));
+      this.handles.push(first);
+      this.running = [first];
+      const result = await first.then(
+        (r) => r,
+        () => undefined,
+      );
+      if (token !== this.token || !this.started) return;
+      this.handles = this.handles.filter((h) => h !== first);
+      if (result?.status === 'complete') {
+        const seq: unknown = result.last_seq;
+        if (typeof seq === 'string' || typeof seq === 'number') {
+          this.seqWrites = this.seqWrites.then(() => writePullSeq(local, seq, false)).catch(() => undefined);
+          await this.seqWrites;
+          position = { seq, rebuilt: false };
+        }
+      }
+      if (token !== this.token || !this.started) return;
+    }
+    // Still without a checkpoint (offline, say): the live pull starts from the recorded position.
+    const sync = local.sync(remote, { live: true, retry: true, back_off_function: backOff, ...(position?.rebuilt ? { pull: { since: position.seq } } : {}) });
     sync
       .on('change', (info) => {
         if (info.direction === 'push') {

@@ -4,7 +4,8 @@
  * every IndexedDB database of the origin is read raw in the page (Dexie's and PouchDB's object stores, keys,
  * values and stored blobs) and the accepted applicant's ID number occurs nowhere, while the outbox still lists
  * the item with its receipt number and state, the untouched intake keeps its data, a reload does not pull
- * the purged document back, and the server's copy is unchanged (nothing was written back).
+ * the purged document back, the server's copy is unchanged (nothing was written back), and sync goes on in
+ * the rebuilt database (the second acceptance arrives and purges that one too).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +199,17 @@ describe('personal fields leave the device after the hall accepts', () => {
     expect(doc._revisions.ids).toHaveLength(1);
     expect(doc.applicant.idNumber).toBe(ACCEPTED_ID);
     await shot(station, 'outbox-after-reload');
+
+    // Sync goes on in the rebuilt database: the hall accepts the second one, and its ID number leaves too.
+    expect((await hallCtx.request.post(`${server.url}/api/hall/submissions/${open.ulid}/events`, { data: { action: 'accept' } })).status()).toBe(201);
+    await expect.poll(() => outbox.item(open.receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('已受理');
+    await expect.poll(async () => holding(await scanIndexedDb(station, [OPEN_ID]), OPEN_ID), { timeout: 60_000 }).toEqual([]);
+    const last = await scanIndexedDb(station, [ACCEPTED_ID, OPEN_ID, '4403**********123X']);
+    expect(holding(last, ACCEPTED_ID)).toEqual([]);
+    expect(holding(last, '4403**********123X')).toEqual(['louxiaoer-station']);
+    expect(last.databases.filter((name) => name.startsWith(`_pouch_${STATION_DB}`))).toHaveLength(1);
+    for (const { receiptNo } of [accepted, open]) await outbox.item(receiptNo).waitFor();
+    await shot(station, 'outbox-both-purged');
     expect(errors).toEqual([]);
   });
 });
