@@ -33,7 +33,6 @@ interface QueueFilter {
   stationId?: string;
   matterId?: string;
   uscc?: string;
-  dueDate?: Record<string, string>;
   sortKey?: Record<string, string | null>;
 }
 
@@ -112,16 +111,19 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       if (station) extra.stationId = station;
       if (matter) extra.matterId = matter;
       if (uscc) extra.uscc = uscc.toUpperCase();
-      // A running submission's sort key is its due date, so "overdue" and "due soon" are sort-key ranges
-      // (the dueDate condition stays, for items without a due date whose key is their receipt time; `$gt: null`
-      // because null sorts before every string in CouchDB's collation, so `$lt` alone would match it).
+      // A running submission's sort key is its due date, so "overdue" and "due soon" are sort-key ranges that
+      // the index answers in order with the page limit applied in the store. Every selector field is in the
+      // index: a field outside it would make the store read the whole range before limiting.
       const soon = addWorkingDays(today, 1);
-      if (view === 'overdue') Object.assign(extra, { dueDate: { $gt: null, $lt: today }, sortKey: { $gt: null, $lt: today } });
-      if (view === 'dueSoon') Object.assign(extra, { dueDate: { $gte: today, $lte: soon }, sortKey: { $gte: today, $lte: soon } });
+      if (view === 'overdue') extra.sortKey = { $gt: null, $lt: today };
+      if (view === 'dueSoon') extra.sortKey = { $gte: today, $lte: soon };
+      // A running item has a due date unless its matter left the catalog; then its key is a receipt time,
+      // which the range may catch: such items are left out here (a page may then be one short).
+      const inWindow = (i: QueueItem): boolean => (view === 'overdue' ? !!i.dueDate && i.dueDate < today : view === 'dueSoon' ? !!i.dueDate && i.dueDate >= today && i.dueDate <= soon : true);
       const want = format === 'csv' ? 10_000 : skip + limit;
       // One indexed query per state, merged by sort key (states per view are few).
       const lists = await Promise.all(states.map((s) => queryState(s, extra, want)));
-      const merged = lists.flat().sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+      const merged = lists.flat().filter(inWindow).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       if (format === 'csv') {
         res.setHeader('content-type', 'text/csv; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="queue-${view ?? state ?? 'received'}-${today}.csv"`);

@@ -1,0 +1,131 @@
+/**
+ * Bench helpers: the real sync-server in-process on a loopback port (fresh embedded store, demo data, the built
+ * app), figures, percentiles and bounded waiting. Every figure is a ratio against a baseline measured in the
+ * same run; `target` is the budget the value must meet (null = reported, no budget).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createServer, type Server } from '../../sync-server/src/app';
+import { configFromEnv, type Config } from '../../sync-server/src/config';
+import { call, sessionCookieFrom } from '../../sync-server/src/test-support';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const DIST = path.join(ROOT, 'dist');
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  ratio: number;
+  /** Budget for `value` (≤ unless `targetKind` says ratio); null: reported without a budget. */
+  target: number | null;
+  met: boolean;
+  /** What the budget applies to: the absolute value (default) or the ratio. */
+  targetOn?: 'value' | 'ratio';
+  notes?: string;
+}
+
+/** A figure whose budget is on `value` (≤ target) or on the ratio. */
+export function figure(f: { name: string; value: number; unit: string; baseline: number; target: number | null; targetOn?: 'value' | 'ratio'; notes?: string }): Figure {
+  const ratio = f.baseline > 0 ? round(f.value / f.baseline, 3) : 0;
+  const on = f.targetOn ?? 'value';
+  const checked = on === 'ratio' ? ratio : f.value;
+  const met = f.target === null ? true : Number.isFinite(checked) && checked <= f.target;
+  return { name: f.name, value: round(f.value, 2), unit: f.unit, baseline: round(f.baseline, 2), ratio, target: f.target, met, ...(f.target !== null ? { targetOn: on } : {}), ...(f.notes ? { notes: f.notes } : {}) };
+}
+
+/** A section that could not run: a missed figure that says why. */
+export function failedFigure(name: string, target: number | null, error: unknown): Figure {
+  return { name, value: Number.NaN, unit: '', baseline: Number.NaN, ratio: Number.NaN, target, met: false, notes: `did not complete: ${(error as Error)?.message ?? String(error)}`.slice(0, 500) };
+}
+
+export const round = (n: number, digits = 2): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+export const median = (values: number[]): number => percentile(values, 50);
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `probe` until it returns a value, or throw after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Reject after `ms` with a message naming `what`. */
+export async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${Math.round(ms / 1000)} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export const log = (message: string): void => void process.stdout.write(`  ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+
+export interface BenchServer {
+  url: string;
+  server: Server;
+  http: HttpServer;
+  dataDir: string;
+  signIn(username: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real server in this process: fresh embedded store under a temp dir, demo data, `dist/` served. */
+export async function startBenchServer(overrides: Partial<Config> = {}): Promise<BenchServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-bench-'));
+  const config: Config = { ...configFromEnv({}, ROOT), dataDir, demo: true, staticDir: DIST, logLevel: 'silent', ...overrides };
+  const server = await createServer(config, pino({ level: 'silent' }));
+  const http: HttpServer = await new Promise((resolve, reject) => {
+    const s = server.app.listen(0, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
+  // Many devices keep long-polls open: do not let Node's defaults cut them or cap them.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
+  const address = http.address();
+  if (address === null || typeof address === 'string') throw new Error('bench server has no port');
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    url,
+    server,
+    http,
+    dataDir,
+    async signIn(username, password = 'demo') {
+      const reply = await call(url, 'POST', '/api/session', { body: { username, password } });
+      const cookie = sessionCookieFrom(reply.headers);
+      if (reply.status !== 200 || !cookie) throw new Error(`sign-in as ${username} failed: ${reply.status} ${reply.text}`);
+      return cookie;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      });
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * `npm run bench` (via scripts/bench.mjs, which builds the app first): runs every section against the real
+ * sync-server in this process, writes test/bench/results.json, prints a table and exits non-zero when a
+ * budget is missed. Sections run one after another (2 cores: anything in parallel would measure contention).
+ *
+ * Environment: BENCH_BUDGET_MS (what is left of the 10-minute budget after the build; default 570 s),
+ * BENCH_ONLY=sync,start,capture,queue,load (a subset), BENCH_SYNC_N (submissions in the sync backlog).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchCapture } from './capture';
+import { failedFigure, log, ROOT, round, type Figure } from './lib';
+import { benchLoad } from './load';
+import { benchQueue } from './queue';
+import { benchStart } from './start';
+import { benchSync } from './sync';
+
+const started = performance.now();
+const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 570_000);
+const deadline = started + budgetMs;
+const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue').split(',').map((s) => s.trim()));
+const syncN = Number(process.env.BENCH_SYNC_N ?? 200);
+
+interface Section {
+  key: string;
+  /** Names (and budgets) of the figures the section owes, for a failure row. */
+  owes: [string, number | null][];
+  /** Longest the section may take. */
+  timeoutMs: () => number;
+  run: () => Promise<Figure[]>;
+}
+
+const sections: Section[] = [
+  {
+    key: 'start',
+    owes: [
+      ['start: cold offline start to a usable intake screen, 4× CPU throttling, ≤ 1000 ms', 1000],
+      ['start: initial JavaScript of the station route (/intake), gzip, ≤ 120 KB', 120],
+    ],
+    timeoutMs: () => 120_000,
+    run: () => benchStart({ runs: 3 }),
+  },
+  {
+    key: 'capture',
+    owes: [['capture: longest main-thread task while a 12 MP photo is compressed in the worker, ≤ 50 ms', 50]],
+    timeoutMs: () => 90_000,
+    run: () => benchCapture(),
+  },
+  {
+    key: 'sync',
+    owes: [[`sync: Chromium station device, backlog of ${syncN} submissions × 5 pages, ≤ 1.3× raw`, 1.3]],
+    timeoutMs: () => 300_000,
+    run: () => benchSync({ submissions: syncN, pagesPer: 5, pageBytes: 300 * 1024, runTimeoutMs: 200_000 }),
+  },
+  {
+    key: 'load',
+    owes: [['load: station devices live-syncing, p95 write → hall queue', null]],
+    timeoutMs: () => 180_000,
+    run: () => benchLoad({ steps: [1, 2, 4, 8, 16], ratePerDevice: 1, writeMs: 8_000, drainMs: 15_000 }),
+  },
+  {
+    key: 'queue',
+    owes: [['queue: hall queue query p95, ≤ 300 ms', 300]],
+    // Whatever is left: the section scales its N to fit.
+    timeoutMs: () => Math.max(60_000, deadline - performance.now()),
+    run: () => benchQueue({ target: 100_000, budgetMs: Math.max(45_000, deadline - performance.now() - 15_000), requests: 54 }),
+  },
+];
+
+function table(figures: Figure[]): string {
+  const rows = figures.map((f) => [
+    f.met ? 'ok' : 'MISSED',
+    f.name,
+    `${Number.isFinite(f.value) ? round(f.value) : '—'} ${f.unit}`,
+    `${Number.isFinite(f.baseline) ? round(f.baseline) : '—'} ${f.unit}`,
+    Number.isFinite(f.ratio) ? `${round(f.ratio, 2)}×` : '—',
+    f.target === null ? '—' : f.targetOn === 'ratio' ? `≤ ${f.target}×` : `≤ ${f.target} ${f.unit}`,
+  ]);
+  const head = ['', 'figure', 'value', 'baseline', 'ratio', 'target'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const figures: Figure[] = [];
+  for (const section of sections) {
+    if (!only.has(section.key)) continue;
+    const at = performance.now();
+    log(`▶ ${section.key}`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const out = await Promise.race([
+        section.run(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${section.key} took over ${Math.round(section.timeoutMs() / 1000)} s`)), section.timeoutMs());
+        }),
+      ]);
+      figures.push(...out);
+    } catch (e) {
+      log(`${section.key} failed: ${(e as Error).stack ?? String(e)}`);
+      figures.push(...section.owes.map(([name, target]) => failedFigure(name, target, e)));
+    } finally {
+      clearTimeout(timer);
+    }
+    log(`■ ${section.key} ${round((performance.now() - at) / 1000, 1)} s`);
+  }
+  const out = path.join(ROOT, 'test/bench/results.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ figures, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString(), seconds: round((performance.now() - started) / 1000, 1) }, null, 2)}\n`);
+  process.stdout.write(`\n${table(figures)}\n\n`);
+  for (const f of figures.filter((x) => x.notes)) process.stdout.write(`· ${f.name}\n    ${f.notes}\n`);
+  const missed = figures.filter((f) => !f.met);
+  process.stdout.write(`\nbench: ${figures.length} figures, ${missed.length} missed, ${round((performance.now() - started) / 1000, 1)} s; results in test/bench/results.json\n`);
+  return missed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(2);
+  },
+);

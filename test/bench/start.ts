@@ -1,0 +1,148 @@
+/**
+ * start: cold offline start of the station's intake screen. One online visit signs in and installs the
+ * service worker into a persistent profile; then each measured start is a fresh Chromium process on that
+ * profile, offline, navigating to /intake, until the matter picker holds the catalog's matters (the screen is
+ * usable). With 4× CPU throttling (CDP Emulation.setCPUThrottlingRate) against the same start unthrottled.
+ *
+ * Initial JavaScript: every script the /intake start loaded (Resource Timing of the unthrottled start, which
+ * includes module preloads and anything imported on the way), gzip-compressed from dist/, against the gzip
+ * size of all the JavaScript in dist/.
+ */
+import { readdirSync, readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser';
+import { DIST, figure, log, median, round, startBenchServer, type Figure } from './lib';
+
+interface StartRun {
+  readyMs: number;
+  /** Navigation timing: the shell from the service worker, and DOMContentLoaded (scripts evaluated). */
+  htmlMs: number;
+  dclMs: number;
+  scripts: string[];
+}
+
+const READY_PROBE = `(() => {
+  const mark = () => {
+    if (window.__benchReady === undefined && document.querySelector('#matter option[value="licence-reissue"]')) {
+      window.__benchReady = performance.now();
+      return true;
+    }
+    return false;
+  };
+  const observer = new MutationObserver(() => { if (mark()) observer.disconnect(); });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
+
+async function open(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
+}
+
+async function coldStart(profile: string, url: string, throttle: number): Promise<StartRun> {
+  const context = await open(profile);
+  try {
+    await context.setOffline(true);
+    await context.addInitScript({ content: READY_PROBE });
+    const page = context.pages()[0] ?? (await context.newPage());
+    if (throttle > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    }
+    await page.goto(`${url}/intake`, { waitUntil: 'commit', timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __benchReady?: number }).__benchReady !== undefined, undefined, { timeout: 30_000, polling: 100 });
+    if (!page.url().endsWith('/intake')) throw new Error(`offline start landed on ${page.url()}`);
+    return await page.evaluate(() => ({
+      readyMs: (window as unknown as { __benchReady: number }).__benchReady,
+      htmlMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseEnd ?? Number.NaN,
+      dclMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? Number.NaN,
+      scripts: performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.endsWith('.js')),
+    }));
+  } finally {
+    await context.close();
+  }
+}
+
+const gz = (file: string): number => gzipSync(new Uint8Array(readFileSync(file))).length;
+
+function allJs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allJs(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : []));
+}
+
+/** Cross-check without a browser: index.html's entry and module preloads. */
+function staticEntry(): string[] {
+  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  return [...html.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+export async function benchStart(opts: { runs: number }): Promise<Figure[]> {
+  const bench = await startBenchServer();
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'lxe-bench-profile-'));
+  try {
+    // The one online visit: sign in, catalog replicated, service worker installed and in control.
+    const first = await open(profile);
+    try {
+      const page = first.pages()[0] ?? (await first.newPage());
+      await page.goto(`${bench.url}/sign-in`);
+      await page.locator('#username').fill('station');
+      await page.locator('#password').fill('demo');
+      await page.locator('form button[type=submit]').click();
+      await page.waitForURL('**/intake', { timeout: 30_000 });
+      await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
+      await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+      await page.reload();
+      await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
+      if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) throw new Error('service worker not in control after the online visit');
+      await page.waitForTimeout(1000); // let the catalog replication checkpoint and the SW settle
+    } finally {
+      await first.close();
+    }
+
+    // Interleaved, throttled first: the first offline start after the online visit counts too.
+    const throttledRuns: StartRun[] = [];
+    const plainRuns: StartRun[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      throttledRuns.push(await coldStart(profile, bench.url, 4));
+      plainRuns.push(await coldStart(profile, bench.url, 1));
+    }
+    const throttled = throttledRuns.map((r) => r.readyMs);
+    const plain = plainRuns.map((r) => r.readyMs);
+    const scripts = plainRuns.at(-1)?.scripts ?? [];
+    const phases = (runs: StartRun[]): string => `shell from the service worker ${round(median(runs.map((r) => r.htmlMs)), 0)} ms, DOMContentLoaded ${round(median(runs.map((r) => r.dclMs)), 0)} ms, usable ${round(median(runs.map((r) => r.readyMs)), 0)} ms`;
+    log(`start: offline cold start ${throttled.map((t) => round(t)).join(' / ')} ms (4× throttled), ${plain.map((t) => round(t)).join(' / ')} ms (unthrottled)`);
+
+    const loaded = [...new Set(scripts)].filter((p) => existsSync(path.join(DIST, p)));
+    const initialGz = loaded.reduce((n, p) => n + gz(path.join(DIST, p)), 0);
+    const every = allJs(DIST);
+    const allGz = every.reduce((n, f) => n + gz(f), 0);
+    const byStatic = staticEntry();
+    const missing = byStatic.filter((p) => !loaded.includes(p));
+    const kb = (n: number): number => n / 1024;
+    log(`start: initial JS ${round(kb(initialGz), 1)} KB gzip (${loaded.length} files), all dist JS ${round(kb(allGz), 1)} KB gzip`);
+    return [
+      figure({
+        name: 'start: cold offline start to a usable intake screen, 4× CPU throttling, ≤ 1000 ms',
+        value: median(throttled),
+        unit: 'ms',
+        baseline: median(plain),
+        target: 1000,
+        notes: `median of ${opts.runs} fresh Chromium processes on a profile with the service worker installed, offline, navigation start → matter picker filled from the local catalog (runs: ${throttled.map((t) => round(t, 0)).join(', ')} ms); baseline = the same start unthrottled (${plain.map((t) => round(t, 0)).join(', ')} ms). Medians throttled: ${phases(throttledRuns)}; unthrottled: ${phases(plainRuns)}`,
+      }),
+      figure({
+        name: 'start: initial JavaScript of the station route (/intake), gzip, ≤ 120 KB',
+        value: kb(initialGz),
+        unit: 'KB',
+        baseline: kb(allGz),
+        target: 120,
+        notes: `scripts loaded by the /intake start: ${loaded.map((p) => `${path.basename(p)} ${round(kb(gz(path.join(DIST, p))), 1)} KB`).join(', ')}; baseline = all ${every.length} .js files in dist/ (incl. sw.js), gzip level 6${missing.length ? `; index.html also references ${missing.join(', ')}` : ''}`,
+      }),
+    ];
+  } finally {
+    await bench.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
