@@ -33,7 +33,10 @@ async function chineseInControls(page: Page): Promise<string[]> {
       'main select option', 'main .question-text', 'main .material-name', 'nav a',
     ].join(',');
     const out: string[] = [];
-    const isData = (el: Element): boolean => el.closest('[lang="zh-CN"], [data-testid="locale-switch"]') !== null;
+    const isData = (el: Element): boolean => {
+      const marked = el.closest('[lang]'); // the nearest language mark: <html> itself, or data marked inside it
+      return (marked !== document.documentElement && marked?.getAttribute('lang') === 'zh-CN') || el.closest('[data-testid="locale-switch"]') !== null;
+    };
     for (const el of document.querySelectorAll(selector)) {
       if (isData(el)) continue;
       const text = (el as HTMLElement).innerText ?? el.textContent ?? '';
