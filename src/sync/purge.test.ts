@@ -148,9 +148,10 @@ describe('rebuilding the station database without the due documents', () => {
     await server.put(later);
     const since = (await readPullPosition(fresh))?.seq;
     expect(since).toBeDefined();
-    const pulled = await fresh.replicate.from(server, { since });
-    await writePullSeq(fresh, pulled.last_seq, false);
-    expect(await readPullPosition(fresh)).toEqual({ seq: pulled.last_seq, rebuilt: false });
+    // As the SyncEngine pulls into a rebuilt generation: from the recorded position, checkpoint on the device.
+    const pulled = await fresh.replicate.from(server, { since, checkpoint: 'target' });
+    await writePullSeq(fresh, pulled.last_seq);
+    expect(await readPullPosition(fresh)).toEqual({ seq: pulled.last_seq, rebuilt: true });
     expect(await ids(fresh)).toContain(later._id);
     expect(await ids(fresh)).not.toContain(accepted._id);
     expect(await ids(fresh)).not.toContain(String(pastBooking._id));
@@ -158,8 +159,13 @@ describe('rebuilding the station database without the due documents', () => {
     const scratch = memory();
     await scratch.replicate.from(server);
     expect(await ids(scratch)).toContain(accepted._id);
-    // The pull wrote its checkpoint at `since` first: a later pull without `since` goes on from there too.
-    await fresh.replicate.from(server);
+    // Pulling again from the same position (a restart, a retry) is harmless, and so is a new document later.
+    const again = await fresh.replicate.from(server, { since, checkpoint: 'target' });
+    expect(again.docs_written).toBe(0);
+    const latest = event(open, 'accept', daysAgo(0));
+    await server.put(latest);
+    await fresh.replicate.from(server, { since: pulled.last_seq, checkpoint: 'target' });
+    expect(await ids(fresh)).toContain(latest._id);
     expect(await ids(fresh)).not.toContain(accepted._id);
   });
 

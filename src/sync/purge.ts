@@ -17,9 +17,9 @@ export const PULL_SEQ_ID = '_local/lxe-pull-seq';
 export type Seq = string | number;
 
 /**
- * How far a database has pulled from the server. `rebuilt`: the database is a rebuilt generation whose own
- * replication checkpoint does not exist yet, so its pull must start from `seq` (PouchDB's `since`) rather than
- * from 0; once a pull from there has completed, PouchDB's checkpoints (and their consistency checks) take over.
+ * How far a database has pulled from the server. `rebuilt`: the database is a rebuilt generation, which has
+ * no replication checkpoint matching the server's, so its pulls start from `seq` (PouchDB's `since`) rather than
+ * from 0, and keep their checkpoint on the device only (see SyncEngine.replicate).
  */
 export interface PullPosition {
   seq: Seq;

@@ -199,7 +199,6 @@ export class SyncEngine {
   private async rebuild(drop: ReadonlySet<string>): Promise<void> {
     await withLock(this.lockName, 'exclusive', async () => {
       this.followGeneration();
-      const resume = this.handles.length > 0;
       const replications = this.running;
       this.cancelAll();
       await Promise.race([Promise.allSettled(replications), new Promise((r) => setTimeout(r, 5000))]);
@@ -214,7 +213,7 @@ export class SyncEngine {
       } finally {
         // The old generation after a swap, or the unfinished copy after a failure.
         await destroyRetired(this.base);
-        if (resume && this.started) void this.replicate();
+        this.resume();
       }
     });
   }
@@ -223,11 +222,18 @@ export class SyncEngine {
   private followGeneration(): void {
     const name = currentLocalName(this.base);
     if (name === this.db.name) return;
-    const resume = this.handles.length > 0;
     this.cancelAll();
     this.db = localDb(name);
     for (const listener of this.swapListeners) listener();
-    if (resume && this.started) void this.replicate();
+    this.resume();
+  }
+
+  /**
+   * Replication after a swap: cancelling bumped the token, so a replicate() still waiting (e.g. for the purge
+   * at start) gives up and this one takes its place. Not while signed out here or waiting for the password.
+   */
+  private resume(): void {
+    if (this.started && this.status.phase !== 'unauthorized') void this.replicate();
   }
 
   /** Everything up to `seq` is in the database: remember it, so a rebuilt generation pulls on from there. */
@@ -257,36 +263,17 @@ export class SyncEngine {
     const token = ++this.token;
     // At start the purge goes first, so purged documents are never pulled again.
     await this.purging;
-    let position = await readPullPosition(this.db);
+    const position = await readPullPosition(this.db);
     if (token !== this.token || !this.started) return;
     const local = this.db;
     const remote = remoteDb(stationDbName(this.stationId), () => this.unauthorized());
     const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(30_000, delay * 2));
-    if (position?.rebuilt) {
-      // A rebuilt generation has no replication checkpoint of its own: one pull from where the last generation
-      // was makes it (PouchDB writes it at `since` first), after which PouchDB's checkpoints take over.
-      const first = local.replicate.from(remote, { since: position.seq });
-      first.on('change', (info) => this.notePulled(local, info.last_seq));
-      this.handles.push(first);
-      this.running = [first];
-      const result = await first.then(
-        (r) => r,
-        () => undefined,
-      );
-      if (token !== this.token || !this.started) return;
-      this.handles = this.handles.filter((h) => h !== first);
-      if (result?.status === 'complete') {
-        const seq: unknown = result.last_seq;
-        if (typeof seq === 'string' || typeof seq === 'number') {
-          this.seqWrites = this.seqWrites.then(() => writePullSeq(local, seq, false)).catch(() => undefined);
-          await this.seqWrites;
-          position = { seq, rebuilt: false };
-        }
-      }
-      if (token !== this.token || !this.started) return;
-    }
-    // Still without a checkpoint (offline, say): the live pull starts from the recorded position.
-    const sync = local.sync(remote, { live: true, retry: true, back_off_function: backOff, ...(position?.rebuilt ? { pull: { since: position.seq } } : {}) });
+    // A rebuilt generation has no replication checkpoint of its own: it pulls from the position the device
+    // recorded, and keeps its pull checkpoint on the device only. (With the default two-sided checkpoints, an
+    // attempt cut off between writing the local and the server copy leaves them disagreeing, and PouchDB then
+    // starts again from 0, which would bring the purged documents back.)
+    const pull = position?.rebuilt ? { pull: { since: position.seq, checkpoint: 'target' as const } } : {};
+    const sync = local.sync(remote, { live: true, retry: true, back_off_function: backOff, ...pull });
     sync
       .on('change', (info) => {
         if (info.direction === 'push') {

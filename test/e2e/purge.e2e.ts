@@ -213,3 +213,98 @@ describe('personal fields leave the device after the hall accepts', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('with the default window, at app start and offline', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let device: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const shot = screenshotter('purge-start');
+  const ID = '11010519491231002X';
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    device = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
+    page = await device.newPage();
+    errors = watchErrors(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.cleanup();
+  });
+
+  it('keeps the ID number for 30 days after acceptance, then drops it when the app starts, offline', async () => {
+    const signIn = await device.request.post(`${server.url}/api/session`, { data: { username: 'station', password: 'demo' } });
+    expect(await signIn.json()).toMatchObject({ purgeAfterDays: 30 });
+    const form = new IntakePage(page);
+    await page.goto(`${server.url}/intake`);
+    await form.waitForCatalog('licence-reissue');
+    // The service worker takes control, so the app starts offline later.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await form.waitForCatalog('licence-reissue');
+    await form.matter().selectOption('licence-reissue');
+    await form.answer('reason', 'lost');
+    await form.uscc().fill('91310106MA1FL4XQ0W');
+    await form.enterpriseName().fill('上海示例科技有限公司');
+    await form.applicantName().fill('王五');
+    await form.idNumber().fill(ID);
+    await form.attach('reissue-application', APPLICATION);
+    await form.attach('loss-statement', STATEMENT);
+    await expect.poll(() => form.pageCount('loss-statement')).toBe(1);
+    await page.locator('form button[type=submit]').click();
+    const receiptNo = (await page.getByTestId('receipt-no').textContent())?.trim() ?? '';
+    const ulid = ((await page.locator('[data-testid="receipt"] a[href^="/receipt/"]').first().getAttribute('href')) ?? '').split('/').pop() ?? '';
+
+    const outbox = new OutboxPage(page);
+    await page.goto(`${server.url}/outbox`);
+    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
+    const hall = await browser.newContext();
+    expect((await hall.request.post(`${server.url}/api/session`, { data: { username: 'hall', password: 'demo' } })).status()).toBe(200);
+    expect((await hall.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: { action: 'accept' } })).status()).toBe(201);
+    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('已受理');
+    await expect.poll(() => page.getByTestId('sync-status').getAttribute('class'), { timeout: 30_000 }).toContain('idle');
+    // Accepted just now: inside the 30 days the device still holds it.
+    expect(holding(await scanIndexedDb(page, [ID]), ID)).toEqual([`_pouch_${STATION_DB}`]);
+
+    // 31 days later, with no network: the app starts, and the ID number leaves before anything else happens.
+    await device.setOffline(true);
+    await device.addInitScript((offset: number) => {
+      const RealDate = Date;
+      class LaterDate extends RealDate {
+        constructor(...args: unknown[]) {
+          if (args.length === 0) super(RealDate.now() + offset);
+          else super(...(args as [string | number]));
+        }
+        static override now(): number {
+          return RealDate.now() + offset;
+        }
+      }
+      globalThis.Date = LaterDate as DateConstructor;
+    }, 31 * 86_400_000);
+    await page.reload();
+    await outbox.item(receiptNo).waitFor({ timeout: 30_000 });
+    await expect.poll(async () => holding(await scanIndexedDb(page, [ID]), ID), { timeout: 30_000 }).toEqual([]);
+    expect(holding(await scanIndexedDb(page, ['1101**********002X']), '1101**********002X')).toEqual(['louxiaoer-station']);
+    expect(await outbox.item(receiptNo).getByTestId('state').textContent()).toContain('已受理');
+    await shot(page, 'purged-offline-at-start');
+
+    // Online again: sync resumes in the rebuilt database and does not bring the document back.
+    await device.setOffline(false);
+    await expect.poll(() => page.getByTestId('sync-status').getAttribute('class'), { timeout: 60_000 }).toContain('idle');
+    // …and still hears from the hall.
+    expect((await hall.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: { action: 'dispatch', departments: ['market-regulation'] } })).status()).toBe(201);
+    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('并联审批中');
+    await page.waitForTimeout(1500);
+    expect(holding(await scanIndexedDb(page, [ID]), ID)).toEqual([]);
+    await shot(page, 'online-again');
+    await hall.close();
+    expect(errors).toEqual([]);
+  });
+});
