@@ -2,7 +2,6 @@ import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vu
 import { useSessionStore } from './stores/session';
 import SignInView from '../features/auth/SignInView.vue';
 import IntakeView from '../features/intake/IntakeView.vue';
-import OutboxView from '../features/outbox/OutboxView.vue';
 
 type Role = 'station' | 'hall' | 'admin' | 'enterprise';
 
@@ -18,7 +17,7 @@ export const router = createRouter({
     { path: '/', name: 'home', component: SignInView },
     { path: '/sign-in', name: 'signIn', component: SignInView },
     { path: '/intake', name: 'intake', component: IntakeView, meta: { roles: ['station'] } },
-    { path: '/outbox', name: 'outbox', component: OutboxView, meta: { roles: ['station'] } },
+    { path: '/outbox', name: 'outbox', component: () => import('../features/outbox/OutboxView.vue'), meta: { roles: ['station'] } },
     { path: '/bookings', name: 'stationBookings', component: () => import('../features/bookings/StationBookingsView.vue'), meta: { roles: ['station'] } },
     { path: '/outbox/:id', name: 'outboxSubmission', component: () => import('../features/outbox/OutboxSubmissionView.vue'), meta: { roles: ['station'] } },
     // The receipt pulls in the QR library: loaded when a receipt is opened (still precached for offline use).

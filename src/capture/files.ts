@@ -4,7 +4,7 @@
  * what will be stored — the SHA-256 that travels to the server is of exactly these bytes.
  */
 import { sniffBlobType } from '../domain/blob-types';
-import { MAX_BLOB_BYTES, type BlobType } from '../domain/documents';
+import { MAX_BLOB_BYTES, type BlobType } from '../domain/document-rules';
 import { BLUR_THRESHOLD, compressImage, DARK_THRESHOLD, type CompressStage } from './compress';
 
 /** Why a file was refused, for the UI to say in its language (`file` is the file's name, if it has one). */

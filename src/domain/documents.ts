@@ -5,12 +5,11 @@
  */
 import { z } from 'zod';
 import { isValidIdNumber, isValidUscc } from './ids';
+import { BLOB_TYPES, MAX_BLOB_BYTES } from './document-rules';
 
-/** Largest blob (scan page, PDF, signature) the server accepts; DESIGN §7. */
-export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
-
-export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
-export type BlobType = (typeof BLOB_TYPES)[number];
+// Constants and pure helpers live in document-rules.ts without zod (the intake screen starts without the
+// validator); re-exported here for everyone else.
+export * from './document-rules';
 
 /** ULID: 26 Crockford base32 chars; sortable by creation time, unique without coordination. */
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -162,20 +161,6 @@ export const eventDocSchema = z.discriminatedUnion('action', [
 ]);
 export type EventDoc = z.infer<typeof eventDocSchema>;
 export type EventAction = EventDoc['action'];
-
-/** Every page (and signature) a submission references, deduplicated. */
-export function referencedBlobs(doc: Pick<SubmissionDoc, 'items'>): PageRef[] {
-  const seen = new Map<string, PageRef>();
-  for (const item of doc.items) {
-    for (const page of item.pages) seen.set(page.sha256, page);
-    if (item.commitment?.signature) seen.set(item.commitment.signature.sha256, item.commitment.signature);
-  }
-  return [...seen.values()];
-}
-
-export function eventId(submissionId: string, suffix: string): string {
-  return `event:${submissionId.slice('submission:'.length)}:${suffix}`;
-}
 
 /** One-line summary of a zod error for API responses and UI messages. */
 export function describeIssues(error: z.ZodError): string {

@@ -10,7 +10,9 @@ import { computed, nextTick } from 'vue';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_MATTERS } from '../../../sync-server/src/demo/catalog';
 import { deriveChecklist, type MatterDoc } from '../../domain/catalog';
-import type { Draft, DraftPage } from '../../storage/db';
+import { db, type Draft, type DraftPage } from '../../storage/db';
+import { useSyncStore } from '../../app/stores/sync';
+import type { SyncEngine } from '../../sync/sync-engine';
 import { deficientMaterials, useIntakeStore } from './intake-store';
 import { textIn } from '../../app/i18n/test-support';
 
@@ -185,5 +187,58 @@ describe('deficientMaterials', () => {
     await nextTick();
     expect(checklistSize.value).toBe(before + 2); // + 食堂承包经营合同, 承包经营者营业执照复印件
     expect(outstanding.value).toBe(1);
+  });
+});
+
+describe('start without the sync engine: catalog snapshot, drafts, crash recovery', () => {
+  /** Just what the store asks of a SyncEngine here: the catalog's documents and whether a submission exists. */
+  function fakeEngine(docs: unknown[], submitted: string[]): SyncEngine {
+    return {
+      catalog: { allDocs: () => Promise.resolve({ rows: docs.map((doc) => ({ doc })) }) },
+      local: { get: (id: string) => (submitted.includes(id) ? Promise.resolve({ _id: id }) : Promise.reject(new Error('missing'))) },
+    } as unknown as SyncEngine;
+  }
+
+  beforeEach(async () => {
+    setActivePinia(createPinia());
+    await Promise.all([db.drafts.clear(), db.settings.clear()]);
+  });
+
+  it('lists the matters of the last snapshot before the engine is loaded, and refreshes it from the engine', async () => {
+    const store = useIntakeStore();
+    await store.loadCatalog();
+    expect(store.matters).toEqual([]); // first start ever: nothing yet
+
+    // The engine's catalog: one valid matter, one that fails the schema (left out, not fatal).
+    useSyncStore().engine = fakeEngine([FOOD, { ...FOOD, _id: 'matter:broken', id: 'broken', legalDays: 'soon' }], []);
+    await store.loadCatalog();
+    expect(store.matters.map((m) => m.id)).toEqual([FOOD.id]);
+
+    // The next start reads the snapshot, with no engine at all.
+    setActivePinia(createPinia());
+    const next = useIntakeStore();
+    await next.loadCatalog();
+    expect(next.matters.map((m) => m.id)).toEqual([FOOD.id]);
+
+    // A catalog database that has not replicated yet does not wipe what the snapshot gave.
+    useSyncStore().engine = fakeEngine([], []);
+    await next.loadCatalog();
+    expect(next.matters.map((m) => m.id)).toEqual([FOOD.id]);
+  });
+
+  it('opens the newest draft from Dexie alone, then finishes a submit a crash interrupted and moves on', async () => {
+    const older = foodDraft([], { id: '01JTESTDRAFT0000000000000B', updatedAt: '2026-11-01T00:00:00.000Z' });
+    const crashed = foodDraft([], { id: '01JTESTDRAFT0000000000000C', updatedAt: '2026-11-02T00:00:00.000Z' });
+    await db.drafts.bulkPut([older, crashed]);
+    const store = useIntakeStore();
+    await store.open('jingan-hkri');
+    expect(store.draft?.id).toBe(crashed.id);
+
+    // The engine says the crashed draft's submission was written: its draft goes, the older one opens.
+    useSyncStore().engine = fakeEngine([], [`submission:${crashed.id}`]);
+    await store.recover('jingan-hkri');
+    expect(await db.drafts.get(crashed.id)).toBeUndefined();
+    expect(await db.drafts.get(older.id)).toBeDefined();
+    expect(store.draft?.id).toBe(older.id);
   });
 });

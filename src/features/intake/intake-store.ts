@@ -6,12 +6,15 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { ulid } from 'ulid';
-import { answerIssues, deriveChecklist, matterDocSchema, type MatterDoc } from '../../domain/catalog';
-import { describeIssues, eventId, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
+// Rules and helpers without zod: the schemas (the validator) load on demand, after the screen is up.
+import { answerIssues, deriveChecklist } from '../../domain/catalog-rules';
+import type { MatterDoc } from '../../domain/catalog';
+import { eventId } from '../../domain/document-rules';
+import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
 import { capturePage, captureSignature, CaptureError } from '../../capture/files';
-import { db, isQuotaError, type Draft } from '../../storage/db';
+import { db, getSetting, isQuotaError, putSetting, type Draft } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
 import { useSessionStore } from '../../app/stores/session';
 import { useSyncStore } from '../../app/stores/sync';
@@ -36,6 +39,8 @@ export function deficientMaterials(d: Draft, m: MatterDoc): MatterDoc['materials
 }
 
 const STORAGE_FULL = msg('intakeError.storageFull');
+/** Settings key of the last validated catalog, for a fast first screen. */
+const CATALOG_SNAPSHOT = 'catalogSnapshot';
 
 /** A USCC or ID number problem from the domain's validators, as a message naming the field. */
 export function describeIdProblem(field: 'uscc' | 'idNumber', p: IdProblem): Msg {
@@ -69,30 +74,55 @@ export const useIntakeStore = defineStore('intake', () => {
   const busy = ref<Msg | null>(null);
   let saving: Promise<void> = Promise.resolve();
 
+  /**
+   * The catalog: from the snapshot in Dexie at once (the first screen needs no PouchDB and no validator), then,
+   * once the sync engine is loaded, from the replicated `catalog` database, validated, and kept as the next
+   * snapshot.
+   */
   async function loadCatalog(): Promise<void> {
     const engine = useSyncStore().engine;
-    if (!engine) return;
-    const res = await engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true });
-    matters.value = res.rows.flatMap((r) => {
+    if (!engine) {
+      const snapshot = await getSetting<MatterDoc[]>(CATALOG_SNAPSHOT);
+      if (snapshot?.length && !matters.value.length) matters.value = snapshot;
+      return;
+    }
+    const [{ matterDocSchema }, res] = await Promise.all([import('../../domain/catalog'), engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true })]);
+    const fresh = res.rows.flatMap((r) => {
       const parsed = matterDocSchema.safeParse(r.doc);
       return parsed.success ? [parsed.data] : [];
     });
+    if (!fresh.length) return; // not replicated yet: keep what the snapshot gave
+    matters.value = fresh;
+    await putSetting(CATALOG_SNAPSHOT, fresh).catch(() => undefined); // a full disk only costs the next start's speed
   }
 
-  /** Resume the newest draft of this station, or start one. */
+  /** Resume the newest draft of this station, or start one (from Dexie alone: no sync engine needed). */
   async function open(stationId: string, draftId?: string): Promise<void> {
-    const engine = useSyncStore().engine;
     const drafts = await db.drafts.where('stationId').equals(stationId).sortBy('updatedAt');
-    // A crash between writing the documents and clearing the draft: finish that submit now.
-    for (const d of drafts) {
-      const done = engine ? await engine.local.get(`submission:${d.id}`).then(() => true, () => false) : false;
-      if (done) await finishSubmit(d);
-    }
-    const open = engine ? await Promise.all(drafts.map(async (d) => ((await db.drafts.get(d.id)) ? d : undefined))) : drafts;
-    const remaining = open.filter((d): d is Draft => d !== undefined);
-    const latest = (draftId ? remaining.find((d) => d.id === draftId) : undefined) ?? remaining.at(-1);
+    const latest = (draftId ? drafts.find((d) => d.id === draftId) : undefined) ?? drafts.at(-1);
     // Drafts saved by an older version lack newer fields: fill them in rather than fail.
     draft.value = latest ? { ...emptyDraft(stationId), ...latest } : emptyDraft(stationId);
+  }
+
+  /**
+   * Once the sync engine is loaded: a crash between writing a submission's documents and clearing its draft
+   * left the draft behind; finish that submit now, and if it was the open draft, move on to the next.
+   */
+  async function recover(stationId: string): Promise<void> {
+    const engine = useSyncStore().engine;
+    if (!engine) return;
+    const drafts = await db.drafts.where('stationId').equals(stationId).toArray();
+    let closed = false;
+    for (const d of drafts) {
+      const done = await engine.local.get(`submission:${d.id}`).then(
+        () => true,
+        () => false,
+      );
+      if (!done) continue;
+      await finishSubmit(d);
+      if (draft.value?.id === d.id) closed = true;
+    }
+    if (closed) await open(stationId);
   }
 
   async function save(): Promise<void> {
@@ -238,6 +268,7 @@ export const useIntakeStore = defineStore('intake', () => {
       createdBy: session.username,
       deviceId: await deviceId(),
     };
+    const { describeIssues, submissionDocSchema } = await import('../../domain/documents');
     const parsed = submissionDocSchema.safeParse(candidate);
     if (!parsed.success) return { ok: false, errors: { matter: rawMsg(describeIssues(parsed.error)) } };
     const submitEvent: EventDoc = {
@@ -263,7 +294,7 @@ export const useIntakeStore = defineStore('intake', () => {
     return { ok: true, submission: parsed.data };
   }
 
-  return { draft, matters, saveError, busy, loadCatalog, open, addPages, removePage, sign, discard, validate, submit, matter };
+  return { draft, matters, saveError, busy, loadCatalog, open, recover, addPages, removePage, sign, discard, validate, submit, matter };
 });
 
 /** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */

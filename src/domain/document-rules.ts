@@ -1,0 +1,26 @@
+/**
+ * Constants and pure helpers of the document model, without the zod schemas (documents.ts re-exports them),
+ * so code on the station's first screen can use them before the validator is loaded.
+ */
+import type { PageRef, SubmissionDoc } from './documents';
+
+/** Largest blob (scan page, PDF, signature) the server accepts; DESIGN §7. */
+export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
+
+export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+export type BlobType = (typeof BLOB_TYPES)[number];
+
+/** Every page (and signature) a submission references, deduplicated. */
+export function referencedBlobs(doc: Pick<SubmissionDoc, 'items'>): PageRef[] {
+  const seen = new Map<string, PageRef>();
+  for (const item of doc.items) {
+    for (const page of item.pages) seen.set(page.sha256, page);
+    if (item.commitment?.signature) seen.set(item.commitment.signature.sha256, item.commitment.signature);
+  }
+  return [...seen.values()];
+}
+
+export function eventId(submissionId: string, suffix: string): string {
+  return `event:${submissionId.slice('submission:'.length)}:${suffix}`;
+}
+
