@@ -24,3 +24,16 @@ export function eventId(submissionId: string, suffix: string): string {
   return `event:${submissionId.slice('submission:'.length)}:${suffix}`;
 }
 
+
+/** Bounds of the enterprise profile fields (一次采集) in a submission; the intake's inputs use the same. */
+export const ENTERPRISE_TEXT_MAX = { address: 200, legalRepresentative: 50, contactName: 50 } as const;
+
+/**
+ * A mainland China phone number: a mobile (`1[3-9]` + 9 digits, optionally after `+86`/`86`) or a landline
+ * with its area code (`0` + 2–3 digits, 7–8 digit number, optional extension), separators `-` or space.
+ */
+export const CONTACT_PHONE_PATTERN = /^(?:(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}[- ]?\d{7,8}(?:[- ]\d{1,6})?)$/;
+
+export function isValidContactPhone(phone: string): boolean {
+  return phone.length <= 20 && CONTACT_PHONE_PATTERN.test(phone);
+}

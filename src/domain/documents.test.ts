@@ -93,6 +93,45 @@ function rejectedAt(value: unknown, path: string): void {
 // Submission schema
 // ---------------------------------------------------------------------------
 
+describe('submissionDocSchema: enterprise profile (一次采集)', () => {
+  const PROFILE = { address: '上海市静安区南京西路1266号', legalRepresentative: '李四', contactName: '王五', contactPhone: '13812345678' };
+  const withEnterprise = (over: Record<string, unknown>): Record<string, unknown> => {
+    const doc = rawSubmission();
+    doc.enterprise = { ...(doc.enterprise as Record<string, unknown>), ...over };
+    return doc;
+  };
+
+  it('accepts a submission without the profile fields (older devices)', () => {
+    expect(issuesOf(submissionDocSchema, rawSubmission())).toEqual([]);
+  });
+
+  it('accepts address, legal representative, contact person and phone', () => {
+    const r = submissionDocSchema.safeParse(withEnterprise(PROFILE));
+    expect(r.success).toBe(true);
+    if (r.success) expect(r.data.enterprise).toMatchObject(PROFILE);
+  });
+
+  it.each(['13812345678', '+8613812345678', '86 13912345678', '021-62881234', '0755 8888888', '02162881234', '010-12345678-123'])('accepts the phone %s', (phone) => {
+    expect(issuesOf(submissionDocSchema, withEnterprise({ contactPhone: phone }))).toEqual([]);
+  });
+
+  it.each(['12345678901', '1381234567', '138123456789', '62881234', '021-1234', 'tel:13812345678', '', '０２１-62881234', `021-62881234-${'1'.repeat(20)}`])('refuses the phone %j', (phone) => {
+    rejectedAt(withEnterprise({ contactPhone: phone }), 'enterprise.contactPhone');
+  });
+
+  it('refuses empty or over-long text fields', () => {
+    rejectedAt(withEnterprise({ address: '   ' }), 'enterprise.address');
+    rejectedAt(withEnterprise({ address: '路'.repeat(201) }), 'enterprise.address');
+    rejectedAt(withEnterprise({ legalRepresentative: '李'.repeat(51) }), 'enterprise.legalRepresentative');
+    rejectedAt(withEnterprise({ contactName: '' }), 'enterprise.contactName');
+    rejectedAt(withEnterprise({ contactName: 42 }), 'enterprise.contactName');
+  });
+
+  it('refuses unknown enterprise fields', () => {
+    expect(issuesOf(submissionDocSchema, withEnterprise({ email: 'a@b.cn' }))).not.toEqual([]);
+  });
+});
+
 describe('submissionDocSchema', () => {
   it('accepts the canonical submission unchanged', () => {
     const doc = validSubmission();
@@ -183,7 +222,7 @@ describe('submissionDocSchema', () => {
 
   it.each([
     [['extra'], 'top level'],
-    [['enterprise', 'address'], 'enterprise'],
+    [['enterprise', 'email'], 'enterprise'],
     [['applicant', 'phone'], 'applicant'],
     [['items', 0, 'note'], 'checklist item'],
     [['items', 0, 'pages', 0, 'name'], 'page ref'],

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isValidIdNumber, isValidUscc } from './ids';
-import { BLOB_TYPES, MAX_BLOB_BYTES } from './document-rules';
+import { BLOB_TYPES, ENTERPRISE_TEXT_MAX, isValidContactPhone, MAX_BLOB_BYTES } from './document-rules';
 
 // Constants and pure helpers live in document-rules.ts without zod (the intake screen starts without the
 // validator); re-exported here for everyone else.
@@ -79,7 +79,15 @@ export const submissionDocSchema = z.strictObject({
   stationId: stationIdSchema,
   matterId: z.string().regex(/^[a-z0-9-]{1,64}$/),
   matterName: shortText,
-  enterprise: z.strictObject({ uscc: usccSchema, name: shortText }),
+  /** The enterprise; the profile fields (一次采集: address, legal representative, contact) are optional. */
+  enterprise: z.strictObject({
+    uscc: usccSchema,
+    name: shortText,
+    address: z.string().trim().min(1).max(ENTERPRISE_TEXT_MAX.address).optional(),
+    legalRepresentative: z.string().trim().min(1).max(ENTERPRISE_TEXT_MAX.legalRepresentative).optional(),
+    contactName: z.string().trim().min(1).max(ENTERPRISE_TEXT_MAX.contactName).optional(),
+    contactPhone: z.string().refine(isValidContactPhone, 'contact phone: a mainland mobile or landline number').optional(),
+  }),
   applicant: z.strictObject({ name: z.string().trim().min(1).max(50), idNumber: idNumberSchema }),
   /** 情景引导 answers that produced the checklist (question id → option value). */
   answers: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.string().max(64)).optional(),

@@ -113,6 +113,13 @@ describe('purgedRecord', () => {
   const sub = submission();
   const record = purgedRecord(sub, daysAgo(31), NOW);
 
+  it('keeps no contact person, phone or other enterprise profile field (一次采集)', () => {
+    const withProfile = { ...sub, enterprise: { ...sub.enterprise, address: '上海市静安区南京西路1266号', legalRepresentative: '李四', contactName: '王五', contactPhone: '13812345678' } };
+    const kept = purgedRecord(withProfile, daysAgo(31), NOW);
+    expect(kept.enterprise).toEqual({ uscc: sub.enterprise.uscc, name: sub.enterprise.name });
+    expect(JSON.stringify(kept)).not.toContain('13812345678');
+  });
+
   it('keeps what staff recognise the item by', () => {
     expect(record).toMatchObject({
       _id: sub._id,

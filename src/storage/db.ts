@@ -21,6 +21,11 @@ export interface Draft {
   matterId: string;
   uscc: string;
   enterpriseName: string;
+  /** 一次采集: the enterprise profile (optional; drafts saved before it existed lack them). */
+  enterpriseAddress?: string;
+  legalRepresentative?: string;
+  contactName?: string;
+  contactPhone?: string;
   applicantName: string;
   idNumber: string;
   /** Pages per material id, in order. */
@@ -68,6 +73,23 @@ export interface QueuedBooking {
   lastError?: string;
 }
 
+/**
+ * 一次采集: what the device knows of an enterprise from its last intake here, keyed by USCC, to prefill the
+ * next one. Never replicated; wiped at sign-out; the contact person and phone leave with the purge of the
+ * submission they came from (src/storage/purge.ts).
+ */
+export interface EnterpriseProfile {
+  uscc: string;
+  name: string;
+  address?: string;
+  legalRepresentative?: string;
+  contactName?: string;
+  contactPhone?: string;
+  /** The submission these values were last taken from. */
+  sourceSubmissionId: string;
+  updatedAt: string;
+}
+
 export interface Setting {
   key: string;
   value: unknown;
@@ -81,6 +103,8 @@ export class StationDexie extends Dexie {
   bookingQueue!: EntityTable<QueuedBooking, 'clientRef'>;
   /** What stays of submissions whose personal fields have left the device (src/storage/purge.ts). */
   purged!: EntityTable<PurgedSubmission, '_id'>;
+  /** 一次采集: enterprise profiles by USCC (src/storage/enterprises.ts). */
+  enterprises!: EntityTable<EnterpriseProfile, 'uscc'>;
 
   constructor(name = 'louxiaoer-station') {
     super(name);
@@ -92,6 +116,7 @@ export class StationDexie extends Dexie {
     });
     this.version(2).stores({ bookingQueue: 'clientRef, queuedAt' });
     this.version(3).stores({ purged: '_id, stationId' });
+    this.version(4).stores({ enterprises: 'uscc, sourceSubmissionId' });
   }
 }
 
@@ -119,8 +144,8 @@ export function isQuotaError(e: unknown): boolean {
 
 /** Sign-out: everything personal leaves the device (the device id stays: it names the device, not a person). */
 export async function wipeWorkingData(): Promise<void> {
-  await db.transaction('rw', [db.drafts, db.blobs, db.docSync, db.settings, db.bookingQueue, db.purged], async () => {
-    await Promise.all([db.drafts.clear(), db.blobs.clear(), db.docSync.clear(), db.bookingQueue.clear(), db.purged.clear()]);
+  await db.transaction('rw', [db.drafts, db.blobs, db.docSync, db.settings, db.bookingQueue, db.purged, db.enterprises], async () => {
+    await Promise.all([db.drafts.clear(), db.blobs.clear(), db.docSync.clear(), db.bookingQueue.clear(), db.purged.clear(), db.enterprises.clear()]);
     await db.settings.where('key').notEqual('deviceId').delete();
   });
 }

@@ -242,3 +242,58 @@ describe('start without the sync engine: catalog snapshot, drafts, crash recover
     expect(store.draft?.id).toBe(older.id);
   });
 });
+
+describe('一次采集: prefill from the enterprise profile', () => {
+  const PROFILE = { uscc: '91310106MA1FL4XQ0W', name: '上海示例超市有限公司', address: '上海市静安区南京西路1266号', legalRepresentative: '李四', contactName: '赵六', contactPhone: '13812345678' };
+  const blank = (): Draft => foodDraft([], { uscc: '', enterpriseName: '', enterpriseAddress: '', legalRepresentative: '', contactName: '', contactPhone: '' });
+
+  beforeEach(async () => {
+    await db.enterprises.clear();
+    await db.enterprises.put({ ...PROFILE, sourceSubmissionId: 'submission:01JTESTSUBMISSION00000000001', updatedAt: '2026-01-01T00:00:00.000Z' });
+  });
+
+  /** Let the watcher run and Dexie answer. */
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) {
+      await nextTick();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  it('fills the enterprise fields as soon as a valid USCC is typed, and says so', async () => {
+    const store = storeWith(blank());
+    store.draft!.uscc = '91310106MA1FL4XQ0'; // 17 characters: not yet
+    await settle();
+    expect(store.draft!.enterpriseName).toBe('');
+    expect(store.prefilled).toEqual([]);
+    store.draft!.uscc = '91310106ma1fl4xq0w'; // typed in lower case: normalised
+    await settle();
+    expect(store.draft).toMatchObject({ enterpriseName: PROFILE.name, enterpriseAddress: PROFILE.address, legalRepresentative: '李四', contactName: '赵六', contactPhone: '13812345678' });
+    expect(store.prefilled).toContain('contactPhone');
+    // Still editable: a change stays.
+    store.draft!.contactPhone = '021-62881234';
+    await settle();
+    expect(store.draft!.contactPhone).toBe('021-62881234');
+  });
+
+  it('keeps what staff typed before the USCC, and fills nothing for an unknown enterprise', async () => {
+    const store = storeWith({ ...blank(), contactName: '钱七' });
+    store.draft!.uscc = PROFILE.uscc;
+    await settle();
+    expect(store.draft!.contactName).toBe('钱七');
+    expect(store.draft!.enterpriseName).toBe(PROFILE.name);
+
+    const other = storeWith(blank());
+    other.draft!.uscc = '91350100M000100Y43';
+    expect(await other.prefillEnterprise()).toEqual([]);
+    expect(other.draft!.enterpriseName).toBe('');
+  });
+
+  it('checks the contact phone only when given', () => {
+    expect(storeWith(foodDraft([], { contactPhone: '' })).validate()).toEqual({});
+    expect(storeWith(foodDraft([], { contactPhone: '021-62881234' })).validate()).toEqual({});
+    const bad = storeWith(foodDraft([], { contactPhone: '1234' })).validate();
+    expect(zh.m(bad.contactPhone)).toBe('联系电话应为手机号或带区号的固定电话');
+    expect(en.m(bad.contactPhone)).toMatch(/mobile number or a landline/);
+  });
+});

@@ -9,13 +9,14 @@ import { ulid } from 'ulid';
 // Rules and helpers without zod: the schemas (the validator) load on demand, after the screen is up.
 import { answerIssues, deriveChecklist } from '../../domain/catalog-rules';
 import type { MatterDoc } from '../../domain/catalog';
-import { eventId } from '../../domain/document-rules';
+import { eventId, isValidContactPhone } from '../../domain/document-rules';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
-import { explainIdNumber, explainUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
+import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
 import { capturePage, captureSignature, CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, putSetting, type Draft } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
+import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
 import { useSessionStore } from '../../app/stores/session';
 import { useSyncStore } from '../../app/stores/sync';
 import { msg, rawMsg, type Bilingual, type Msg } from '../../app/i18n/messages';
@@ -26,6 +27,7 @@ export interface FieldErrors {
   matter?: Msg;
   uscc?: Msg;
   enterpriseName?: Msg;
+  contactPhone?: Msg;
   applicantName?: Msg;
   idNumber?: Msg;
   pages?: Msg;
@@ -63,7 +65,7 @@ const nameOf = (m: { name: string; nameEn: string }): Bilingual => ({ zh: m.name
 
 function emptyDraft(stationId: string): Draft {
   const now = new Date().toISOString();
-  return { id: ulid(), stationId, matterId: '', uscc: '', enterpriseName: '', applicantName: '', idNumber: '', pages: {}, deficient: {}, signature: null, answers: {}, createdAt: now, updatedAt: now };
+  return { id: ulid(), stationId, matterId: '', uscc: '', enterpriseName: '', enterpriseAddress: '', legalRepresentative: '', contactName: '', contactPhone: '', applicantName: '', idNumber: '', pages: {}, deficient: {}, signature: null, answers: {}, createdAt: now, updatedAt: now };
 }
 
 export const useIntakeStore = defineStore('intake', () => {
@@ -72,6 +74,8 @@ export const useIntakeStore = defineStore('intake', () => {
   const saveError = ref<Msg | null>(null);
   /** What the store is busy with (processing photos), shown as a status; null when idle. */
   const busy = ref<Msg | null>(null);
+  /** 一次采集: the profile fields just filled in from this enterprise's last intake (for the view to say so). */
+  const prefilled = ref<ProfileField[]>([]);
   let saving: Promise<void> = Promise.resolve();
 
   /**
@@ -144,6 +148,31 @@ export const useIntakeStore = defineStore('intake', () => {
 
   watch(draft, () => void save(), { deep: true });
 
+  /**
+   * 一次采集: as soon as the draft holds a valid USCC, fill its empty enterprise fields from the profile kept
+   * on this device (staff may still change them). Returns the fields filled.
+   */
+  async function prefillEnterprise(): Promise<ProfileField[]> {
+    const current = draft.value;
+    if (!current) return [];
+    const uscc = normaliseUscc(current.uscc);
+    if (!isValidUscc(uscc)) return [];
+    const profile = await getEnterpriseProfile(uscc).catch(() => undefined);
+    // The draft or its USCC may have changed while the profile was read.
+    if (!profile || draft.value !== current || normaliseUscc(current.uscc) !== uscc) return [];
+    const filled = prefillDraft(current, profile);
+    prefilled.value = filled;
+    return filled;
+  }
+
+  watch(
+    () => (draft.value ? `${draft.value.id}|${normaliseUscc(draft.value.uscc)}` : ''),
+    () => {
+      prefilled.value = [];
+      void prefillEnterprise();
+    },
+  );
+
   const matter = (): MatterDoc | undefined => matters.value.find((m) => m.id === draft.value?.matterId);
 
   /** Capture files as pages of a material; returns why any were refused. */
@@ -210,6 +239,8 @@ export const useIntakeStore = defineStore('intake', () => {
     const usccProblem = explainUscc(normaliseUscc(d.uscc));
     if (usccProblem) errors.uscc = describeIdProblem('uscc', usccProblem);
     if (!d.enterpriseName.trim()) errors.enterpriseName = msg('intakeError.enterpriseName');
+    const phone = d.contactPhone?.trim();
+    if (phone && !isValidContactPhone(phone)) errors.contactPhone = msg('intakeError.contactPhone');
     if (!d.applicantName.trim()) errors.applicantName = msg('intakeError.applicantName');
     const idProblem = explainIdNumber(normaliseIdNumber(d.idNumber));
     if (idProblem) errors.idNumber = describeIdProblem('idNumber', idProblem);
@@ -252,7 +283,11 @@ export const useIntakeStore = defineStore('intake', () => {
       stationId: d.stationId,
       matterId: m.id,
       matterName: m.name,
-      enterprise: { uscc: normaliseUscc(d.uscc), name: d.enterpriseName.trim() },
+      enterprise: {
+        uscc: normaliseUscc(d.uscc),
+        name: d.enterpriseName.trim(),
+        ...optionalText({ address: d.enterpriseAddress, legalRepresentative: d.legalRepresentative, contactName: d.contactName, contactPhone: d.contactPhone }),
+      },
       applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
       // Only answers to questions that were asked: the record says what produced the checklist.
       answers: Object.fromEntries(deriveChecklist(m, d.answers).questions.flatMap((q) => (d.answers[q.id] ? [[q.id, d.answers[q.id]!]] : []))),
@@ -286,6 +321,8 @@ export const useIntakeStore = defineStore('intake', () => {
       const failed = results.find((r) => 'error' in r && r.error && (r as { status?: number }).status !== 409);
       if (failed) throw new Error((failed as { message?: string }).message ?? 'write failed');
       await finishSubmit(d);
+      // 一次采集: the next intake for this enterprise starts from what was said now (a failure costs only that).
+      await rememberEnterprise(parsed.data.enterprise, parsed.data._id, now).catch(() => undefined);
     } catch (e) {
       return { ok: false, errors: { matter: isQuotaError(e) ? STORAGE_FULL : msg('intakeError.submitFailed', { reason: (e as Error).message }) } };
     }
@@ -294,7 +331,7 @@ export const useIntakeStore = defineStore('intake', () => {
     return { ok: true, submission: parsed.data };
   }
 
-  return { draft, matters, saveError, busy, loadCatalog, open, recover, addPages, removePage, sign, discard, validate, submit, matter };
+  return { draft, matters, saveError, busy, prefilled, loadCatalog, open, recover, addPages, removePage, sign, discard, validate, submit, matter, prefillEnterprise };
 });
 
 /** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */
@@ -306,6 +343,16 @@ export async function finishSubmit(d: Draft): Promise<void> {
     });
     await db.drafts.delete(d.id);
   });
+}
+
+/** The trimmed non-empty values of `fields` (empty ones are left out of the document). */
+function optionalText<K extends string>(fields: Record<K, string | undefined>): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const [key, value] of Object.entries(fields) as [K, string | undefined][]) {
+    const text = value?.trim();
+    if (text) out[key] = text;
+  }
+  return out;
 }
 
 async function deviceId(): Promise<string> {
