@@ -40,7 +40,10 @@ export function homeFor(role: Role | undefined): string {
 
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const session = useSessionStore();
-  if (!session.restored) await session.restore();
+  if (!session.restored) {
+    await session.restore();
+    performance.mark('lxe:session');
+  }
   const role = session.session?.role;
   // An expired session may sign in again (the form asks for the password; local work stays).
   if (to.name === 'signIn' && session.expired) return true;

@@ -17,6 +17,25 @@ export function localDb(name: string): LocalDb {
   return db;
 }
 
+/**
+ * A fresh instance in place of one whose IndexedDB connection the browser closed (it does that to every
+ * connection of the origin after a storage failure such as a full disk); PouchDB cannot reopen an instance.
+ */
+export async function reopenDb(name: string): Promise<LocalDb> {
+  const old = open.get(name);
+  open.delete(name);
+  // Closing drops the adapter's cached connection (the browser's `close` does not), so the new one is fresh.
+  await old?.close().catch(() => undefined);
+  return localDb(name);
+}
+
+/** True for the error of an operation on a connection the browser has closed. */
+export function isClosedConnection(e: unknown): boolean {
+  const err = e as { name?: string; message?: string; reason?: unknown } | undefined;
+  const text = `${err?.name ?? ''} ${err?.message ?? ''} ${typeof err?.reason === 'string' ? err.reason : ''}`;
+  return /connection is closing|database is closed|InvalidStateError/i.test(text);
+}
+
 /** Remote database behind the proxy. `onUnauthorized` fires when the session is gone (401). */
 export function remoteDb(name: string, onUnauthorized: () => void): LocalDb {
   return new PouchDB(`${location.origin}/sync/${name}`, {

@@ -12,7 +12,7 @@ import { purgeAfterDays } from '../domain/purge';
 import { db } from '../storage/db';
 import { storePurged } from '../storage/purge';
 import { withLock } from './lock';
-import { commitGeneration, currentLocalName, destroyRetired, localDb, newGeneration, remoteDb, stationDbName, type LocalDb } from './pouch';
+import { commitGeneration, currentLocalName, destroyRetired, isClosedConnection, localDb, newGeneration, remoteDb, reopenDb, stationDbName, type LocalDb } from './pouch';
 import { copyWithout, planLocalPurge, readPullPosition, writePullSeq, type Seq } from './purge';
 import { Uploader, type UploadProgress } from './uploader';
 
@@ -33,7 +33,7 @@ interface Cancelable {
 }
 
 export class SyncEngine {
-  readonly catalog: LocalDb;
+  catalog: LocalDb;
   private db: LocalDb;
   private readonly base: string;
   private readonly lockName: string;
@@ -104,10 +104,26 @@ export class SyncEngine {
 
   /** Write to the station database. Waits while a purge rebuilds it, so nothing written can be lost. */
   write<T>(fn: (local: LocalDb) => Promise<T>): Promise<T> {
-    return withLock(this.lockName, 'shared', () => {
+    return withLock(this.lockName, 'shared', async () => {
       this.followGeneration();
-      return fn(this.db);
+      try {
+        return await fn(this.db);
+      } catch (e) {
+        if (!isClosedConnection(e)) throw e;
+        // The browser closed the databases after a storage failure (a full disk, since freed): reopen, retry once.
+        await this.reopen();
+        return fn(this.db);
+      }
     });
+  }
+
+  /** Fresh PouchDB instances for the station database and the catalog; watchers and replication follow. */
+  private async reopen(): Promise<void> {
+    this.cancelAll();
+    this.db = await reopenDb(this.db.name);
+    this.catalog = await reopenDb('catalog');
+    for (const listener of this.swapListeners) listener();
+    this.resume();
   }
 
   /** Live changes of the station database; after a rebuild it follows the new one and calls `onChange` once. */

@@ -329,11 +329,12 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await intake.waitForCatalog(MATTER);
       await expect.poll(() => intake.enterpriseName().inputValue()).toBe(marker);
       await expect.poll(() => intake.pageCount(MATERIALS[0])).toBe(1);
-      const draftIssues = await draftProblems(page, draft);
       await shot(page, 'f5-draft-after-reload-storage-full');
 
-      // Space is back: the same page attaches, the intake completes and syncs.
+      // Space is back. The stored draft and its page bytes are read raw first (a second IndexedDB connection
+      // cannot always be opened on a full disk, even while the app's own stays usable).
       await disk.free(page);
+      const draftIssues = await draftProblems(page, draft);
       await attachPage(page, MATERIALS[1], files[1]!);
       await expect.poll(() => intake.pageCount(MATERIALS[1]), { timeout: 15_000 }).toBe(1);
       const full = await savedDraft(page, marker, 2);

@@ -16,8 +16,20 @@ export const useSessionStore = defineStore('session', () => {
   const restored = ref(false);
   const role = computed(() => session.value?.role);
 
+  /**
+   * The last session on this device is used at once (offline-first: a slow or absent network never holds up
+   * the start); the server is asked in the background, and only its 401 marks the session expired. With no
+   * session on the device the server's answer decides.
+   */
   async function restore(): Promise<void> {
     const cached = (await getSetting<SessionInfo>(KEY)) ?? null;
+    session.value = cached;
+    const check = revalidate(cached);
+    if (!cached) await check;
+    restored.value = true;
+  }
+
+  async function revalidate(cached: SessionInfo | null): Promise<void> {
     try {
       const fresh = await currentSession();
       session.value = fresh;
@@ -25,11 +37,8 @@ export const useSessionStore = defineStore('session', () => {
       await putSetting(KEY, fresh); // the raw object: IndexedDB cannot clone Vue's proxies
     } catch (e) {
       // Offline or a server error: keep working with the last session. Only a 401 means "signed out".
-      session.value = cached;
       if (e instanceof ApiError && e.status === 401) expired.value = cached !== null;
       else if (!(e instanceof OfflineError)) console.warn('session check failed', e);
-    } finally {
-      restored.value = true;
     }
   }
 
