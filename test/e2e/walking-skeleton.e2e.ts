@@ -112,6 +112,12 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
     expect(await outbox.item(receiptNo).getByTestId('sync-state').textContent()).toContain('已同步');
     await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toContain('已同步');
+    // The outbox says when the device last synced, and the sync log tells the offline spell and the sync after it.
+    await expect.poll(() => page.getByTestId('last-sync').textContent()).toContain('最近一次成功同步');
+    await page.getByTestId('sync-log').locator('summary').click();
+    const log = await page.getByTestId('sync-log-entry').allTextContents();
+    expect(log[0]).toContain('已同步');
+    expect(log.some((line) => line.includes('离线'))).toBe(true);
     await shot(page, 'outbox-synced');
 
     const docs = (await (await page.request.get(`${server.url}/sync/station-jingan-hkri/_all_docs?include_docs=true`)).json()) as {

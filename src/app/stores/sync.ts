@@ -13,10 +13,60 @@ type EngineModule = typeof EngineModuleTypes;
 let engineModule: Promise<EngineModule> | undefined;
 const loadEngineModule = (): Promise<EngineModule> => (engineModule ??= import('../../sync/sync-engine'));
 
+/** One line of the sync log staff can read: when the device went offline, synced, failed, and why. */
+export interface SyncLogEntry {
+  at: string;
+  phase: SyncStatus['phase'];
+  message?: string;
+}
+
+const LOG_KEY = 'lxe-sync-log';
+const LAST_SYNC_KEY = 'lxe-last-sync';
+/** Kept on the device (localStorage: small, no personal data) so the log survives reloads; newest first. */
+export const SYNC_LOG_SIZE = 50;
+
+function readLog(): SyncLogEntry[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(LOG_KEY) ?? '[]');
+    return Array.isArray(parsed) ? (parsed as SyncLogEntry[]).slice(0, SYNC_LOG_SIZE) : [];
+  } catch {
+    return [];
+  }
+}
+
 export const useSyncStore = defineStore('sync', () => {
   const status = ref<SyncStatus>({ phase: 'offline' });
   const engine = shallowRef<SyncEngine | null>(null);
+  const log = ref<SyncLogEntry[]>(readLog());
+  const lastSyncAt = ref<string | null>(localStorage.getItem(LAST_SYNC_KEY));
   let starting: { stationId: string; promise: Promise<SyncEngine> } | undefined;
+
+  /** Status from the engine: shown at once; a change of phase (or a new error) becomes a line of the log. */
+  function report(s: SyncStatus): void {
+    const before = status.value;
+    status.value = s;
+    if (s.lastSyncAt && s.lastSyncAt !== lastSyncAt.value) {
+      lastSyncAt.value = s.lastSyncAt;
+      localStorage.setItem(LAST_SYNC_KEY, s.lastSyncAt);
+    }
+    const newest = log.value[0];
+    if (newest && newest.phase === s.phase && (newest.message ?? '') === (s.message ?? '')) return;
+    if (before.phase === s.phase && s.phase !== 'error') return;
+    log.value = [{ at: new Date().toISOString(), phase: s.phase, ...(s.phase === 'error' && s.message ? { message: s.message } : {}) }, ...log.value].slice(0, SYNC_LOG_SIZE);
+    try {
+      localStorage.setItem(LOG_KEY, JSON.stringify(log.value));
+    } catch {
+      // A full disk: the log is a convenience, the data is not at stake.
+    }
+  }
+
+  /** Sign-out: the log and the last sync time go with the rest of the device's working data. */
+  function clearLog(): void {
+    log.value = [];
+    lastSyncAt.value = null;
+    localStorage.removeItem(LOG_KEY);
+    localStorage.removeItem(LAST_SYNC_KEY);
+  }
 
   /** The engine for this station, started once (later calls get the same one). */
   function start(stationId: string): Promise<SyncEngine> {
@@ -29,7 +79,7 @@ export const useSyncStore = defineStore('sync', () => {
       const next = new SyncEngine(
         stationId,
         (s) => {
-          status.value = s;
+          report(s);
           if (s.phase === 'unauthorized') session.markExpired();
         },
         () => session.session?.purgeAfterDays,
@@ -38,7 +88,7 @@ export const useSyncStore = defineStore('sync', () => {
       // App start: personal fields past their window leave the device first, online or not, signed in or expired.
       void next.purge();
       if (!session.expired) next.start();
-      else status.value = { phase: 'unauthorized' }; // the header says why, in the UI's language
+      else report({ phase: 'unauthorized' }); // the header says why, in the UI's language
       return next;
     });
     starting = { stationId, promise };
@@ -54,5 +104,5 @@ export const useSyncStore = defineStore('sync', () => {
     engine.value = null;
   }
 
-  return { status, engine, start, stop };
+  return { status, engine, log, lastSyncAt, report, clearLog, start, stop };
 });
