@@ -6,9 +6,9 @@
 import 'fake-indexeddb/auto';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { nextTick } from 'vue';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Material } from '../../domain/catalog';
-import type { DraftPage } from '../../storage/db';
+import { db, type DraftPage, type StoredBlob } from '../../storage/db';
 import { msg, type Locale, type Msg } from '../../app/i18n/messages';
 import { testI18n } from '../../app/i18n/test-support';
 import IntakeMaterial from './IntakeMaterial.vue';
@@ -136,5 +136,103 @@ describe('IntakeMaterial', () => {
   it('shows refusal messages as an alert, one per line', () => {
     const w = render({ errors: [msg('capture.notImageOrPdf', { name: 'scan.txt' }), msg('capture.empty', { name: msg('capture.photo') })] });
     expect(w.find('[role="alert"]').text()).toBe('“scan.txt” 不是 JPEG/PNG/WebP 图片或 PDF\n“照片” 是空文件');
+  });
+
+  it('moves pages earlier and later with labelled ≥ 44 px buttons; the ends are disabled; focus follows the page', async () => {
+    const PDF_PAGE_3: DraftPage = { sha256: 'c'.repeat(64), bytes: 3456, type: 'application/pdf' };
+    let pages = [PDF_PAGE, PDF_PAGE_2, PDF_PAGE_3];
+    const w: VueWrapper = mount(IntakeMaterial, {
+      attachTo: document.body,
+      props: {
+        material: CORE,
+        pages,
+        errors: [],
+        deficientDate: undefined,
+        // The parent (the intake store) reorders the draft's list.
+        onMove: (sha: string, delta: -1 | 1) => {
+          const from = pages.findIndex((p) => p.sha256 === sha);
+          const next = [...pages];
+          const [moved] = next.splice(from, 1);
+          next.splice(from + delta, 0, moved!);
+          pages = next;
+          void w.setProps({ pages });
+        },
+      },
+      global: { plugins: [testI18n('zh-CN')] },
+    });
+    const tile = (sha: string) => w.find(`li.page[data-sha256="${sha}"]`);
+    expect(tile(PDF_PAGE.sha256).find('.move-earlier').attributes('disabled')).toBeDefined();
+    expect(tile(PDF_PAGE_3.sha256).find('.move-later').attributes('disabled')).toBeDefined();
+    expect(tile(PDF_PAGE_2.sha256).find('.move-earlier').attributes('aria-label')).toBe(`${CORE.name} 第 2 页前移`);
+    expect(tile(PDF_PAGE_2.sha256).find('.move-later').attributes('aria-label')).toBe(`${CORE.name} 第 2 页后移`);
+    for (const b of w.findAll('.page-tools button')) expect(b.element.tagName).toBe('BUTTON'); // keyboard: native buttons
+
+    await tile(PDF_PAGE.sha256).find('.move-later').trigger('click');
+    await vi.waitFor(() => expect(w.findAll('li.page').map((li) => li.attributes('data-sha256'))).toEqual([PDF_PAGE_2.sha256, PDF_PAGE.sha256, PDF_PAGE_3.sha256]));
+    expect(w.emitted('move')).toEqual([[PDF_PAGE.sha256, 1]]);
+    await vi.waitFor(() => expect(document.activeElement).toBe(tile(PDF_PAGE.sha256).find('.move-later').element));
+    expect(w.find('[role="status"][aria-live="polite"]').text()).toBe(`${CORE.name}：该页已移到第 2/3 页`);
+    expect(w.findAll('.page-no').map((x) => x.text())).toEqual(['1', '2', '3']);
+
+    // Moving to the end disables "later": the focus goes to "earlier" of the same page.
+    await tile(PDF_PAGE.sha256).find('.move-later').trigger('click');
+    await vi.waitFor(() => expect(document.activeElement).toBe(tile(PDF_PAGE.sha256).find('.move-earlier').element));
+    // Nothing is emitted past the ends.
+    await tile(PDF_PAGE.sha256).find('.move-later').trigger('click');
+    expect(w.emitted('move')).toHaveLength(2);
+    w.unmount();
+  });
+
+  it('retakes a page in place: the hidden picker’s file is emitted with the page it replaces', async () => {
+    const w = render({ pages: [PDF_PAGE, PDF_PAGE_2] }, 'en');
+    const input = w.find('input.retake-input');
+    expect(input.attributes('capture')).toBe('environment');
+    expect(input.attributes('multiple')).toBeUndefined();
+    const click = vi.spyOn(input.element as HTMLInputElement, 'click').mockImplementation(() => undefined);
+    const button = w.findAll('button.retake')[1]!;
+    expect(button.attributes('aria-label')).toBe(`Retake ${NON_CORE.nameEn}, page 2`);
+    await button.trigger('click');
+    expect(click).toHaveBeenCalledOnce();
+    const file = new File(['new'], 'again.jpg', { type: 'image/jpeg' });
+    Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
+    await input.trigger('change');
+    expect(w.emitted('retake')).toEqual([[PDF_PAGE_2.sha256, file]]);
+    // A picker closed without a file emits nothing.
+    await button.trigger('click');
+    Object.defineProperty(input.element, 'files', { value: [], configurable: true });
+    await input.trigger('change');
+    expect(w.emitted('retake')).toHaveLength(1);
+  });
+
+  it('opens a photo full size in a labelled modal dialog, pages through, and gives the focus back on close', async () => {
+    const PHOTO: DraftPage = { sha256: 'd'.repeat(64), bytes: 3, type: 'image/jpeg' };
+    const PHOTO_2: DraftPage = { sha256: 'e'.repeat(64), bytes: 3, type: 'image/jpeg' };
+    // The thumbnails' bytes come from Dexie (fake-indexeddb cannot hold a Blob under Node): answered here.
+    const get = vi.spyOn(db.blobs, 'get') as unknown as { mockImplementation(f: (key: string) => Promise<StoredBlob>): void };
+    get.mockImplementation(async (sha256) => ({ sha256, blob: new Blob(['jpg'], { type: 'image/jpeg' }), type: 'image/jpeg', bytes: 3, state: 'draft', stationId: 's', createdAt: '', attempts: 0 }));
+    let urls = 0;
+    vi.spyOn(URL, 'createObjectURL').mockImplementation(() => `blob:test-${++urls}`);
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const w = mount(IntakeMaterial, { attachTo: document.body, props: { material: CORE, pages: [PHOTO, PHOTO_2], errors: [], deficientDate: undefined }, global: { plugins: [testI18n('zh-CN')] } });
+    await vi.waitFor(() => expect(w.findAll('button.zoom')).toHaveLength(2));
+    const opener = w.findAll('button.zoom')[0]!;
+    expect(opener.attributes('aria-label')).toBe(`放大查看 ${CORE.name} 第 1 页`);
+    (opener.element as HTMLButtonElement).focus();
+    await opener.trigger('click');
+    const dialog = w.find('dialog.page-zoom');
+    await vi.waitFor(() => expect((dialog.element as HTMLDialogElement).open).toBe(true));
+    expect(dialog.attributes('aria-label')).toBe(`${CORE.name} · 第 1/2 页`);
+    expect(dialog.find('img').attributes('alt')).toBe(`${CORE.name} 第1页`);
+    expect(document.activeElement).toBe(dialog.find('.zoom-close').element);
+    await dialog.findAll('.lightbox-bar button')[1]!.trigger('click'); // next
+    expect(dialog.attributes('aria-label')).toBe(`${CORE.name} · 第 2/2 页`);
+    await dialog.find('.zoom-close').trigger('click');
+    await vi.waitFor(() => expect((dialog.element as HTMLDialogElement).open).toBe(false));
+    dialog.element.dispatchEvent(new Event('close'));
+    await nextTick();
+    expect(dialog.find('img').exists()).toBe(false);
+    expect(document.activeElement).toBe(opener.element);
+    w.unmount();
+    vi.restoreAllMocks();
   });
 });

@@ -297,3 +297,20 @@ describe('一次采集: prefill from the enterprise profile', () => {
     expect(en.m(bad.contactPhone)).toMatch(/mobile number or a landline/);
   });
 });
+
+describe('movePage()', () => {
+  it('moves a page one place within its material, and not past the ends', () => {
+    const [a, b, c] = [page(), page(), page()];
+    const store = storeWith(foodDraft([], { pages: { 'licence-application': [a!, b!, c!] } }));
+    const order = () => store.draft!.pages['licence-application']!.map((p) => p.sha256);
+    store.movePage('licence-application', a!.sha256, 1);
+    expect(order()).toEqual([b!.sha256, a!.sha256, c!.sha256]);
+    store.movePage('licence-application', c!.sha256, -1);
+    expect(order()).toEqual([b!.sha256, c!.sha256, a!.sha256]);
+    store.movePage('licence-application', b!.sha256, -1);
+    store.movePage('licence-application', a!.sha256, 1);
+    store.movePage('licence-application', 'f'.repeat(64), 1);
+    store.movePage('other-material', a!.sha256, 1);
+    expect(order()).toEqual([b!.sha256, c!.sha256, a!.sha256]);
+  });
+});

@@ -14,7 +14,7 @@ import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
 import { capturePage, captureSignature, CaptureError } from '../../capture/files';
-import { db, getSetting, isQuotaError, putSetting, type Draft } from '../../storage/db';
+import { db, getSetting, isQuotaError, putSetting, type Draft, type DraftPage } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
 import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
 import { useSessionStore } from '../../app/stores/session';
@@ -224,6 +224,42 @@ export const useIntakeStore = defineStore('intake', () => {
     await deleteDraft(current.id);
   }
 
+  /** Move a page one place earlier (-1) or later (+1); the order is the order of pages in the submission. */
+  function movePage(materialId: string, sha256: string, delta: -1 | 1): void {
+    const list = draft.value?.pages[materialId];
+    if (!list) return;
+    const from = list.findIndex((p) => p.sha256 === sha256);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= list.length) return;
+    const [page] = list.splice(from, 1);
+    if (page) list.splice(to, 0, page);
+  }
+
+  /** Replace a page in place with a new capture of `file`; returns why it was refused (the old page stays then). */
+  async function retakePage(materialId: string, sha256: string, file: File): Promise<Msg[]> {
+    const current = draft.value;
+    if (!current) return [];
+    busy.value = msg('busy.processing', { counter: '' });
+    try {
+      const page = await capturePage(file, (stage) => (busy.value = msg(`busy.${stage}`, { counter: '' })));
+      await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+      const list = current.pages[materialId] ?? [];
+      const at = list.findIndex((p) => p.sha256 === sha256);
+      const replacement: DraftPage = { sha256: page.sha256, bytes: page.bytes, type: page.type, ...(page.warnings.length ? { warnings: page.warnings } : {}) };
+      // The same bytes elsewhere in the list would be a duplicate: keep the one at the retaken place.
+      const rest = list.filter((p, i) => i === at || p.sha256 !== page.sha256);
+      const place = rest.findIndex((p) => p.sha256 === sha256);
+      if (place < 0) rest.push(replacement);
+      else rest.splice(place, 1, replacement);
+      current.pages[materialId] = rest;
+      return [];
+    } catch (e) {
+      return [e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? STORAGE_FULL : msg('intakeError.file', { name: file.name, reason: (e as Error).message })];
+    } finally {
+      busy.value = null;
+    }
+  }
+
   function removePage(materialId: string, sha256: string): void {
     const current = draft.value;
     if (!current) return;
@@ -331,7 +367,7 @@ export const useIntakeStore = defineStore('intake', () => {
     return { ok: true, submission: parsed.data };
   }
 
-  return { draft, matters, saveError, busy, prefilled, loadCatalog, open, recover, addPages, removePage, sign, discard, validate, submit, matter, prefillEnterprise };
+  return { draft, matters, saveError, busy, prefilled, loadCatalog, open, recover, addPages, removePage, movePage, retakePage, sign, discard, validate, submit, matter, prefillEnterprise };
 });
 
 /** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */
