@@ -183,25 +183,32 @@ describe('IntakeMaterial', () => {
     w.unmount();
   });
 
-  it('retakes a page in place: the hidden picker’s file is emitted with the page it replaces', async () => {
+  it('retakes a page in place: a one-file picker (camera first) not kept in the page; its file is emitted with the page it replaces', async () => {
     const w = render({ pages: [PDF_PAGE, PDF_PAGE_2] }, 'en');
-    const input = w.find('input.retake-input');
-    expect(input.attributes('capture')).toBe('environment');
-    expect(input.attributes('multiple')).toBeUndefined();
-    const click = vi.spyOn(input.element as HTMLInputElement, 'click').mockImplementation(() => undefined);
+    expect(w.findAll('input[type="file"]')).toHaveLength(1); // the material's own picker stays the only one
+    const pickers: HTMLInputElement[] = [];
+    const click = vi.spyOn(HTMLInputElement.prototype, 'click').mockImplementation(function (this: HTMLInputElement) {
+      pickers.push(this);
+    });
     const button = w.findAll('button.retake')[1]!;
     expect(button.attributes('aria-label')).toBe(`Retake ${NON_CORE.nameEn}, page 2`);
     await button.trigger('click');
     expect(click).toHaveBeenCalledOnce();
+    const picker = pickers[0]!;
+    expect(picker.type).toBe('file');
+    expect(picker.getAttribute('capture')).toBe('environment');
+    expect(picker.multiple).toBe(false);
+    expect(picker.isConnected).toBe(false);
     const file = new File(['new'], 'again.jpg', { type: 'image/jpeg' });
-    Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
-    await input.trigger('change');
+    Object.defineProperty(picker, 'files', { value: [file], configurable: true });
+    picker.dispatchEvent(new Event('change'));
     expect(w.emitted('retake')).toEqual([[PDF_PAGE_2.sha256, file]]);
     // A picker closed without a file emits nothing.
     await button.trigger('click');
-    Object.defineProperty(input.element, 'files', { value: [], configurable: true });
-    await input.trigger('change');
+    Object.defineProperty(pickers[1]!, 'files', { value: [], configurable: true });
+    pickers[1]!.dispatchEvent(new Event('change'));
     expect(w.emitted('retake')).toHaveLength(1);
+    click.mockRestore();
   });
 
   it('opens a photo full size in a labelled modal dialog, pages through, and gives the focus back on close', async () => {
@@ -234,5 +241,38 @@ describe('IntakeMaterial', () => {
     expect(document.activeElement).toBe(opener.element);
     w.unmount();
     vi.restoreAllMocks();
+  });
+
+  describe('live camera', () => {
+    const mediaDevices = (getUserMedia: () => Promise<MediaStream>) => Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia }, configurable: true });
+    const noMediaDevices = () => Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true });
+
+    it('without getUserMedia, opens the file input (camera on phones) in the same click and says why', async () => {
+      noMediaDevices();
+      const w = mount(IntakeMaterial, { attachTo: document.body, props: { material: CORE, pages: [], errors: [], deficientDate: undefined }, global: { plugins: [testI18n('zh-CN')] } });
+      const input = w.find('.file-button input[type="file"]');
+      const click = vi.spyOn(input.element as HTMLInputElement, 'click').mockImplementation(() => undefined);
+      const button = w.find('button.camera-button');
+      expect(button.attributes('aria-label')).toBe(`用相机拍摄 ${CORE.name}`);
+      await button.trigger('click');
+      expect(click).toHaveBeenCalledOnce();
+      expect(w.find('.camera-problem').text()).toBe('此浏览器不支持实时相机：请用“拍照 / 选择文件”（手机上会打开相机）');
+      expect(w.find('dialog.camera').exists()).toBe(false);
+      w.unmount();
+    });
+
+    it('when the camera is refused, closes the camera, says so and moves the focus to the file input', async () => {
+      const getUserMedia = vi.fn(() => Promise.reject(Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' })));
+      mediaDevices(getUserMedia);
+      const w = mount(IntakeMaterial, { attachTo: document.body, props: { material: CORE, pages: [], errors: [], deficientDate: undefined }, global: { plugins: [testI18n('en')] } });
+      await w.find('button.camera-button').trigger('click');
+      await vi.waitFor(() => expect(w.find('.camera-problem').exists()).toBe(true));
+      expect(getUserMedia).toHaveBeenCalledWith({ audio: false, video: expect.objectContaining({ facingMode: { ideal: 'environment' } }) });
+      expect(w.find('.camera-problem').text()).toBe('The camera is not allowed: allow it in the browser, or use “Photo or file”');
+      await vi.waitFor(() => expect(w.find('dialog.camera').exists()).toBe(false));
+      await vi.waitFor(() => expect(document.activeElement).toBe(w.find('.file-button input[type="file"]').element));
+      w.unmount();
+      noMediaDevices();
+    });
   });
 });

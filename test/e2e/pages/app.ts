@@ -18,6 +18,10 @@ export class IntakePage {
   matter = () => this.page.locator('#matter');
   uscc = () => this.page.locator('#uscc');
   enterpriseName = () => this.page.locator('#enterprise-name');
+  enterpriseAddress = () => this.page.locator('#enterprise-address');
+  legalRepresentative = () => this.page.locator('#legal-representative');
+  contactName = () => this.page.locator('#contact-name');
+  contactPhone = () => this.page.locator('#contact-phone');
   applicantName = () => this.page.locator('#applicant-name');
   idNumber = () => this.page.locator('#id-number');
   submitButton = () => this.page.getByRole('button', { name: '提交', exact: true });
