@@ -86,7 +86,7 @@ export async function benchCapture(): Promise<Figure[]> {
     await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
     await page.locator('#matter').selectOption('licence-reissue');
     await page.locator('input[name="q-reason"][value="lost"]').check();
-    const input = page.locator('[data-material="reissue-application"] input[type=file]');
+    const input = page.locator('[data-material="reissue-application"] input[type=file]:not(.retake-input)');
     await input.waitFor({ state: 'attached', timeout: 10_000 });
 
     // The photo: 4000×3000, paper noise and lines of text, encoded by the browser as a camera would.
@@ -122,7 +122,7 @@ export async function benchCapture(): Promise<Figure[]> {
     const traced = await tracedLongestTask(browser, page, async () => {
       t0 = await page.evaluate(() => {
         (window as unknown as Window2).__heartbeat(true);
-        const el = document.querySelector('[data-material="reissue-application"] input[type=file]') as HTMLInputElement;
+        const el = document.querySelector('[data-material="reissue-application"] input[type=file]:not(.retake-input)') as HTMLInputElement;
         const transfer = new DataTransfer();
         transfer.items.add(new File([(window as unknown as Window2).__photo], 'IMG_0001.jpg', { type: 'image/jpeg' }));
         el.files = transfer.files;

@@ -23,7 +23,7 @@ export interface PageFile {
   buffer: Buffer;
 }
 
-export const attachPage = (page: Page, materialId: string, file: PageFile): Promise<void> => page.locator(`[data-material="${materialId}"] input[type=file]`).setInputFiles(file);
+export const attachPage = (page: Page, materialId: string, file: PageFile): Promise<void> => page.locator(`[data-material="${materialId}"] input[type=file]:not(.retake-input)`).setInputFiles(file);
 export const materialError = (page: Page, materialId: string) => page.locator(`[data-material="${materialId}"] .error`);
 
 export function launchPersistent(profileDir: string, init?: (context: BrowserContext) => Promise<void>): Promise<BrowserContext> {
