@@ -6,6 +6,7 @@
  * prefilled. A browser whose camera is refused falls back to the file input with a clear message.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,20 @@ const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const PHOTO = path.join(FIXTURES, 'page-application.jpg');
 const PDF = path.join(FIXTURES, 'void-notice.pdf');
 const USCC = '91310106MA1FL4XQ0W';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Serious or critical axe-core violations (WCAG 2.1 A/AA) on the page as it is now (as in a11y.e2e.ts). */
+async function audit(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
+  })) as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(Uint8Array.from(bytes)).digest('hex');
 
 interface DraftRecord {
@@ -90,13 +105,14 @@ describe('intake: live camera, page order, enterprise profile', () => {
 
     // 1. A page from the live camera: the preview opens in a dialog, "拍摄" adds the frame as a page.
     const material = intake.material('reissue-application');
-    await material.getByRole('button', { name: '用相机拍摄 补领营业执照申请书' }).click();
+    await material.getByRole('button', { name: '相机取景 补领营业执照申请书' }).click();
     const camera = page.getByRole('dialog', { name: '补领营业执照申请书 · 相机' });
     await camera.waitFor();
     const take = camera.getByRole('button', { name: '拍摄', exact: true });
     await expect.poll(() => take.isEnabled(), { timeout: 15_000 }).toBe(true);
     expect(await page.evaluate(() => (document.querySelector('dialog.camera video') as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
     await shot(page, 'camera-preview');
+    expect(await audit(page), 'camera dialog').toEqual([]);
     await take.click();
     await expect.poll(() => camera.getByRole('status').textContent()).toContain('已拍 1 页');
     await camera.getByRole('button', { name: '完成', exact: true }).click();
@@ -123,6 +139,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     const box = await material.getByRole('button', { name: '补领营业执照申请书 第 1 页后移' }).boundingBox();
     expect(box && box.width >= 44 && box.height >= 44).toBe(true);
     await shot(page, 'pages-reordered');
+    expect(await audit(page), 'page tiles').toEqual([]);
 
     // 3. Zoom: the page full size in a modal dialog; Esc closes it and gives the focus back.
     const zoomButton = material.getByRole('button', { name: '放大查看 补领营业执照申请书 第 2 页' });
@@ -131,6 +148,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await zoom.waitFor();
     await expect.poll(() => zoom.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
     await shot(page, 'page-zoom');
+    expect(await audit(page), 'zoom dialog').toEqual([]);
     await page.keyboard.press('Escape');
     await zoom.waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('放大查看 补领营业执照申请书 第 2 页');
@@ -217,7 +235,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await intake.matter().selectOption('licence-reissue');
     await intake.answer('reason', 'lost');
     const material = intake.material('reissue-application');
-    await material.getByRole('button', { name: '用相机拍摄 补领营业执照申请书' }).click();
+    await material.getByRole('button', { name: '相机取景 补领营业执照申请书' }).click();
     await expect.poll(() => material.locator('.camera-problem').textContent()).toBe('未获准使用相机：请在浏览器中允许使用相机，或改用“拍照 / 选择文件”');
     expect(await p.locator('dialog.camera').count()).toBe(0);
     expect(await p.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('补领营业执照申请书 拍照或选择文件');

@@ -253,7 +253,7 @@ describe('IntakeMaterial', () => {
       const input = w.find('.file-button input[type="file"]');
       const click = vi.spyOn(input.element as HTMLInputElement, 'click').mockImplementation(() => undefined);
       const button = w.find('button.camera-button');
-      expect(button.attributes('aria-label')).toBe(`用相机拍摄 ${CORE.name}`);
+      expect(button.attributes('aria-label')).toBe(`相机取景 ${CORE.name}`);
       await button.trigger('click');
       expect(click).toHaveBeenCalledOnce();
       expect(w.find('.camera-problem').text()).toBe('此浏览器不支持实时相机：请用“拍照 / 选择文件”（手机上会打开相机）');
