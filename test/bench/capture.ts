@@ -9,7 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/support/browser';
-import { figure, log, round, startBenchServer, type Figure } from './lib';
+import { figure, log, round, signInStation, startBenchServer, type Figure } from './lib';
 
 /** Installed before any page script: collects long tasks and runs a heartbeat on demand. */
 const PROBES = `(() => {
@@ -78,12 +78,7 @@ export async function benchCapture(): Promise<Figure[]> {
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
     await context.addInitScript({ content: PROBES });
     const page = await context.newPage();
-    await page.goto(`${bench.url}/sign-in`);
-    await page.locator('#username').fill('station');
-    await page.locator('#password').fill('demo');
-    await page.locator('form button[type=submit]').click();
-    await page.waitForURL('**/intake', { timeout: 30_000 });
-    await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await signInStation(page, bench.url);
     await page.locator('#matter').selectOption('licence-reissue');
     await page.locator('input[name="q-reason"][value="lost"]').check();
     const input = page.locator('[data-material="reissue-application"] input[type=file]:not(.retake-input)');

@@ -8,9 +8,23 @@ import type { Server as HttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { createServer, type Server } from '../../sync-server/src/app';
 import { configFromEnv, type Config } from '../../sync-server/src/config';
 import { call, sessionCookieFrom } from '../../sync-server/src/test-support';
+
+/** The intake's matter picker holds the demo catalog: the station screen is usable. */
+export const CATALOG_READY = '#matter option[value="licence-reissue"]';
+
+/** Sign in as the demo station online and wait until the intake screen has the catalog. */
+export async function signInStation(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/sign-in`);
+  await page.locator('#username').fill('station');
+  await page.locator('#password').fill('demo');
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL('**/intake', { timeout: 30_000 });
+  await page.locator(CATALOG_READY).waitFor({ state: 'attached', timeout: 30_000 });
+}
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST = path.join(ROOT, 'dist');

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser';
-import { DIST, figure, log, median, round, startBenchServer, type Figure } from './lib';
+import { CATALOG_READY, DIST, figure, log, median, round, signInStation, startBenchServer, type Figure } from './lib';
 
 interface StartRun {
   readyMs: number;
@@ -113,15 +113,10 @@ export async function benchStart(opts: { runs: number }): Promise<Figure[]> {
     const first = await open(profile);
     try {
       const page = first.pages()[0] ?? (await first.newPage());
-      await page.goto(`${bench.url}/sign-in`);
-      await page.locator('#username').fill('station');
-      await page.locator('#password').fill('demo');
-      await page.locator('form button[type=submit]').click();
-      await page.waitForURL('**/intake', { timeout: 30_000 });
-      await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
+      await signInStation(page, bench.url);
       await page.evaluate(async () => void (await navigator.serviceWorker.ready));
       await page.reload();
-      await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
+      await page.locator(CATALOG_READY).waitFor({ state: 'attached', timeout: 30_000 });
       if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) throw new Error('service worker not in control after the online visit');
       await page.waitForTimeout(1000); // let the catalog replication checkpoint and the SW settle
     } finally {

@@ -18,7 +18,7 @@ import type { EventDoc, PageRef, SubmissionDoc } from '../../src/domain/document
 import { makeEvent, makeSubmission, STATION, STATION2 } from '../../sync-server/src/test-support';
 import { launchBrowser } from '../e2e/support/browser';
 import type * as Seed from './device-seed';
-import { figure, log, ROOT, round, sleep, startBenchServer, until, type BenchServer, type Figure } from './lib';
+import { figure, log, ROOT, round, signInStation, sleep, startBenchServer, until, type BenchServer, type Figure } from './lib';
 
 type SeedWindow = Window & { __benchSeed: typeof Seed };
 
@@ -164,12 +164,7 @@ export async function benchSync(opts: SyncOptions): Promise<Figure[]> {
     page.on('pageerror', (e) => pageErrors.push(e.message));
 
     // 1. Sign in online, wait for the catalog and the service worker (so the app can start offline later).
-    await page.goto(`${bench.url}/sign-in`);
-    await page.locator('#username').fill('station');
-    await page.locator('#password').fill('demo');
-    await page.locator('form button[type=submit]').click();
-    await page.waitForURL('**/intake', { timeout: 30_000 });
-    await page.locator('#matter option[value="licence-reissue"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await signInStation(page, bench.url);
     await page.evaluate(async () => void (await navigator.serviceWorker.ready));
 
     // 2. The backlog, written into the device's stores from a page of the origin where the app is not running.
