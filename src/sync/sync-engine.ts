@@ -91,6 +91,13 @@ export class SyncEngine {
     void this.replicate();
   }
 
+  /** Signed in again after the session expired: replication and uploads pick up where they stopped. */
+  signedInAgain(): void {
+    if (this.stopped) return;
+    if (!this.started) this.start();
+    else this.restart();
+  }
+
   stop(): void {
     this.started = false;
     this.stopped = true;

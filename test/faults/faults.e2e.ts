@@ -220,6 +220,8 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
 
       // 30% of connections cut (half with RST) and 30% truncated somewhere in their first 300 KB; every chunk delayed 0–300 ms.
       proxy.setPlan({ dropRate: 0.3, truncateRate: 0.3, afterBytes: [100, 300_000], delayMs: [0, 300] });
+      // The plan applies to new connections: close the kept-alive ones from the online sign-in.
+      proxy.destroyAll();
       await context.setOffline(false);
       const throughFaults = await ledger.settled(captured, 40_000);
       await shot(page, 'f3-during-network-faults');

@@ -43,3 +43,23 @@ describe('sync log', () => {
     expect(useSyncStore().lastSyncAt).toBeNull();
   });
 });
+
+describe('signing in again', () => {
+  it('resumes the engine when an expired session is renewed, and not otherwise', async () => {
+    const { useSessionStore } = await import('./session');
+    const { nextTick } = await import('vue');
+    const sync = useSyncStore();
+    const session = useSessionStore();
+    let resumed = 0;
+    sync.engine = { signedInAgain: () => void resumed++ } as unknown as NonNullable<typeof sync.engine>;
+    session.expired = false;
+    await nextTick();
+    expect(resumed).toBe(0);
+    session.expired = true;
+    await nextTick();
+    expect(resumed).toBe(0);
+    session.expired = false; // login() after the password was asked again
+    await nextTick();
+    expect(resumed).toBe(1);
+  });
+});

@@ -4,7 +4,7 @@
  * station's JavaScript and nothing on the first screen needs it (the catalog comes from a Dexie snapshot).
  */
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import type { SyncEngine, SyncStatus } from '../../sync/sync-engine';
 import type * as EngineModuleTypes from '../../sync/sync-engine';
 import { useSessionStore } from './session';
@@ -40,6 +40,14 @@ export const useSyncStore = defineStore('sync', () => {
   const log = ref<SyncLogEntry[]>(readLog());
   const lastSyncAt = ref<string | null>(localStorage.getItem(LAST_SYNC_KEY));
   let starting: { stationId: string; promise: Promise<SyncEngine> } | undefined;
+
+  // The password given again after an expiry: sync resumes by itself (the engine stopped at the 401).
+  watch(
+    () => useSessionStore().expired,
+    (expired, before) => {
+      if (before && !expired) engine.value?.signedInAgain();
+    },
+  );
 
   /** Status from the engine: shown at once; a change of phase (or a new error) becomes a line of the log. */
   function report(s: SyncStatus): void {
