@@ -46,6 +46,8 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
   }
   const role = session.session?.role;
   // An expired session may sign in again (the form asks for the password; local work stays).
+  // (Opened directly, it waits for the server's answer about the session, which comes in the background.)
+  if (to.name === 'signIn' && session.session) await session.checked();
   if (to.name === 'signIn' && session.expired) return true;
   if (to.name === 'home' || to.name === 'signIn') return role ? homeFor(role) : to.name === 'home' ? '/sign-in' : true;
   if (to.meta.roles && (!role || !to.meta.roles.includes(role))) return role ? homeFor(role) : '/sign-in';

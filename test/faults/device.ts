@@ -113,6 +113,9 @@ export async function signInAndInstall(page: Page, base: string, username: strin
 export async function resumeSession(page: Page, base: string, username: string): Promise<'kept' | 'link' | 'sign-out'> {
   const status = page.getByTestId('sync-status');
   await status.waitFor({ timeout: 30_000 });
+  // The app starts on the device's session and asks the server in the background: wait for its answer to show
+  // (up to date with the session kept, or "sign in again"), not for the first status painted.
+  await expect.poll(async () => /需重新登录|已同步/.test((await status.textContent()) ?? ''), { timeout: 60_000 }).toBe(true);
   if (!((await status.textContent()) ?? '').includes('需重新登录')) return 'kept';
   await page.getByRole('link', { name: /重新登录/ }).click();
   const form = await page

@@ -218,8 +218,8 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await signInAndInstall(page, proxy.url, 'station');
       const { captured, draft } = await offlineBacklog(page, context, 'F3 网络故障');
 
-      // 30% of connections cut (half with RST) and 30% truncated somewhere in their first 300 KB; every chunk delayed 0–300 ms.
-      proxy.setPlan({ dropRate: 0.3, truncateRate: 0.3, afterBytes: [100, 300_000], delayMs: [0, 300] });
+      // 35% of connections cut (half with RST) and 35% truncated somewhere in their first 30 KB; every chunk delayed 0–300 ms.
+      proxy.setPlan({ dropRate: 0.35, truncateRate: 0.35, afterBytes: [100, 30_000], delayMs: [0, 300] });
       // The plan applies to new connections: close the kept-alive ones from the online sign-in.
       proxy.destroyAll();
       await context.setOffline(false);

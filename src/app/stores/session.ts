@@ -24,9 +24,15 @@ export const useSessionStore = defineStore('session', () => {
   async function restore(): Promise<void> {
     const cached = (await getSetting<SessionInfo>(KEY)) ?? null;
     session.value = cached;
-    const check = revalidate(cached);
-    if (!cached) await check;
+    checking = revalidate(cached);
+    if (!cached) await checking;
     restored.value = true;
+  }
+
+  let checking: Promise<void> = Promise.resolve();
+  /** Resolves once the server has answered (or failed to answer) the background session check. */
+  function checked(): Promise<void> {
+    return checking;
   }
 
   async function revalidate(cached: SessionInfo | null): Promise<void> {
@@ -65,5 +71,5 @@ export const useSessionStore = defineStore('session', () => {
     expired.value = false;
   }
 
-  return { session, expired, restored, role, restore, login, logout, markExpired };
+  return { session, expired, restored, role, restore, checked, login, logout, markExpired };
 });
