@@ -8,6 +8,7 @@ import { ref } from 'vue';
 import { api } from '../../sync/api';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import type { SubmissionStatus } from '../../domain/submission-machine';
+import type { Dashboard } from '../../domain/dashboard';
 import { matterDocSchema } from '../../domain/catalog';
 import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
 
@@ -55,20 +56,7 @@ export interface SubmissionRecord {
   timeline: { event: EventDoc; applied: boolean; error?: string }[];
 }
 
-export interface Dashboard {
-  today: string;
-  byState: Record<string, number>;
-  byStation: Record<string, Record<string, number>>;
-  receivedToday: number;
-  acceptedToday: number;
-  issuedToday: number;
-  open: number;
-  overdue: number;
-  dueSoon: number;
-  averageHandlingDays: number | null;
-  ratings: { good: number; average: number; bad: number };
-  badRatings: { submissionId: string; receiptNo: string; stationId: string; enterpriseName: string }[];
-}
+export type { Dashboard };
 
 export interface QueueQuery {
   view: string;

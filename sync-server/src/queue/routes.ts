@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { addWorkingDays, chinaDate, computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
+import type { Dashboard } from '../../../src/domain/dashboard';
 import { describeIssues, eventDocSchema, eventId, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
 import { applyEvent, foldEvents, type SubmissionState } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
@@ -221,20 +222,6 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
   return router;
 }
 
-export interface Dashboard {
-  today: string;
-  byState: Record<string, number>;
-  byStation: Record<string, Record<string, number>>;
-  receivedToday: number;
-  acceptedToday: number;
-  issuedToday: number;
-  open: number;
-  overdue: number;
-  dueSoon: number;
-  averageHandlingDays: number | null;
-  ratings: { good: number; average: number; bad: number };
-  badRatings: { submissionId: string; receiptNo: string; stationId: string; enterpriseName: string }[];
-}
 
 /** Dashboard figures from the projection (one pass; the projection is small per submission). */
 export async function dashboard(store: CouchClient): Promise<Dashboard> {
