@@ -45,11 +45,15 @@ function scanIndexedDb(page: Page, needles: string[]): Promise<{ databases: stri
     const databases = (await indexedDB.databases()).map((d) => d.name ?? '').filter(Boolean);
     const found: Record<string, string[]> = {};
     for (const name of databases) {
-      const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+      // A database listed a moment ago may be deleted by now (the purge retires old generations): opening it
+      // by name would create it again, empty, so an upgrade (= it did not exist) is aborted and the name skipped.
+      const idb = await new Promise<IDBDatabase | null>((resolve, reject) => {
         const req = indexedDB.open(name);
+        req.onupgradeneeded = () => req.transaction?.abort();
         req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error ?? new Error(`cannot open ${name}`));
+        req.onerror = () => (req.error?.name === 'AbortError' ? resolve(null) : reject(req.error ?? new Error(`cannot open ${name}`)));
       });
+      if (!idb) continue;
       idb.onversionchange = () => idb.close();
       const out: string[] = [];
       const blobs: Blob[] = [];
@@ -80,7 +84,8 @@ function scanIndexedDb(page: Page, needles: string[]): Promise<{ databases: stri
       const all = out.join('\n');
       found[name] = wanted.filter((needle) => all.includes(needle));
     }
-    return { databases, found };
+    // Only the databases that were there to read (see above).
+    return { databases: Object.keys(found), found };
   }, needles);
 }
 
