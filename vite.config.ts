@@ -3,12 +3,15 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
+import { compileHints } from './scripts/compile-hints';
 
 const serverPort = Number(process.env.SERVER_PORT ?? 8080);
 
 export default defineConfig({
   plugins: [
     vue(),
+    // The first screen's chunks are compiled off the main thread (why: scripts/compile-hints.ts).
+    compileHints(),
     // Locale messages are compiled at build time, so the app ships vue-i18n's runtime-only build (no message
     // compiler), without the legacy API and without the global <i18n-t> components and v-t directive.
     VueI18nPlugin({
@@ -54,6 +57,9 @@ export default defineConfig({
       },
     }),
   ],
+  // Dexie's ES module build: its default entry wraps the UMD build (for CommonJS/ESM mixes we do not have), whose
+  // exports are copied one by one at start-up (`npm run bench`, start).
+  resolve: { alias: [{ find: /^dexie$/, replacement: 'dexie/dist/modern/dexie.mjs' }] },
   build: { target: 'es2022', sourcemap: true },
   server: {
     proxy: {

@@ -5,6 +5,8 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   // Component tests import .vue files.
   plugins: [vue()],
+  // The same Dexie build as the app (see vite.config.ts).
+  resolve: { alias: [{ find: /^dexie$/, replacement: 'dexie/dist/modern/dexie.mjs' }] },
   test: {
     include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts'],
     environment: 'node',

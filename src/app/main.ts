@@ -19,5 +19,8 @@ listenForInstallPrompt();
 void restoreLocale().then(() => {
   app.mount('#app');
   performance.mark('lxe:mounted');
-  registerServiceWorker();
+  // The page is already controlled after the first visit: looking for a new version can wait until the first
+  // screen is up (it loads workbox-window and talks to the service worker).
+  const later = (fn: () => void): unknown => ('requestIdleCallback' in window ? window.requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000));
+  void router.isReady().then(() => later(registerServiceWorker));
 });

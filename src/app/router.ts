@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vu
 import { useSessionStore } from './stores/session';
 import SignInView from '../features/auth/SignInView.vue';
 import IntakeView from '../features/intake/IntakeView.vue';
+import { prepareIntake } from '../features/intake/intake-store';
 
 type Role = 'station' | 'hall' | 'admin' | 'enterprise';
 
@@ -16,7 +17,8 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'home', component: SignInView },
     { path: '/sign-in', name: 'signIn', component: SignInView },
-    { path: '/intake', name: 'intake', component: IntakeView, meta: { roles: ['station'] } },
+    // The draft and the catalog are read before the screen is drawn, so it is drawn once, complete.
+    { path: '/intake', name: 'intake', component: IntakeView, meta: { roles: ['station'] }, beforeEnter: (to) => prepareIntake(useSessionStore().session?.station, typeof to.query.draft === 'string' ? to.query.draft : undefined) },
     { path: '/outbox', name: 'outbox', component: () => import('../features/outbox/OutboxView.vue'), meta: { roles: ['station'] } },
     { path: '/bookings', name: 'stationBookings', component: () => import('../features/bookings/StationBookingsView.vue'), meta: { roles: ['station'] } },
     { path: '/outbox/:id', name: 'outboxSubmission', component: () => import('../features/outbox/OutboxSubmissionView.vue'), meta: { roles: ['station'] } },

@@ -40,7 +40,7 @@ const sections: Section[] = [
       ['start: initial JavaScript of the station route (/intake), gzip, ≤ 120 KB', 120],
     ],
     timeoutMs: () => 120_000,
-    run: () => benchStart({ runs: 3 }),
+    run: () => benchStart({ runs: 5 }),
   },
   {
     key: 'capture',

@@ -398,3 +398,13 @@ async function deviceId(): Promise<string> {
   await db.settings.put({ key: 'deviceId', value: id });
   return id;
 }
+
+/**
+ * Before the intake screen is drawn (its route's guard): the catalog snapshot and the draft to resume, both
+ * from Dexie. A failure does not block the way in: the screen then says the catalog is not synced / no draft.
+ */
+export async function prepareIntake(stationId: string | undefined, draftId: string | undefined): Promise<void> {
+  if (!stationId) return;
+  const intake = useIntakeStore();
+  await Promise.all([intake.loadCatalog(), intake.open(stationId, draftId)]).catch((e: unknown) => console.error('intake: could not read the device database', e));
+}
