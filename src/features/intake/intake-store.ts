@@ -4,7 +4,7 @@
  * `bulkDocs` into PouchDB, after which its pages become `pending` uploads.
  */
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import { ulid } from 'ulid';
 // Rules and helpers without zod: the schemas (the validator) load on demand, after the screen is up.
 import { answerIssues, deriveChecklist } from '../../domain/catalog-rules';
@@ -70,7 +70,8 @@ function emptyDraft(stationId: string): Draft {
 
 export const useIntakeStore = defineStore('intake', () => {
   const draft = ref<Draft | null>(null);
-  const matters = ref<MatterDoc[]>([]);
+  // Catalog documents are immutable and replaced as a whole: no deep reactivity (cheaper at start).
+  const matters = shallowRef<MatterDoc[]>([]);
   const saveError = ref<Msg | null>(null);
   /** What the store is busy with (processing photos), shown as a status; null when idle. */
   const busy = ref<Msg | null>(null);
