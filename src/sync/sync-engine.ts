@@ -135,7 +135,16 @@ export class SyncEngine {
 
   /** Live changes of the station database; after a rebuild it follows the new one and calls `onChange` once. */
   watchLocal(onChange: () => void): Cancelable {
-    const follow = () => this.db.changes({ live: true, since: 'now' }).on('change', onChange);
+    return this.follow(() => this.db, onChange);
+  }
+
+  /** Live changes of the catalog; after a reopen (storage failure) it follows the new instance likewise. */
+  watchCatalog(onChange: () => void): Cancelable {
+    return this.follow(() => this.catalog, onChange);
+  }
+
+  private follow(current: () => LocalDb, onChange: () => void): Cancelable {
+    const follow = () => current().changes({ live: true, since: 'now' }).on('change', onChange);
     let feed = follow();
     const swapped = (): void => {
       feed.cancel();

@@ -15,7 +15,7 @@ import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normalise
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
 import { capturePage, captureSignature, CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, putSetting, type Draft, type DraftPage } from '../../storage/db';
-import { deleteDraft } from '../../storage/drafts';
+import { deleteDraft, hashesOf, releaseBlobs } from '../../storage/drafts';
 import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
 import { useSessionStore } from '../../app/stores/session';
 import { useSyncStore } from '../../app/stores/sync';
@@ -78,6 +78,8 @@ export const useIntakeStore = defineStore('intake', () => {
   /** 一次采集: the profile fields just filled in from this enterprise's last intake (for the view to say so). */
   const prefilled = ref<ProfileField[]>([]);
   let saving: Promise<void> = Promise.resolve();
+  /** Per draft, the blobs its last saved version refers to: what the next save drops may be freed. */
+  const savedHashes = new Map<string, Set<string>>();
 
   /**
    * The catalog: from the snapshot in Dexie at once (the first screen needs no PouchDB and no validator), then,
@@ -106,6 +108,7 @@ export const useIntakeStore = defineStore('intake', () => {
     const drafts = await db.drafts.where('stationId').equals(stationId).sortBy('updatedAt');
     const latest = (draftId ? drafts.find((d) => d.id === draftId) : undefined) ?? drafts.at(-1);
     // Drafts saved by an older version lack newer fields: fill them in rather than fail.
+    if (latest) savedHashes.set(latest.id, new Set(hashesOf(latest)));
     draft.value = latest ? { ...emptyDraft(stationId), ...latest } : emptyDraft(stationId);
   }
 
@@ -134,12 +137,26 @@ export const useIntakeStore = defineStore('intake', () => {
     const current = draft.value;
     if (!current) return;
     // A fresh, untouched draft is not worth a row in the outbox.
-    const empty = !current.matterId && !current.uscc && !current.enterpriseName && !current.applicantName && !current.idNumber && !Object.keys(current.pages).length && !current.signature && !Object.keys(current.answers).length;
-    if (empty) return;
+    const empty = !current.matterId && !current.uscc && !current.enterpriseName && !current.applicantName && !current.idNumber && !Object.values(current.pages).some((list) => list.length) && !current.signature && !Object.keys(current.answers).length;
+    if (empty) {
+      // Emptied after it was saved (its last page removed…): the saved row would bring the old content back.
+      if (!savedHashes.has(current.id)) return;
+      savedHashes.delete(current.id);
+      saving = saving.then(() => deleteDraft(current.id).catch(() => undefined));
+      return saving;
+    }
     saving = saving.then(async () => {
       try {
-        await db.drafts.put(JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft);
+        const snapshot = JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft;
+        await db.drafts.put(snapshot);
         saveError.value = null;
+        // Bytes of pages this draft no longer has are freed once the draft without them is saved (not before:
+        // a failed save keeps the saved draft, which still needs them).
+        const now = new Set(hashesOf(snapshot));
+        const before = savedHashes.get(snapshot.id);
+        savedHashes.set(snapshot.id, now);
+        const dropped = before ? [...before].filter((h) => !now.has(h)) : [];
+        await releaseBlobs(dropped).catch((e: unknown) => console.warn('intake: could not free dropped pages', e));
       } catch (e) {
         saveError.value = isQuotaError(e) ? STORAGE_FULL : msg('intakeError.draftNotSaved', { reason: (e as Error).message });
       }
