@@ -201,6 +201,18 @@ describe('matterDocSchema', () => {
     expect(matterDocSchema.parse(fixture())).toEqual(fixture());
   });
 
+  it('accepts English twins of the guide’s lists that line up with the Chinese ones, and of the commitment', () => {
+    const doc = fixture();
+    doc.commitmentTextEn = 'Undertaking';
+    doc.guide = { ...doc.guide, conditions: ['条件一', '条件二'], conditionsEn: ['First condition', 'Second condition'], legalBasisEn: ['A law'], resultDeliveryEn: ['By post'] };
+    expect(messagesOf(doc)).toEqual([]);
+    expect(matterDocSchema.parse(doc)).toEqual(doc);
+    // Each twin is optional on its own.
+    delete doc.guide.legalBasisEn;
+    delete doc.commitmentTextEn;
+    expect(messagesOf(doc)).toEqual([]);
+  });
+
   const broken: [string, (m: MatterDoc) => void, RegExp][] = [
     ['a material condition on an unknown question', (m) => void (m.materials[1]!.when = { question: 'knid', equals: 'a' }), /materials\.1\.when\.question: .*unknown question "knid"/],
     ['a material condition on an unknown option', (m) => void (m.materials[1]!.when = { question: 'kind', equals: 'd' }), /materials\.1\.when\.equals: .*unknown option "d"/],
@@ -224,6 +236,17 @@ describe('matterDocSchema', () => {
     ['an unknown field (strict)', (m) => void Object.assign(m, { autoApproval: { eligible: true } }), /autoApproval/],
     ['an unknown material field (strict)', (m) => void Object.assign(m.materials[0]!, { optional: true }), /materials\.0: .*optional/],
     ['a missing guide', (m) => void delete (m as Partial<MatterDoc>).guide, /guide: /],
+    ['conditionsEn longer than conditions', (m) => void (m.guide.conditionsEn = ['An extra condition']), /guide\.conditionsEn: .*one entry per entry of conditions \(0\), not 1/],
+    [
+      'conditionsEn shorter than conditions',
+      (m) => void Object.assign(m.guide, { conditions: ['甲', '乙'], conditionsEn: ['A'] }),
+      /guide\.conditionsEn: .*one entry per entry of conditions \(2\), not 1/,
+    ],
+    ['legalBasisEn longer than legalBasis', (m) => void (m.guide.legalBasisEn = ['A law', 'Another law']), /guide\.legalBasisEn: .*legalBasis \(1\), not 2/],
+    ['an empty resultDeliveryEn', (m) => void (m.guide.resultDeliveryEn = []), /guide\.resultDeliveryEn: .*resultDelivery \(1\), not 0/],
+    ['an empty English list item', (m) => void (m.guide.resultDeliveryEn = ['']), /guide\.resultDeliveryEn\.0: /],
+    ['an English list that is not a list', (m) => void Object.assign(m.guide, { legalBasisEn: 'A law' }), /guide\.legalBasisEn: /],
+    ['an empty commitmentTextEn', (m) => void (m.commitmentTextEn = ''), /commitmentTextEn: /],
   ];
   it.each(broken)('refuses %s', (_name, breakIt, message) => {
     const doc = fixture();

@@ -63,7 +63,6 @@ export const materialSchema = z.strictObject({
 });
 export type Material = z.infer<typeof materialSchema>;
 
-/** 服务指南: who may apply, on what conditions, on what legal basis, for what fee, and how the result is delivered. */
 /** One 秒批 rule. Declarative so the catalog, not code, says when a matter may be approved by rule. */
 export const autoRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('allCorePresent') }),
@@ -74,11 +73,18 @@ export const autoRuleSchema = z.discriminatedUnion('kind', [
 ]);
 export type AutoRule = z.infer<typeof autoRuleSchema>;
 
+/**
+ * 服务指南: who may apply, on what conditions, on what legal basis, for what fee, and how the result is delivered.
+ * The `…En` twins are optional (a guide written only in Chinese is still a guide); a list's twin translates it
+ * item by item, so it has the same length (checked in `catalogIssues`).
+ */
 export const guideSchema = z.strictObject({
   applicants: z.string().min(1),
   applicantsEn: z.string().min(1).optional(),
   conditions: z.array(z.string().min(1)),
+  conditionsEn: z.array(z.string().min(1)).optional(),
   legalBasis: z.array(z.string().min(1)).min(1),
+  legalBasisEn: z.array(z.string().min(1)).optional(),
   fees: z.string().min(1),
   feesEn: z.string().min(1).optional(),
   /** 办理结果, e.g. 营业执照. */
@@ -86,6 +92,7 @@ export const guideSchema = z.strictObject({
   resultEn: z.string().min(1).optional(),
   /** How the result reaches the applicant, e.g. 邮寄, 窗口自取, 智能柜自取, 电子证照. */
   resultDelivery: z.array(z.string().min(1)).min(1),
+  resultDeliveryEn: z.array(z.string().min(1)).optional(),
 });
 export type MatterGuide = z.infer<typeof guideSchema>;
 
@@ -103,7 +110,10 @@ export const matterDocSchema = z
     /** 法定时限 / 承诺时限, working days. */
     legalDays: z.number().int().positive(),
     promisedDays: z.number().int().positive(),
+    /** 告知承诺 the applicant signs for 容缺 materials; the Chinese text is the binding one, stored with the submission. */
     commitmentText: z.string().min(1),
+    /** Its English translation, shown for reference only (never signed, never stored with a submission). */
+    commitmentTextEn: z.string().min(1).optional(),
     guide: guideSchema,
     questions: z.array(questionSchema),
     /** Every material the matter may need, in checklist order; `deriveChecklist` picks those that apply. */
@@ -127,6 +137,7 @@ function catalogIssues(matter: {
   id: string;
   legalDays: number;
   promisedDays: number;
+  guide: MatterGuide;
   questions: Question[];
   materials: Material[];
 }): CatalogIssue[] {
@@ -134,6 +145,20 @@ function catalogIssues(matter: {
   if (matter._id !== `matter:${matter.id}`) issues.push({ path: ['_id'], message: `_id must be "matter:${matter.id}"` });
   if (matter.promisedDays > matter.legalDays) {
     issues.push({ path: ['promisedDays'], message: 'the promised time limit cannot exceed the legal one' });
+  }
+
+  // The UI shows a list's English twin in place of the Chinese one: an item missing or extra there would
+  // silently drop or invent a condition, a legal basis or a way of delivery.
+  const twins = [
+    ['conditions', 'conditionsEn'],
+    ['legalBasis', 'legalBasisEn'],
+    ['resultDelivery', 'resultDeliveryEn'],
+  ] as const;
+  for (const [zh, en] of twins) {
+    const translated = matter.guide[en];
+    if (translated && translated.length !== matter.guide[zh].length) {
+      issues.push({ path: ['guide', en], message: `${en} must have one entry per entry of ${zh} (${matter.guide[zh].length}), not ${translated.length}` });
+    }
   }
 
   const byId = new Map<string, Question>();

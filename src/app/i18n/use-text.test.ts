@@ -38,4 +38,26 @@ describe('Text', () => {
     expect(en.list(['a', 'b'])).toBe('a, b');
     expect(zh.list(['甲', '乙'])).toBe('甲、乙');
   });
+
+  it('picks a catalog list in the reader’s language, with its lang, falling back to the Chinese list', () => {
+    const zhList = ['邮寄', '窗口自取'];
+    const enList = ['Delivery by post', 'Collection at the service window'];
+    expect(en.pickList(zhList, enList)).toEqual({ items: enList, lang: 'en', text: 'Delivery by post, Collection at the service window' });
+    expect(zh.pickList(zhList, enList)).toEqual({ items: zhList, lang: 'zh-CN', text: '邮寄、窗口自取' });
+    // No English twin: the Chinese list, marked Chinese and joined the Chinese way, also in the English UI.
+    expect(en.pickList(zhList)).toEqual({ items: zhList, lang: 'zh-CN', text: '邮寄、窗口自取' });
+    expect(en.pickList(zhList, [])).toEqual({ items: zhList, lang: 'zh-CN', text: '邮寄、窗口自取' });
+    // A twin that does not line up item by item is not trusted.
+    expect(en.pickList(zhList, ['Delivery by post'])).toMatchObject({ items: zhList, lang: 'zh-CN' });
+    expect(en.pickList([], [])).toEqual({ items: [], lang: 'zh-CN', text: '' });
+  });
+
+  it('tells which language a bilingual text is shown in, for its lang attribute', () => {
+    expect(en.langOf({ zh: '不收费', en: 'Free of charge' })).toBe('en');
+    expect(en.langOf({ zh: '不收费' })).toBe('zh-CN');
+    expect(en.langOf({ zh: '不收费', en: '' })).toBe('zh-CN');
+    expect(zh.langOf({ zh: '不收费', en: 'Free of charge' })).toBe('zh-CN');
+    // Always the language of what pick() shows.
+    for (const text of [{ zh: '甲', en: 'A' }, { zh: '甲' }]) expect(en.pick(text) === text.zh).toBe(en.langOf(text) === 'zh-CN');
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * What views use to show text: `t` with type-checked keys, `m` for message descriptors from stores, `label`
- * for values from data (states, actions, departments…), `pick` for the catalog's bilingual fields, and the
- * formatters bound to the current language. Everything re-renders when the language changes.
+ * for values from data (states, actions, departments…), `pick` / `pickList` for the catalog's bilingual fields
+ * (with `langOf` for the `lang` attribute of what was picked), and the formatters bound to the current
+ * language. Everything re-renders when the language changes.
  */
 import { computed, type ComputedRef } from 'vue';
 import { useI18n, type Composer } from 'vue-i18n';
@@ -9,12 +10,25 @@ import zhCN from './locales/zh-CN.json';
 import { formatBytes, formatDate, formatDateTime, formatList, formatNumber, formatPercent } from './format';
 import { isBilingual, isMsg, pick as pickText, type Bilingual, type LabelGroup, type Locale, type MessageKey, type Msg, type MsgParam } from './messages';
 
+/** A catalog list as shown: its items in one language, that language, and the items as one phrase in it. */
+export interface ShownList {
+  items: readonly string[];
+  /** For the element's `lang` attribute: `zh-CN` whenever the Chinese items are shown, also in the English UI. */
+  lang: Locale;
+  /** The items joined as a list in `lang` (甲、乙 / A, B). */
+  text: string;
+}
+
 export interface Text {
   locale: ComputedRef<Locale>;
   t(key: MessageKey, params?: Readonly<Record<string, MsgParam>>, plural?: number): string;
   m(message: Msg | undefined | null): string;
   label(group: LabelGroup, value: string): string;
   pick(text: Bilingual): string;
+  /** The language `pick(text)` shows. */
+  langOf(text: Bilingual): Locale;
+  /** A list with an item-by-item English twin (`conditions` / `conditionsEn`): the twin in English when there is one. */
+  pickList(zh: readonly string[], en?: readonly string[]): ShownList;
   dateTime(value: string | number | Date): string;
   date(ymd: string): string;
   number(n: number): string;
@@ -34,6 +48,13 @@ export function textFor(translator: Translator): Text {
   const locale = computed(() => translator.locale.value as Locale);
 
   const pick = (text: Bilingual): string => pickText(text, locale.value);
+  const langOf = (text: Bilingual): Locale => (locale.value === 'en' && text.en ? 'en' : 'zh-CN');
+  // A twin that does not line up is not shown: it would drop or invent items (matterDocSchema refuses it anyway).
+  const pickList = (zh: readonly string[], en?: readonly string[]): ShownList => {
+    const lang: Locale = locale.value === 'en' && en?.length && en.length === zh.length ? 'en' : 'zh-CN';
+    const items = lang === 'en' && en ? en : zh;
+    return { items, lang, text: formatList(items, lang) };
+  };
   const list = (items: readonly (string | Bilingual)[]): string => formatList(items.map((i) => (typeof i === 'string' ? i : pick(i))), locale.value);
 
   function param(value: MsgParam): string | number {
@@ -63,6 +84,8 @@ export function textFor(translator: Translator): Text {
     m,
     label,
     pick,
+    langOf,
+    pickList,
     list,
     dateTime: (value) => formatDateTime(value, locale.value),
     date: (ymd) => formatDate(ymd, locale.value),

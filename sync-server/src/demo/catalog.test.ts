@@ -28,6 +28,21 @@ function allAnswerSets(matter: MatterDoc): Answers[] {
   return sets;
 }
 
+/** The article a Chinese legal reference ends with (…第三十五条 → 35; below 100 is all the demo needs). */
+function chineseArticleOf(ref: string): number | undefined {
+  const numeral = /第([一二三四五六七八九十]+)条$/.exec(ref)?.[1];
+  if (!numeral) return undefined;
+  const digit = (c: string): number => '一二三四五六七八九'.indexOf(c) + 1;
+  const ten = numeral.indexOf('十');
+  if (ten < 0) return digit(numeral);
+  return (ten === 0 ? 1 : digit(numeral.charAt(0))) * 10 + (numeral.length > ten + 1 ? digit(numeral.charAt(ten + 1)) : 0);
+}
+/** The article an English legal reference ends with (…, Article 35 → 35). */
+const articleOf = (ref: string): number | undefined => {
+  const m = /, Article (\d+)$/.exec(ref);
+  return m ? Number(m[1]) : undefined;
+};
+
 const checklistKey = (matter: MatterDoc, answers: Answers) => deriveChecklist(matter, answers).materials.map((m) => m.id).join(',');
 const questionKey = (matter: MatterDoc, answers: Answers) => deriveChecklist(matter, answers).questions.map((q) => q.id).join(',');
 
@@ -82,6 +97,49 @@ describe('demo catalog', () => {
     }
     // Every checklist has a core material, so an intake can never be all 容缺.
     for (const answers of allAnswerSets(matter)) expect(deriveChecklist(matter, answers).materials.some((m) => m.core)).toBe(true);
+  });
+
+  it.each(DEMO_MATTERS.map((m) => [m.id, m] as const))('%s: guide and commitment in English too, item for item', (_id, matter) => {
+    const { guide } = matter;
+    const twins: [string, string[], string[] | undefined][] = [
+      ['conditions', guide.conditions, guide.conditionsEn],
+      ['legalBasis', guide.legalBasis, guide.legalBasisEn],
+      ['resultDelivery', guide.resultDelivery, guide.resultDeliveryEn],
+    ];
+    for (const [field, zh, en] of twins) {
+      expect(en, `${field}En`).toBeDefined();
+      expect(en, `${field}En`).toHaveLength(zh.length);
+      // A translation, not a copy: English words, no Han characters left.
+      for (const item of en ?? []) {
+        expect(item, `${field}En`).toMatch(/[A-Za-z]{3}/);
+        expect(item, `${field}En`).not.toMatch(/\p{Script=Han}/u);
+      }
+    }
+    expect(matter.commitmentTextEn).toMatch(/^Undertaking by the applicant: /);
+    expect(matter.commitmentTextEn).not.toMatch(/\p{Script=Han}/u);
+    // Article numbers survive the translation: 第三十五条 → Article 35.
+    guide.legalBasis.forEach((zh, i) => expect(articleOf(guide.legalBasisEn?.[i] ?? ''), zh).toBe(chineseArticleOf(zh)));
+  });
+
+  it('the article rule', () => {
+    expect(chineseArticleOf('《中华人民共和国食品安全法》第三十五条')).toBe(35);
+    expect(chineseArticleOf('《公共场所卫生管理条例》第八条')).toBe(8);
+    expect(chineseArticleOf('《住房公积金管理条例》第十四条')).toBe(14);
+    expect(chineseArticleOf('《公共场所卫生管理条例实施细则》第二十二条')).toBe(22);
+    expect(chineseArticleOf('《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）')).toBeUndefined();
+    expect(articleOf('Food Safety Law of the People’s Republic of China, Article 35')).toBe(35);
+    expect(articleOf('Company Law of the People’s Republic of China')).toBeUndefined();
+  });
+
+  it('translates the article numbers of the legal basis exactly', () => {
+    const food = DEMO_MATTERS.find((m) => m.id === 'food-business-licence');
+    expect(food?.guide.legalBasisEn?.[0]).toBe('Food Safety Law of the People’s Republic of China, Article 35');
+    const insurance = DEMO_MATTERS.find((m) => m.id === 'social-insurance-registration');
+    expect(insurance?.guide.legalBasisEn).toEqual([
+      'Social Insurance Law of the People’s Republic of China, Article 57',
+      'Interim Regulation on the Collection and Payment of Social Insurance Premiums',
+      'Regulations on the Administration of Housing Provident Funds, Article 14',
+    ]);
   });
 
   it('at least 4 matters have questions that change the checklist', () => {

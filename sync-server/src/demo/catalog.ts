@@ -11,9 +11,14 @@ import type { Material, MatterDoc, Question, QuestionOption } from '../../../src
 
 const matter = (m: Omit<MatterDoc, '_id' | 'type'>): MatterDoc => ({ _id: `matter:${m.id}`, type: 'matter', ...m });
 
+// The Chinese commitment is the text the applicant signs; the English one is a translation for reference only.
 const COMMITMENT = '申请人承诺：所缺材料将于约定期限内补齐；逾期未补齐的，同意按规定撤销受理。本人对所提交材料的真实性负责。';
+const COMMITMENT_EN =
+  'Undertaking by the applicant: I will supply the missing materials within the agreed period; if I do not, I agree that acceptance of the application be revoked in accordance with the rules. I am responsible for the truthfulness of the materials submitted.';
 const LICENCE_COMMITMENT =
   '申请人承诺：已知晓本事项的许可条件和标准，所缺材料将于约定期限内补齐；经营场所、设施设备和管理制度符合许可条件，愿意接受事中事后核查，承诺不实或逾期未补齐的，同意撤销受理或许可并承担相应法律责任。';
+const LICENCE_COMMITMENT_EN =
+  'Undertaking by the applicant: I know the licensing conditions and standards of this matter, and I will supply the missing materials within the agreed period. The business premises, facilities, equipment and management rules meet the licensing conditions, and I accept checks during and after the licensing process. If this undertaking proves untrue or the missing materials are not supplied in time, I agree that acceptance of the application or the licence be revoked, and I bear the legal liability that follows.';
 
 const YES_NO: QuestionOption[] = [
   { value: 'yes', label: '是', labelEn: 'Yes' },
@@ -41,9 +46,20 @@ const AGENT_MATERIALS: Material[] = [
   { id: 'agent-id', name: '代理人身份证件', nameEn: 'ID of the agent', core: true, pages: 1, note: '身份证正反面', noteEn: 'Both sides of the ID card', when: yes('agent') },
 ];
 
+// Each `…_EN` list translates its Chinese twin item by item (matterDocSchema checks the lengths match).
 const REGISTRATION_DELIVERY = ['电子营业执照', '窗口自取', '邮寄', '智能柜自取'];
+const REGISTRATION_DELIVERY_EN = ['Electronic business licence', 'Collection at the service window', 'Delivery by post', 'Collection from a smart locker'];
 const LICENCE_DELIVERY = ['电子证照', '窗口自取', '邮寄', '智能柜自取'];
-const REGISTRATION_LAW = ['《中华人民共和国公司法》', '《中华人民共和国市场主体登记管理条例》', '《中华人民共和国市场主体登记管理条例实施细则》'];
+const LICENCE_DELIVERY_EN = ['Electronic licence', 'Collection at the service window', 'Delivery by post', 'Collection from a smart locker'];
+const ONLINE_OR_WINDOW = ['网上查询', '窗口自取'];
+const ONLINE_OR_WINDOW_EN = ['Online lookup', 'Collection at the service window'];
+// Laws by the English titles their published translations use; local rules that have none are translated as faithfully.
+const MARKET_ENTITY_REGULATION = '《中华人民共和国市场主体登记管理条例》';
+const MARKET_ENTITY_REGULATION_EN = 'Regulation of the People’s Republic of China on the Administration of the Registration of Market Entities';
+const MARKET_ENTITY_RULES = '《中华人民共和国市场主体登记管理条例实施细则》';
+const MARKET_ENTITY_RULES_EN = 'Implementing Rules for the Regulation of the People’s Republic of China on the Administration of the Registration of Market Entities';
+const REGISTRATION_LAW = ['《中华人民共和国公司法》', MARKET_ENTITY_REGULATION, MARKET_ENTITY_RULES];
+const REGISTRATION_LAW_EN = ['Company Law of the People’s Republic of China', MARKET_ENTITY_REGULATION_EN, MARKET_ENTITY_RULES_EN];
 const NO_FEE = '不收费';
 const NO_FEE_EN = 'Free of charge';
 
@@ -76,6 +92,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '拟设立有限责任公司的全体股东指定的代表或者共同委托的代理人',
       applicantsEn: 'A representative designated, or an agent appointed, by all shareholders of the company to be formed',
@@ -85,12 +102,20 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '有符合规定的公司住所',
         '有依法制定的公司章程和符合要求的组织机构',
       ],
+      conditionsEn: [
+        'The company name has been declared through the enterprise name self-declaration system and is not identical to a name already registered with the same registration authority',
+        'There are 1 to 50 shareholders, and the subscribed capital and its payment schedule comply with the Company Law (all shareholders pay their subscribed capital in full within five years of the company’s formation)',
+        'The company has a registered address that meets the requirements',
+        'The company has articles of association drawn up in accordance with the law and a governance structure that meets the requirements',
+      ],
       legalBasis: [...REGISTRATION_LAW],
+      legalBasisEn: [...REGISTRATION_LAW_EN],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '营业执照',
       resultEn: 'Business licence',
       resultDelivery: REGISTRATION_DELIVERY,
+      resultDeliveryEn: REGISTRATION_DELIVERY_EN,
     },
     questions: [
       {
@@ -200,6 +225,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '已登记的有限责任公司或股份有限公司',
       applicantsEn: 'A registered limited liability or joint-stock company',
@@ -208,12 +234,19 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '经营范围变更属于章程修改事项，已由股东会依法作出决议',
         '新增项目涉及法律、行政法规规定须在登记前审批的，已取得批准',
       ],
+      conditionsEn: [
+        'The new business scope is chosen from the catalogue of standard business scope wording',
+        'A change of business scope amends the articles of association, and the shareholders’ meeting has passed a resolution on it in accordance with the law',
+        'Where an added activity needs approval before registration under laws or administrative regulations, that approval has been obtained',
+      ],
       legalBasis: [...REGISTRATION_LAW],
+      legalBasisEn: [...REGISTRATION_LAW_EN],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '营业执照（换发）',
       resultEn: 'Business licence (reissued with the new scope)',
       resultDelivery: REGISTRATION_DELIVERY,
+      resultDeliveryEn: REGISTRATION_DELIVERY_EN,
     },
     questions: [
       {
@@ -249,6 +282,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '已登记的公司',
       applicantsEn: 'A registered company',
@@ -256,12 +290,18 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '新任法定代表人由代表公司执行公司事务的董事或者经理担任，且不属于公司法规定不得担任的情形',
         '法定代表人变更已按章程规定作出决议或决定',
       ],
+      conditionsEn: [
+        'The new legal representative is the director or manager who conducts the company’s affairs on its behalf, and is not barred from the role by the Company Law',
+        'The change has been resolved or decided as the articles of association provide',
+      ],
       legalBasis: [...REGISTRATION_LAW],
+      legalBasisEn: [...REGISTRATION_LAW_EN],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '营业执照（换发）',
       resultEn: 'Business licence (reissued)',
       resultDelivery: REGISTRATION_DELIVERY,
+      resultDeliveryEn: REGISTRATION_DELIVERY_EN,
     },
     questions: [
       {
@@ -305,16 +345,22 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '营业执照遗失或者损毁的市场主体',
       applicantsEn: 'A business whose licence was lost or damaged',
       conditions: ['营业执照遗失的，已通过国家企业信用信息公示系统发布作废声明'],
-      legalBasis: ['《中华人民共和国市场主体登记管理条例》', '《中华人民共和国市场主体登记管理条例实施细则》'],
+      conditionsEn: [
+        'If the licence was lost, a notice declaring it void has been published in the National Enterprise Credit Information Publicity System',
+      ],
+      legalBasis: [MARKET_ENTITY_REGULATION, MARKET_ENTITY_RULES],
+      legalBasisEn: [MARKET_ENTITY_REGULATION_EN, MARKET_ENTITY_RULES_EN],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '营业执照（补发）',
       resultEn: 'Replacement business licence',
       resultDelivery: REGISTRATION_DELIVERY,
+      resultDeliveryEn: REGISTRATION_DELIVERY_EN,
     },
     questions: [
       {
@@ -359,6 +405,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '解散的公司（一般注销由清算组申请；简易注销由全体投资人承诺后申请）',
       applicantsEn: 'A dissolved company (its liquidation committee, or all investors for simplified deregistration)',
@@ -367,12 +414,22 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '一般注销：已完成清算，清算组已在国家企业信用信息公示系统发布债权人公告满 45 日',
         '已结清税款、社会保险费，无未结案件、未缴罚款',
       ],
+      conditionsEn: [
+        'Simplified deregistration: the company has no debts or claims, or has settled them all; all investors have given a written undertaking; and a 20-day public notice in the National Enterprise Credit Information Publicity System has drawn no objection',
+        'General deregistration: liquidation is complete, and the liquidation committee’s notice to creditors has been published in the National Enterprise Credit Information Publicity System for at least 45 days',
+        'Taxes and social insurance contributions are paid in full, and there are no pending cases or unpaid fines',
+      ],
       legalBasis: [...REGISTRATION_LAW, '《关于进一步完善简易注销登记便捷中小微企业市场退出的通知》'],
+      legalBasisEn: [
+        ...REGISTRATION_LAW_EN,
+        'Notice on Further Improving Simplified Deregistration to Make It Easier for Micro, Small and Medium-sized Enterprises to Exit the Market',
+      ],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '准予注销登记通知书',
       resultEn: 'Notice of approval of deregistration',
       resultDelivery: ['窗口自取', '邮寄', '网上下载'],
+      resultDeliveryEn: ['Collection at the service window', 'Delivery by post', 'Online download'],
     },
     questions: [
       {
@@ -455,16 +512,23 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '有经营能力的自然人或家庭（经营者本人申请）',
       applicantsEn: 'A natural person or family able to run a business (the operator applies in person)',
       conditions: ['经营场所符合规定', '经营范围不含法律、行政法规禁止个体工商户经营的项目'],
-      legalBasis: ['《促进个体工商户发展条例》', '《中华人民共和国市场主体登记管理条例》'],
+      conditionsEn: [
+        'The business premises meet the requirements',
+        'The business scope includes no activity that laws or administrative regulations forbid individual businesses to carry on',
+      ],
+      legalBasis: ['《促进个体工商户发展条例》', MARKET_ENTITY_REGULATION],
+      legalBasisEn: ['Regulation on Promoting the Development of Individual Industrial and Commercial Households', MARKET_ENTITY_REGULATION_EN],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '营业执照',
       resultEn: 'Business licence',
       resultDelivery: REGISTRATION_DELIVERY,
+      resultDeliveryEn: REGISTRATION_DELIVERY_EN,
     },
     // 秒批: a simple registration with every core material present and no 容缺 is approved by rule.
     autoApproval: { rules: [{ kind: 'allCorePresent' }, { kind: 'noDeficiency' }, { kind: 'validCodes' }, { kind: 'maxPagesPerMaterial', max: 10 }] },
@@ -493,6 +557,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 10,
     promisedDays: 5,
     commitmentText: LICENCE_COMMITMENT,
+    commitmentTextEn: LICENCE_COMMITMENT_EN,
     guide: {
       applicants: '已取得营业执照等主体资格，拟从事食品销售、餐饮服务或单位食堂经营的单位或个人',
       applicantsEn: 'A registered business or institution that will sell food, provide catering or run a canteen',
@@ -501,12 +566,22 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '具有相应的设备设施和合理的设备布局、工艺流程',
         '配备食品安全总监或食品安全员，具有保证食品安全的规章制度',
       ],
+      conditionsEn: [
+        'The premises suit the kinds and quantities of food handled and are kept at the required distance from toxic or hazardous sites',
+        'The equipment and facilities are adequate, with a sensible equipment layout and process flow',
+        'A food safety director or food safety officer is appointed, and rules that ensure food safety are in place',
+      ],
       legalBasis: ['《中华人民共和国食品安全法》第三十五条', '《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）'],
+      legalBasisEn: [
+        'Food Safety Law of the People’s Republic of China, Article 35',
+        'Administrative Measures for Food Business Licensing and Filing (Order No. 78 of the State Administration for Market Regulation)',
+      ],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '食品经营许可证',
       resultEn: 'Food business licence',
       resultDelivery: LICENCE_DELIVERY,
+      resultDeliveryEn: LICENCE_DELIVERY_EN,
     },
     questions: [
       {
@@ -652,6 +727,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 20,
     promisedDays: 10,
     commitmentText: LICENCE_COMMITMENT,
+    commitmentTextEn: LICENCE_COMMITMENT_EN,
     guide: {
       applicants: '经营住宿、沐浴、美容美发、游泳、文化娱乐等公共场所的单位或个体工商户',
       applicantsEn: 'Operators of hotels, bathhouses, hair and beauty salons, swimming pools or entertainment venues',
@@ -660,12 +736,22 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '从业人员持有效健康合格证明',
         '建立卫生管理制度并配备专（兼）职卫生管理人员',
       ],
+      conditionsEn: [
+        'The location, layout and facilities of the premises meet the hygiene standards and codes for public places',
+        'Staff hold valid health certificates',
+        'Hygiene rules are in place and a full-time or part-time hygiene manager is appointed',
+      ],
       legalBasis: ['《公共场所卫生管理条例》第八条', '《公共场所卫生管理条例实施细则》第二十二条'],
+      legalBasisEn: [
+        'Regulation on the Administration of Hygiene in Public Places, Article 8',
+        'Implementing Rules for the Regulation on the Administration of Hygiene in Public Places, Article 22',
+      ],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '公共场所卫生许可证',
       resultEn: 'Public place hygiene licence',
       resultDelivery: LICENCE_DELIVERY,
+      resultDeliveryEn: LICENCE_DELIVERY_EN,
     },
     questions: [
       {
@@ -758,16 +844,24 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 3,
     promisedDays: 1,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '房屋租赁合同的当事人（出租人或承租人）',
       applicantsEn: 'Either party to the lease (landlord or tenant)',
       conditions: ['房屋已取得不动产权证书，不属于违法建筑', '租赁合同订立后 30 日内申请', '转租的，已取得原出租人书面同意'],
+      conditionsEn: [
+        'The property has a real estate title certificate and is not an illegal building',
+        'The application is made within 30 days of signing the lease',
+        'For a sublease, the head landlord has given written consent',
+      ],
       legalBasis: ['《商品房屋租赁管理办法》第十四条', '《上海市房屋租赁条例》'],
+      legalBasisEn: ['Administrative Measures for the Leasing of Commodity Housing, Article 14', 'Shanghai Municipal Regulations on Housing Leasing'],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '房屋租赁合同登记备案证明',
       resultEn: 'Lease registration certificate',
       resultDelivery: ['电子证照', '窗口自取', '邮寄'],
+      resultDeliveryEn: ['Electronic certificate', 'Collection at the service window', 'Delivery by post'],
     },
     questions: [
       {
@@ -829,16 +923,24 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 15,
     promisedDays: 7,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '用人单位（企业、个体经济组织、民办非企业单位等），自成立之日起 30 日内申请',
       applicantsEn: 'An employer, within 30 days of its formation',
       conditions: ['已取得营业执照或批准成立文件', '已开立单位银行结算账户'],
+      conditionsEn: ['The employer has a business licence or an approval of its formation', 'The employer has opened a bank settlement account'],
       legalBasis: ['《中华人民共和国社会保险法》第五十七条', '《社会保险费征缴暂行条例》', '《住房公积金管理条例》第十四条'],
+      legalBasisEn: [
+        'Social Insurance Law of the People’s Republic of China, Article 57',
+        'Interim Regulation on the Collection and Payment of Social Insurance Premiums',
+        'Regulations on the Administration of Housing Provident Funds, Article 14',
+      ],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '社会保险登记信息（单位社保编号）',
       resultEn: 'Social insurance registration (employer number)',
-      resultDelivery: ['网上查询', '窗口自取'],
+      resultDelivery: ONLINE_OR_WINDOW,
+      resultDeliveryEn: ONLINE_OR_WINDOW_EN,
     },
     questions: [
       {
@@ -889,6 +991,7 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 20,
     promisedDays: 10,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '用人单位为其引进的人才申请（单位经办人代为办理）',
       applicantsEn: 'The employer applies for the person it recruited',
@@ -897,12 +1000,22 @@ export const DEMO_MATTERS: MatterDoc[] = [
         '符合学历型、技能型或高层次人才引进条件之一',
         '无违法犯罪记录，遵守计划生育政策',
       ],
+      conditionsEn: [
+        'The person has an employment contract with an employer in the city and pays social insurance contributions and individual income tax as required',
+        'The person meets the criteria for recruited degree holders, skilled workers or high-level talent',
+        'The person has no criminal record and has complied with the family planning policy',
+      ],
       legalBasis: ['《上海市引进人才申办本市常住户口办法》', '《深圳市户籍迁入若干规定》'],
+      legalBasisEn: [
+        'Measures of Shanghai Municipality for Recruited Talent Applying for Permanent Household Registration',
+        'Several Provisions of Shenzhen Municipality on Moving Household Registration into Shenzhen',
+      ],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '准予迁入通知（户口迁移证明）',
       resultEn: 'Approval to move household registration',
-      resultDelivery: ['网上查询', '窗口自取'],
+      resultDelivery: ONLINE_OR_WINDOW,
+      resultDeliveryEn: ONLINE_OR_WINDOW_EN,
     },
     questions: [
       {
@@ -1006,16 +1119,23 @@ export const DEMO_MATTERS: MatterDoc[] = [
     legalDays: 20,
     promisedDays: 10,
     commitmentText: COMMITMENT,
+    commitmentTextEn: COMMITMENT_EN,
     guide: {
       applicants: '持有效《上海市居住证》的来沪人员，由用人单位代为申请',
       applicantsEn: 'A holder of a valid Shanghai residence permit; the employer applies',
       conditions: ['持有效《上海市居住证》', '在本市合法稳定就业并按规定参加本市职工社会保险'],
+      conditionsEn: [
+        'The applicant holds a valid Shanghai residence permit',
+        'The applicant is lawfully and stably employed in Shanghai and covered by the city’s employee social insurance as required',
+      ],
       legalBasis: ['《上海市居住证积分管理办法》'],
+      legalBasisEn: ['Measures of Shanghai Municipality for the Administration of Residence Permit Points'],
       fees: NO_FEE,
       feesEn: NO_FEE_EN,
       result: '居住证积分通知书',
       resultEn: 'Points notice',
-      resultDelivery: ['网上查询', '窗口自取'],
+      resultDelivery: ONLINE_OR_WINDOW,
+      resultDeliveryEn: ONLINE_OR_WINDOW_EN,
     },
     questions: [
       {

@@ -1,7 +1,9 @@
 /** Demo mode (DESIGN §7): stations, accounts (password `demo`) and a catalog. Never runs with DEMO=0. */
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { createAccount, findAccount, STATIONS_DB, type AccountRole, type StationDoc } from '../auth/accounts';
 import type { CouchClient } from '../store/couch';
+import type { MatterDoc } from '../../../src/domain/catalog';
 import type { Schedule } from '../../../src/domain/schedule';
 import { DEMO_MATTERS } from './catalog';
 
@@ -29,6 +31,17 @@ export const DEMO_ACCOUNTS: { username: string; role: AccountRole; stationId?: s
   { username: 'admin', role: 'admin', displayName: '系统管理员' },
 ];
 
+/**
+ * Whether the stored matter holds the shipped content. Compared as values, not as JSON text: the store returns
+ * a document's keys in its own order (`_id` last), so a text comparison would find every matter changed.
+ */
+export function sameMatter(stored: MatterDoc, shipped: MatterDoc): boolean {
+  const { _rev: _storedRev, ...content } = stored;
+  const { _rev: _shippedRev, ...expected } = shipped;
+  // JSON round trip: what the store keeps of the shipped matter (no undefined members).
+  return isDeepStrictEqual(content, JSON.parse(JSON.stringify(expected)));
+}
+
 export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   for (const station of DEMO_STATIONS) {
     const id = `station:${station.id}`;
@@ -38,8 +51,11 @@ export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   for (const account of DEMO_ACCOUNTS) {
     if (!(await findAccount(store, account.username))) await createAccount(store, { ...account, password: 'demo' });
   }
+  // A shipped matter replaces a stored one whose content differs (an older version of the demo catalog, e.g.
+  // without the English guide), written over its current revision; an unchanged one is left alone, so a restart
+  // creates no revisions that every device would replicate again.
   for (const matter of DEMO_MATTERS) {
-    await store.upsert(('catalog'), matter._id, (old) => (old && JSON.stringify({ ...old, _rev: undefined }) === JSON.stringify({ ...matter, _rev: undefined }) ? undefined : matter));
+    await store.upsert<MatterDoc>('catalog', matter._id, (old) => (old && sameMatter(old, matter) ? undefined : matter));
   }
   log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: DEMO_MATTERS.length }, 'demo data ready');
 }
