@@ -59,6 +59,26 @@ function readDrafts(page: Page): Promise<DraftRecord[]> {
   });
 }
 
+/** The hashes of every page whose bytes are on the device (Dexie's blobs table). */
+function storedBlobs(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('louxiaoer-station');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('open failed'));
+    });
+    try {
+      return await new Promise<string[]>((resolve, reject) => {
+        const req = idb.transaction('blobs').objectStore('blobs').getAllKeys();
+        req.onsuccess = () => resolve(req.result as string[]);
+        req.onerror = () => reject(req.error ?? new Error('read failed'));
+      });
+    } finally {
+      idb.close();
+    }
+  });
+}
+
 const pageOrder = async (page: Page, materialId: string): Promise<string[]> => (await readDrafts(page)).find((d) => d.matterId === 'licence-reissue')?.pages[materialId]?.map((p) => p.sha256) ?? [];
 
 describe('intake: live camera, page order, enterprise profile', () => {
@@ -153,15 +173,33 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await zoom.waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('放大查看 补领营业执照申请书 第 2 页');
 
-    // 4. Retake the loss statement's page: the new bytes take its place.
+    // 4. Retake the loss statement's page from the live camera (single shot: it closes after one picture); the
+    // new bytes take its place and the old page's bytes leave the device.
     await checklist.attachFiles('loss-statement', PDF);
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
-    const chooser = page.waitForEvent('filechooser');
+    const pdfPage = sha256(readFileSync(PDF));
+    await expect.poll(() => pageOrder(page, 'loss-statement')).toEqual([pdfPage]);
     await intake.material('loss-statement').getByRole('button', { name: '重拍 遗失声明 第 1 页' }).click();
-    await (await chooser).setFiles(PHOTO);
-    await expect.poll(() => pageOrder(page, 'loss-statement')).not.toEqual([sha256(readFileSync(PDF))]);
+    const retakeCamera = page.getByRole('dialog', { name: '重拍 遗失声明 第 1 页 · 相机' });
+    await retakeCamera.waitFor();
+    const retakeShot = retakeCamera.getByRole('button', { name: '拍摄', exact: true });
+    await expect.poll(() => retakeShot.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await retakeShot.click();
+    await retakeCamera.waitFor({ state: 'hidden' });
+    await expect.poll(() => pageOrder(page, 'loss-statement')).not.toEqual([pdfPage]);
+    const [fromCamera] = await pageOrder(page, 'loss-statement');
     expect(await intake.pageCount('loss-statement')).toBe(1);
     expect(await intake.material('loss-statement').locator('li.page .pdf').count()).toBe(0);
+    await expect.poll(() => storedBlobs(page)).not.toContain(pdfPage);
+    // Once more, from a file: the camera's "改用文件" opens the picker in the same click.
+    await intake.material('loss-statement').getByRole('button', { name: '重拍 遗失声明 第 1 页' }).click();
+    await retakeCamera.waitFor();
+    const chooser = page.waitForEvent('filechooser');
+    await retakeCamera.getByRole('button', { name: '改用文件', exact: true }).click();
+    await (await chooser).setFiles(PHOTO);
+    await expect.poll(() => pageOrder(page, 'loss-statement')).not.toEqual([fromCamera]);
+    expect(await intake.pageCount('loss-statement')).toBe(1);
+    await expect.poll(() => storedBlobs(page)).not.toContain(fromCamera);
 
     // 5. The phone is checked; then submit.
     await intake.submitButton().click();
