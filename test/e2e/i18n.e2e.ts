@@ -106,6 +106,13 @@ describe('languages: Chinese by default, English on request, remembered on the d
     expect(await intake.matter().locator('option:checked').innerText()).toBe('Reissue of business licence');
     await page.locator('[data-testid="questions"]').waitFor();
     expect(await page.locator('[data-testid="questions"] .question-text').first().innerText()).toBe('Was the licence lost or damaged?');
+    // The matter's guide is in English too (conditions, legal basis, delivery), and says so in its lang attributes.
+    const guide = page.getByTestId('guide');
+    await guide.locator('summary').click();
+    expect(await guide.innerText()).toContain('a notice declaring it void has been published in the National Enterprise Credit Information Publicity System');
+    expect(await guide.locator('[lang="zh-CN"]').count()).toBe(0);
+    await shot(page, 'intake-en-guide');
+    await guide.locator('summary').click();
     await intake.answer('reason', 'lost');
     await intake.uscc().fill('91310106MA1FL4XQ0A');
     await intake.enterpriseName().fill('上海示例科技有限公司');
