@@ -30,7 +30,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-export const questionOptionSchema = z.strictObject({
+export const questionOptionSchema = z.object({
   value: idSchema,
   label: z.string().min(1),
   labelEn: z.string().min(1),
@@ -38,7 +38,7 @@ export const questionOptionSchema = z.strictObject({
 export type QuestionOption = z.infer<typeof questionOptionSchema>;
 
 /** 情景引导 question: single choice. A yes/no question has the two options `yes` and `no`. */
-export const questionSchema = z.strictObject({
+export const questionSchema = z.object({
   id: idSchema,
   text: z.string().min(1),
   textEn: z.string().min(1),
@@ -48,7 +48,7 @@ export const questionSchema = z.strictObject({
 });
 export type Question = z.infer<typeof questionSchema>;
 
-export const materialSchema = z.strictObject({
+export const materialSchema = z.object({
   id: idSchema,
   name: z.string().min(1),
   nameEn: z.string().min(1),
@@ -78,7 +78,7 @@ export type AutoRule = z.infer<typeof autoRuleSchema>;
  * The `…En` twins are optional (a guide written only in Chinese is still a guide); a list's twin translates it
  * item by item, so it has the same length (checked in `catalogIssues`).
  */
-export const guideSchema = z.strictObject({
+export const guideSchema = z.object({
   applicants: z.string().min(1),
   applicantsEn: z.string().min(1).optional(),
   conditions: z.array(z.string().min(1)),
@@ -96,8 +96,12 @@ export const guideSchema = z.strictObject({
 });
 export type MatterGuide = z.infer<typeof guideSchema>;
 
+// Matters, their guide, questions, options and materials are read with plain (not strict) objects: fields a
+// later catalog adds are dropped, not fatal, so a device whose app is older than the catalog keeps every matter
+// (the catalog is written by the server only; devices never write it). Conditions and 秒批 rules stay strict:
+// their shape is their meaning.
 export const matterDocSchema = z
-  .strictObject({
+  .object({
     _id: z.string().regex(/^matter:[a-z0-9-]{1,64}$/),
     _rev: z.string().optional(),
     type: z.literal('matter'),
