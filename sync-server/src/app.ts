@@ -83,7 +83,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log, { purgeAfterDays: config.purgeAfterDays }));
   app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
-  app.use('/api/track', trackRoutes(store));
+  app.use('/api/track', trackRoutes(store, feeder));
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, log));
   app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id)));
   app.use('/api', withSession, bookingRoutes(store, log));

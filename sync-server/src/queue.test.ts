@@ -146,3 +146,20 @@ describe('/api/hall/queue access', () => {
     expect((await t.as('hall', 'GET', '/api/hall/queue?limit=201')).status).toBe(400);
   });
 });
+
+describe('English names for the enterprise and the public tracking page', () => {
+  it('add the matter’s English name from the catalog beside the Chinese one the submission was taken under', async () => {
+    const sub = makeSubmission();
+    await writeSubmission(sub, makeEvent(sub));
+    await waitFor('the submission in the received queue', () => listed('received', sub._id));
+
+    const mine = await t.as('enterprise', 'GET', '/api/enterprise/submissions');
+    expect(mine.status).toBe(200);
+    const listedForEnterprise = asArray(asRecord(mine.json).submissions).map(asRecord).find((s) => s.submissionId === sub._id);
+    expect(listedForEnterprise).toMatchObject({ matterName: '营业执照补办', matterNameEn: 'Reissue of business licence' });
+
+    const tracked = await t.as(undefined, 'GET', `/api/track?receiptNo=${sub.receiptNo}&pickupCode=${sub.pickupCode}`);
+    expect(tracked.status).toBe(200);
+    expect(tracked.json).toMatchObject({ receiptNo: sub.receiptNo, matterName: '营业执照补办', matterNameEn: 'Reissue of business licence' });
+  });
+});

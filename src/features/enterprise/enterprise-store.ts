@@ -26,6 +26,8 @@ export interface EnterpriseSubmission {
   submissionId: string;
   receiptNo: string;
   matterName: string;
+  /** From the catalog, when it has one. */
+  matterNameEn?: string;
   state: string;
   createdAt: string;
   dueDate: string | null;

@@ -17,8 +17,10 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
     try {
       const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { uscc: req.session!.uscc, createdAt: { $gt: null } }, sort: [{ uscc: 'desc' }, { createdAt: 'desc' }], use_index: 'idx-uscc', limit: 200 });
       // Only what the enterprise needs: no applicant ID numbers, no internal ids of other parties.
+      // The submission keeps the Chinese name it was taken in under; the English one comes from the catalog.
+      const namesEn = new Map(await Promise.all([...new Set(docs.map((d) => d.matterId))].map(async (id) => [id, await feeder.matterNameEn(id)] as const)));
       res.json({
-        submissions: docs.map((d) => ({ submissionId: d.submissionId, receiptNo: d.receiptNo, matterName: d.matterName, state: d.state, createdAt: d.createdAt, dueDate: d.dueDate, rating: d.rating, outstanding: d.outstanding.length })),
+        submissions: docs.map((d) => ({ submissionId: d.submissionId, receiptNo: d.receiptNo, matterName: d.matterName, ...(namesEn.get(d.matterId) ? { matterNameEn: namesEn.get(d.matterId) } : {}), state: d.state, createdAt: d.createdAt, dueDate: d.dueDate, rating: d.rating, outstanding: d.outstanding.length })),
       });
     } catch (e) {
       next(e);

@@ -9,13 +9,13 @@ import { foldEvents } from '../../../src/domain/submission-machine';
 import { FailureLimiter } from '../auth/rate-limit';
 import { view } from '../bytes';
 import type { CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueItem } from '../queue/feeder';
+import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
 import { loadRecord } from '../queue/routes';
 
 /** What the projection keeps instead of the pickup code itself. */
 export const pickupHash = (receiptNo: string, pickupCode: string): string => createHash('sha256').update(`${receiptNo}:${pickupCode}`).digest('hex');
 
-export function trackRoutes(store: CouchClient): Router {
+export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matterNameEn'>): Router {
   const router = express.Router();
   const limiter = new FailureLimiter(10, 10 * 60_000);
 
@@ -46,6 +46,7 @@ export function trackRoutes(store: CouchClient): Router {
       res.json({
         receiptNo,
         matterName: item.matterName,
+        ...(await feeder.matterNameEn(item.matterId).then((en) => (en ? { matterNameEn: en } : {}))),
         state: folded.state,
         dueDate: item.dueDate,
         steps: folded.applied.map((e) => ({ action: e.action, at: e.serverAt ?? e.at, ...(e.action === 'deliver' ? { method: e.method } : {}) })),

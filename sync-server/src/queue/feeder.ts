@@ -96,6 +96,11 @@ export class QueueFeeder {
     return () => this.listeners.delete(listener);
   }
 
+  /** The matter's English name from the catalog (cached), for the enterprise's and the public tracking views. */
+  async matterNameEn(id: string): Promise<string | undefined> {
+    return (await this.matter(id).catch(() => undefined))?.nameEn;
+  }
+
   private async matter(id: string): Promise<MatterDoc | undefined> {
     const cached = this.matters.get(id);
     if (cached && Date.now() - cached.at < 60_000) return cached.doc;
