@@ -8,7 +8,7 @@ export default defineConfig({
   // The same Dexie build as the app (see vite.config.ts).
   resolve: { alias: [{ find: /^dexie$/, replacement: 'dexie/dist/modern/dexie.mjs' }] },
   test: {
-    include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'sync-server/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
