@@ -3,7 +3,8 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
-import { compileHints } from './scripts/compile-hints';
+// With its extension: Vite's native config loader (its future default) does not resolve extensionless imports.
+import { compileHints } from './scripts/compile-hints.ts';
 
 const serverPort = Number(process.env.SERVER_PORT ?? 8080);
 

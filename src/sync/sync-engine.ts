@@ -335,7 +335,9 @@ export class SyncEngine {
       })
       .on('error', (err) => this.set({ phase: 'error', message: String((err as Error).message ?? err) }));
     this.handles.push(sync);
-    const catalog = this.catalog.replicate.from(remoteDb('catalog', () => this.unauthorized()), { live: true, retry: true, back_off_function: backOff });
+    // The catalog is read-only for devices: its replication checkpoint lives on the device only (the server
+    // refuses a checkpoint write to it, which PouchDB would otherwise try, and fail, on every sync).
+    const catalog = this.catalog.replicate.from(remoteDb('catalog', () => this.unauthorized()), { live: true, retry: true, back_off_function: backOff, checkpoint: 'target' });
     this.handles.push(catalog);
     this.running = [sync, catalog];
     void this.uploader.kick();
