@@ -142,6 +142,16 @@ describe('languages: Chinese by default, English on request, remembered on the d
     expect(await chineseInControls(page)).toEqual([]);
     await shot(page, 'intake-en-submitted');
 
+    // The receipt in English: the catalog's English names, with the Chinese names the submission recorded beside them.
+    await page.getByRole('link', { name: 'Print receipt', exact: true }).click();
+    await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
+    await expect.poll(() => page.getByTestId('receipt-matter').innerText()).toBe('Reissue of business licence\n营业执照补办');
+    expect(await page.getByTestId('receipt-matter').locator('span').getAttribute('lang')).toBe('en');
+    expect(await page.locator('table').innerText()).toContain('Loss statement');
+    await shot(page, 'receipt-en');
+    await page.getByRole('navigation').getByRole('link', { name: 'Intake', exact: true }).click();
+    await page.waitForURL('**/intake');
+
     // The outbox in English: the matter's English name, the state and sync progress.
     await page.getByRole('navigation').getByRole('link', { name: 'Outbox', exact: true }).click();
     const outbox = new OutboxPage(page);
