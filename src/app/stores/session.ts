@@ -5,14 +5,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError, currentSession, OfflineError, signIn, signOut, type SessionInfo } from '../../sync/api';
-import { getSetting, db } from '../../storage/db';
+import { getSetting, putSetting, db } from '../../storage/db';
 
-/** Dexie key of the session in versions before it moved to localStorage (read once, then moved). */
-const LEGACY_KEY = 'session';
+/** The durable copy, in Dexie (also where versions before the localStorage copy kept it). */
+const DURABLE_KEY = 'session';
 /**
- * The session is kept in localStorage: read synchronously, the first route resolves without waiting for
+ * The session is read from localStorage: synchronously, so the first route resolves without waiting for
  * IndexedDB to open (the cold start's critical path; `npm run bench`, start). It holds no secret (the cookie
- * is HttpOnly): who is signed in, role, station, expiry, and it goes at sign-out.
+ * is HttpOnly): who is signed in, role, station, expiry, and it goes at sign-out. A copy is kept in Dexie too,
+ * because Chromium writes localStorage to disk a few seconds late: a browser killed right after sign-in lost the
+ * localStorage copy (the fault suite's browser-kill run), and then the Dexie copy brings it back.
  */
 const STORAGE_KEY = 'lxe:session';
 
@@ -25,13 +27,28 @@ function readStored(): SessionInfo | null {
   }
 }
 
-function store(value: SessionInfo | null): void {
+function storeFast(value: SessionInfo | null): void {
   try {
     if (value) localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
     else localStorage.removeItem(STORAGE_KEY);
   } catch {
-    // Storage full or unavailable: the session then lasts as long as the page (the server still has it).
+    // Storage full or unavailable: the Dexie copy still holds it.
   }
+}
+
+/** Both copies. The Dexie write is awaited where it matters (sign-in, sign-out), never on the start path. */
+async function store(value: SessionInfo | null): Promise<void> {
+  storeFast(value);
+  // The raw object: IndexedDB cannot clone Vue's proxies.
+  if (value) await putSetting(DURABLE_KEY, JSON.parse(JSON.stringify(value)) as SessionInfo).catch((e: unknown) => console.warn('session: durable copy not written', e));
+  else await db.settings.delete(DURABLE_KEY).catch(() => undefined);
+}
+
+/** The Dexie copy, when localStorage has none (lost in a crash, or written by an older version). */
+async function readDurable(): Promise<SessionInfo | null> {
+  const durable = (await getSetting<SessionInfo>(DURABLE_KEY).catch(() => undefined)) ?? null;
+  if (durable) storeFast(durable);
+  return durable;
 }
 
 /** The browser's next idle moment (at most 2 s away). */
@@ -40,15 +57,6 @@ function whenIdle(): Promise<void> {
     if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 });
     else setTimeout(resolve, 0);
   });
-}
-
-async function readLegacy(): Promise<SessionInfo | null> {
-  const legacy = (await getSetting<SessionInfo>(LEGACY_KEY).catch(() => undefined)) ?? null;
-  if (legacy) {
-    store(legacy);
-    await db.settings.delete(LEGACY_KEY).catch(() => undefined);
-  }
-  return legacy;
 }
 
 export const useSessionStore = defineStore('session', () => {
@@ -64,7 +72,7 @@ export const useSessionStore = defineStore('session', () => {
    * session on the device the server's answer decides.
    */
   async function restore(): Promise<void> {
-    const cached = readStored() ?? (await readLegacy());
+    const cached = readStored() ?? (await readDurable());
     session.value = cached;
     // With a session on the device the check waits for a quiet moment: it is a request through the service
     // worker that the first screen does not need (and offline it only fails).
@@ -84,7 +92,7 @@ export const useSessionStore = defineStore('session', () => {
       const fresh = await currentSession();
       session.value = fresh;
       expired.value = false;
-      store(fresh);
+      await store(fresh);
     } catch (e) {
       // Offline or a server error: keep working with the last session. Only a 401 means "signed out".
       if (e instanceof ApiError && e.status === 401) expired.value = cached !== null;
@@ -93,7 +101,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function login(username: string, password: string): Promise<void> {
-    const previous = readStored() ?? (await readLegacy());
+    const previous = readStored() ?? (await readDurable());
     const next = await signIn(username, password);
     if (previous && previous.username !== next.username) {
       // A different person on this device: nothing of the previous user's drafts may show.
@@ -101,7 +109,7 @@ export const useSessionStore = defineStore('session', () => {
     }
     session.value = next;
     expired.value = false;
-    store(next);
+    await store(next);
   }
 
   function markExpired(): void {
@@ -110,8 +118,7 @@ export const useSessionStore = defineStore('session', () => {
 
   async function logout(): Promise<void> {
     await signOut().catch(() => undefined);
-    store(null);
-    await db.settings.delete(LEGACY_KEY).catch(() => undefined);
+    await store(null);
     session.value = null;
     expired.value = false;
   }
