@@ -218,8 +218,9 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await signInAndInstall(page, proxy.url, 'station');
       const { captured, draft } = await offlineBacklog(page, context, 'F3 网络故障');
 
-      // 35% of connections cut (half with RST) and 35% truncated somewhere in their first 30 KB; every chunk delayed 0–300 ms.
-      proxy.setPlan({ dropRate: 0.35, truncateRate: 0.35, afterBytes: [100, 30_000], delayMs: [0, 300] });
+      // The first new connection cut and the second truncated (a sync may need only a few connections), then 35%
+      // of connections cut (half with RST) and 35% truncated somewhere in their first 30 KB; every chunk delayed 0–300 ms.
+      proxy.setPlan({ first: ['drop', 'truncate'], dropRate: 0.35, truncateRate: 0.35, afterBytes: [100, 30_000], delayMs: [0, 300] });
       // The plan applies to new connections: close the kept-alive ones from the online sign-in.
       proxy.destroyAll();
       await context.setOffline(false);

@@ -18,6 +18,12 @@ export interface FaultPlan {
   delayMs?: [number, number];
   /** Throughput cap per connection and direction. */
   bytesPerSecond?: number;
+  /**
+   * Fates of the first connections that carry data after `setPlan`, in order, before the rates take over; each
+   * within its first 100–400 bytes, which every HTTP exchange crosses. So a run with few connections still meets
+   * faults.
+   */
+  first?: ('drop' | 'truncate')[];
 }
 
 export type Direction = 'up' | 'down';
@@ -66,6 +72,7 @@ export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private plan: FaultPlan = {};
+  private forced: ('drop' | 'truncate')[] = [];
   private nextId = 1;
   private readonly random: () => number;
   private readonly taps = new Set<(conn: Connection, direction: Direction, chunk: Buffer) => void>();
@@ -87,6 +94,7 @@ export class TcpProxy {
   /** Faults for connections opened from now on (and delay/throughput for every chunk from now on). */
   setPlan(plan: FaultPlan): void {
     this.plan = plan;
+    this.forced = [...(plan.first ?? [])];
   }
 
   /** Called synchronously for every chunk just before it is forwarded. Returns an unsubscribe function. */
@@ -139,8 +147,10 @@ export class TcpProxy {
     const conn: Connection = { id: this.nextId++, request: '', requests: 0, sinceRequest: 0, up: 0, down: 0 };
     const roll = this.random();
     const { dropRate = 0, truncateRate = 0, afterBytes = [0, 64 * 1024] } = this.plan;
-    const fate: 'ok' | 'drop' | 'truncate' = roll < dropRate ? 'drop' : roll < dropRate + truncateRate ? 'truncate' : 'ok';
-    const at = fate === 'ok' ? Infinity : this.between(afterBytes);
+    let fate: 'ok' | 'drop' | 'truncate' = roll < dropRate ? 'drop' : roll < dropRate + truncateRate ? 'truncate' : 'ok';
+    let at = fate === 'ok' ? Infinity : this.between(afterBytes);
+    // A forced fate goes to a connection that carries data (Chromium also opens sockets it may never use).
+    let decided = false;
     const rst = this.random() < 0.5;
     const upstream = net.connect({ port: this.upstreamPort, host: this.host, allowHalfOpen: true });
     this.sockets.add(client);
@@ -181,6 +191,14 @@ export class TcpProxy {
             const wait = (delayMs && offset === 0 ? this.between(delayMs) : 0) + (bytesPerSecond ? (piece.length / bytesPerSecond) * 1000 : 0);
             if (wait >= 1) await sleep(wait);
             if (finished || to.destroyed) return;
+            if (!decided) {
+              decided = true;
+              const forced = this.forced.shift();
+              if (forced) {
+                fate = forced;
+                at = this.between([100, 400]);
+              }
+            }
             const sent = conn.up + conn.down;
             let cut = false;
             if (fate === 'drop' && sent + piece.length >= at) cut = true;
