@@ -339,7 +339,13 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await disk.free(page);
       const draftIssues = await draftProblems(page, draft);
       await attachPage(page, MATERIALS[1], files[1]!);
-      await expect.poll(() => intake.pageCount(MATERIALS[1]), { timeout: 15_000 }).toBe(1);
+      await expect
+        .poll(() => intake.pageCount(MATERIALS[1]), { timeout: 30_000 })
+        .toBe(1)
+        .catch(async (e: unknown) => {
+          // Say what the screen said, so a failure here can be told apart from a slow one.
+          throw new Error(`the page was not attached once space was back; the material says: ${await materialError(page, MATERIALS[1]).textContent().catch(() => '(nothing)')}`, { cause: e });
+        });
       const full = await savedDraft(page, marker, 2);
       await intake.submitButton().click();
       await page.getByTestId('receipt').waitFor({ timeout: 15_000 });
