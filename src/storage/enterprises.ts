@@ -35,14 +35,7 @@ export function prefillDraft(draft: Draft, profile: EnterpriseProfile): ProfileF
 }
 
 /** The enterprise object of a submission, as stored in a profile (empty fields absent). */
-export interface SubmittedEnterprise {
-  uscc: string;
-  name: string;
-  address?: string;
-  legalRepresentative?: string;
-  contactName?: string;
-  contactPhone?: string;
-}
+export type SubmittedEnterprise = Omit<EnterpriseProfile, 'sourceSubmissionId' | 'updatedAt'>;
 
 export function profileOf(enterprise: SubmittedEnterprise, submissionId: string, now: Date): EnterpriseProfile {
   const { uscc, name, address, legalRepresentative, contactName, contactPhone } = enterprise;

@@ -14,6 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CHROMIUM, CHROMIUM_ARGS, screenshotter, watchErrors } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 import { IntakeChecklistPage, IntakePage, SignInPage } from './pages/app';
+import { readTable } from './support/idb';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const PHOTO = path.join(FIXTURES, 'page-application.jpg');
@@ -40,44 +41,10 @@ interface DraftRecord {
   pages: Record<string, { sha256: string }[]>;
 }
 
-function readDrafts(page: Page): Promise<DraftRecord[]> {
-  return page.evaluate(async () => {
-    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('louxiaoer-station');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('open failed'));
-    });
-    try {
-      return await new Promise<DraftRecord[]>((resolve, reject) => {
-        const req = idb.transaction('drafts').objectStore('drafts').getAll();
-        req.onsuccess = () => resolve(req.result as DraftRecord[]);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-    } finally {
-      idb.close();
-    }
-  });
-}
+const readDrafts = (page: Page): Promise<DraftRecord[]> => readTable<DraftRecord>(page, 'drafts');
 
 /** The hashes of every page whose bytes are on the device (Dexie's blobs table). */
-function storedBlobs(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('louxiaoer-station');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('open failed'));
-    });
-    try {
-      return await new Promise<string[]>((resolve, reject) => {
-        const req = idb.transaction('blobs').objectStore('blobs').getAllKeys();
-        req.onsuccess = () => resolve(req.result as string[]);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-    } finally {
-      idb.close();
-    }
-  });
-}
+const storedBlobs = async (page: Page): Promise<string[]> => (await readTable<{ sha256: string }>(page, 'blobs')).map((b) => b.sha256);
 
 const pageOrder = async (page: Page, materialId: string): Promise<string[]> => (await readDrafts(page)).find((d) => d.matterId === 'licence-reissue')?.pages[materialId]?.map((p) => p.sha256) ?? [];
 

@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotter, watchErrors } from './support/browser';
 import { startServer, type RunningServer } from './support/server';
 import { IntakeChecklistPage, IntakePage, OutboxPage, ReceiptPage, SignInPage, type FilePayload } from './pages/app';
+import { readTable } from './support/idb';
 import { formatDate } from '../../src/app/i18n/format';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
@@ -57,24 +58,7 @@ interface DraftRecord {
 }
 
 /** The drafts as the device stores them in Dexie (IndexedDB `louxiaoer-station`, table `drafts`). */
-function readDrafts(page: Page): Promise<DraftRecord[]> {
-  return page.evaluate(async () => {
-    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('louxiaoer-station');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('open failed'));
-    });
-    try {
-      return await new Promise<DraftRecord[]>((resolve, reject) => {
-        const req = idb.transaction('drafts').objectStore('drafts').getAll();
-        req.onsuccess = () => resolve(req.result as DraftRecord[]);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-    } finally {
-      idb.close();
-    }
-  });
-}
+const readDrafts = (page: Page): Promise<DraftRecord[]> => readTable<DraftRecord>(page, 'drafts');
 
 /** Every scan blob in Dexie (table `blobs`, key = sha256): its key and the SHA-256 of its stored bytes, recomputed. */
 function rehashDeviceBlobs(page: Page): Promise<{ key: string; computed: string; bytes: number; type: string }[]> {

@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser';
 import { IntakePage, SignInPage } from '../e2e/pages/app';
+import { readTable } from '../e2e/support/idb';
 
 export const VIEWPORT = { width: 1024, height: 900 };
 export const USCC = '91310106MA1FL4XQ0W';
@@ -200,25 +201,6 @@ export interface DeviceBlob {
   lastError?: string;
 }
 
-/** Every row of a Dexie table (IndexedDB `louxiaoer-station`). */
-function readTable<T>(page: Page, table: string): Promise<T[]> {
-  return page.evaluate(async (name) => {
-    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('louxiaoer-station');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('open failed'));
-    });
-    try {
-      return await new Promise<unknown[]>((resolve, reject) => {
-        const req = idb.transaction(name).objectStore(name).getAll();
-        req.onsuccess = () => resolve(req.result as unknown[]);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-    } finally {
-      idb.close();
-    }
-  }, table) as Promise<T[]>;
-}
 
 export const readDrafts = (page: Page): Promise<DraftRecord[]> => readTable<DraftRecord>(page, 'drafts');
 
