@@ -125,6 +125,100 @@ export class StationDexie extends Dexie {
 
 export const db = new StationDexie();
 
+/** Whether the device's storage can be used right now; `retrying` while a lost connection is being reopened. */
+export type StorageHealth = { available: true } | { available: false; reason: string; retryInMs: number };
+
+/**
+ * Chromium closes every IndexedDB connection of the origin after a write fails on a full disk, and an open
+ * attempted while the disk is still full fails ("Internal error opening backing store"). Dexie keeps a failed
+ * open for good: every later call rejects with it, so the app would need a reload that staff would not know to
+ * do. `keepOpen` clears the failed state at once (the next call opens afresh, so an action taken once space is
+ * back simply works) and reopens in the background with backoff, reporting while it cannot.
+ */
+export interface KeptOpen {
+  health(): StorageHealth;
+  onHealth(fn: (h: StorageHealth) => void): () => void;
+  /** Run `fn`; if the database could not be opened, retry while it is reopened, for up to `withinMs`. */
+  retrying<T>(fn: () => Promise<T>, withinMs?: number): Promise<T>;
+}
+
+export function keepOpen(d: Dexie, { firstDelayMs = 250, maxDelayMs = 8_000 } = {}): KeptOpen {
+  let health: StorageHealth = { available: true };
+  const listeners = new Set<(h: StorageHealth) => void>();
+  const report = (h: StorageHealth): void => {
+    health = h;
+    for (const fn of listeners) fn(h);
+  };
+  let retrying = false;
+  // An open that failed (not one closed on purpose, which `hasBeenClosed` tells apart).
+  const failedOpen = (): boolean => d.hasFailed() && !d.hasBeenClosed();
+
+  async function reopenLoop(reason: string): Promise<void> {
+    if (retrying) return;
+    retrying = true;
+    let delay = firstDelayMs;
+    try {
+      for (;;) {
+        report({ available: false, reason, retryInMs: delay });
+        await new Promise((r) => setTimeout(r, delay));
+        if (d.hasBeenClosed()) return; // closed on purpose meanwhile (sign-out, tests): not ours to reopen
+        try {
+          if (!d.isOpen()) await d.open();
+          report({ available: true });
+          return;
+        } catch (e) {
+          reason = (e as Error).message || reason;
+          delay = Math.min(maxDelayMs, delay * 2);
+        }
+      }
+    } finally {
+      retrying = false;
+    }
+  }
+
+  // Dexie fires `close` inside its failed-open path, before it marks the open complete: look a tick later.
+  d.on('close', () => {
+    setTimeout(() => {
+      if (!failedOpen()) return;
+      // Back to "not yet opened": the next call opens afresh instead of repeating the old failure.
+      d.close({ disableAutoOpen: false });
+      void reopenLoop('IndexedDB could not be opened');
+    }, 0);
+  });
+  return {
+    health: () => health,
+    onHealth(fn) {
+      listeners.add(fn);
+      fn(health);
+      return () => listeners.delete(fn);
+    },
+    async retrying(fn, withinMs = 6_000) {
+      const until = Date.now() + withinMs;
+      let delay = firstDelayMs;
+      for (;;) {
+        try {
+          return await fn();
+        } catch (e) {
+          if (!isStorageUnavailable(e) || Date.now() + delay > until) throw e;
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(maxDelayMs, delay * 2);
+        }
+      }
+    },
+  };
+}
+
+/** The device database's health, for the app shell's banner. */
+export const storageHealth = keepOpen(db);
+
+/** True for the errors of a database that could not be opened or was closed under the app (not a full disk). */
+export function isStorageUnavailable(e: unknown): boolean {
+  const err = e as { name?: string; message?: string; inner?: { name?: string; message?: string } } | undefined;
+  const one = (x: { name?: string; message?: string } | undefined): boolean =>
+    x?.name === 'DatabaseClosedError' || x?.name === 'OpenFailedError' || (x?.name === 'UnknownError' && /backing store|indexedDB\.open/i.test(x.message ?? '')) || /connection is closing/i.test(x?.message ?? '');
+  return one(err) || one(err?.inner);
+}
+
 export async function getSetting<T>(key: string): Promise<T | undefined> {
   return (await db.settings.get(key))?.value as T | undefined;
 }

@@ -33,7 +33,7 @@ export async function reopenDb(name: string): Promise<LocalDb> {
 export function isClosedConnection(e: unknown): boolean {
   const err = e as { name?: string; message?: string; reason?: unknown } | undefined;
   const text = `${err?.name ?? ''} ${err?.message ?? ''} ${typeof err?.reason === 'string' ? err.reason : ''}`;
-  return /connection is closing|database is closed|InvalidStateError/i.test(text);
+  return /connection is closing|database is closed|InvalidStateError|backing store/i.test(text);
 }
 
 /** Remote database behind the proxy. `onUnauthorized` fires when the session is gone (401). */

@@ -346,6 +346,8 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
           // Say what the screen said, so a failure here can be told apart from a slow one.
           throw new Error(`the page was not attached once space was back; the material says: ${await materialError(page, MATERIALS[1]).textContent().catch(() => '(nothing)')}`, { cause: e });
         });
+      // Whatever the device said while its storage could not be opened is gone once it is back (no reload).
+      await expect.poll(() => page.getByTestId('storage-banner').count(), { timeout: 30_000 }).toBe(0);
       const full = await savedDraft(page, marker, 2);
       await intake.submitButton().click();
       await page.getByTestId('receipt').waitFor({ timeout: 15_000 });

@@ -14,7 +14,7 @@ import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
 import { capturePage, captureSignature, CaptureError } from '../../capture/files';
-import { db, getSetting, isQuotaError, putSetting, type Draft, type DraftPage } from '../../storage/db';
+import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft, type DraftPage, type StoredBlob } from '../../storage/db';
 import { deleteDraft, hashesOf, releaseBlobs } from '../../storage/drafts';
 import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
 import { useSessionStore } from '../../app/stores/session';
@@ -41,6 +41,11 @@ export function deficientMaterials(d: Draft, m: MatterDoc): MatterDoc['materials
 }
 
 const STORAGE_FULL = msg('intakeError.storageFull');
+const STORAGE_UNAVAILABLE = msg('intakeError.storageUnavailable');
+/** What staff are told when the device's storage refused a write: full, or (after a failure) not yet reopened. */
+const storageProblem = (e: unknown): Msg | null => (isQuotaError(e) ? STORAGE_FULL : isStorageUnavailable(e) ? STORAGE_UNAVAILABLE : null);
+/** A page's bytes into the device; rides out a reopen of the database after a storage failure. */
+const keepBlob = (row: StoredBlob): Promise<unknown> => storageHealth.retrying(() => db.blobs.put(row));
 /** Settings key of the last validated catalog, for a fast first screen. */
 const CATALOG_SNAPSHOT = 'catalogSnapshot';
 
@@ -148,7 +153,7 @@ export const useIntakeStore = defineStore('intake', () => {
     saving = saving.then(async () => {
       try {
         const snapshot = JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft;
-        await db.drafts.put(snapshot);
+        await storageHealth.retrying(() => db.drafts.put(snapshot));
         saveError.value = null;
         // Bytes of pages this draft no longer has are freed once the draft without them is saved (not before:
         // a failed save keeps the saved draft, which still needs them).
@@ -158,7 +163,7 @@ export const useIntakeStore = defineStore('intake', () => {
         const dropped = before ? [...before].filter((h) => !now.has(h)) : [];
         await releaseBlobs(dropped).catch((e: unknown) => console.warn('intake: could not free dropped pages', e));
       } catch (e) {
-        saveError.value = isQuotaError(e) ? STORAGE_FULL : msg('intakeError.draftNotSaved', { reason: (e as Error).message });
+        saveError.value = storageProblem(e) ?? msg('intakeError.draftNotSaved', { reason: (e as Error).message });
       }
     });
     return saving;
@@ -204,14 +209,14 @@ export const useIntakeStore = defineStore('intake', () => {
         busy.value = msg('busy.processing', { counter });
         try {
           const page = await capturePage(file, (stage) => (busy.value = msg(`busy.${stage}`, { counter })));
-          await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+          await keepBlob({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
           const list = current.pages[materialId] ?? [];
           if (!list.some((p) => p.sha256 === page.sha256)) {
             list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type, ...(page.warnings.length ? { warnings: page.warnings } : {}) });
           }
           current.pages[materialId] = list;
         } catch (e) {
-          errors.push(e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? STORAGE_FULL : msg('intakeError.file', { name: file.name, reason: (e as Error).message }));
+          errors.push(e instanceof CaptureError ? captureMsg(e.problem) : storageProblem(e) ?? msg('intakeError.file', { name: file.name, reason: (e as Error).message }));
         }
       }
     } finally {
@@ -226,11 +231,11 @@ export const useIntakeStore = defineStore('intake', () => {
     if (!current) return null;
     try {
       const page = await captureSignature(png);
-      await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+      await keepBlob({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
       current.signature = { sha256: page.sha256, bytes: page.bytes, type: page.type };
       return null;
     } catch (e) {
-      return e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? STORAGE_FULL : rawMsg((e as Error).message);
+      return e instanceof CaptureError ? captureMsg(e.problem) : storageProblem(e) ?? rawMsg((e as Error).message);
     }
   }
 
@@ -260,7 +265,7 @@ export const useIntakeStore = defineStore('intake', () => {
     busy.value = msg('busy.processing', { counter: '' });
     try {
       const page = await capturePage(file, (stage) => (busy.value = msg(`busy.${stage}`, { counter: '' })));
-      await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+      await keepBlob({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
       const list = current.pages[materialId] ?? [];
       const at = list.findIndex((p) => p.sha256 === sha256);
       const replacement: DraftPage = { sha256: page.sha256, bytes: page.bytes, type: page.type, ...(page.warnings.length ? { warnings: page.warnings } : {}) };
@@ -272,7 +277,7 @@ export const useIntakeStore = defineStore('intake', () => {
       current.pages[materialId] = rest;
       return [];
     } catch (e) {
-      return [e instanceof CaptureError ? captureMsg(e.problem) : isQuotaError(e) ? STORAGE_FULL : msg('intakeError.file', { name: file.name, reason: (e as Error).message })];
+      return [e instanceof CaptureError ? captureMsg(e.problem) : storageProblem(e) ?? msg('intakeError.file', { name: file.name, reason: (e as Error).message })];
     } finally {
       busy.value = null;
     }
@@ -378,7 +383,7 @@ export const useIntakeStore = defineStore('intake', () => {
       // 一次采集: the next intake for this enterprise starts from what was said now (a failure costs only that).
       await rememberEnterprise(parsed.data.enterprise, parsed.data._id, now).catch(() => undefined);
     } catch (e) {
-      return { ok: false, errors: { matter: isQuotaError(e) ? STORAGE_FULL : msg('intakeError.submitFailed', { reason: (e as Error).message }) } };
+      return { ok: false, errors: { matter: storageProblem(e) ?? msg('intakeError.submitFailed', { reason: (e as Error).message }) } };
     }
     draft.value = emptyDraft(d.stationId);
     engine.kick();
