@@ -63,7 +63,9 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  // A hop count, never `true`: Express then takes the address the nearest trusted proxy appended, not the
+  // left-most X-Forwarded-For entry, which the client writes (and would choose its rate-limit key and audit address).
+  app.set('trust proxy', config.trustProxy > 0 ? config.trustProxy : false);
   app.use((_req, res, next) => {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');

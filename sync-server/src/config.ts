@@ -15,8 +15,11 @@ export interface Config {
   maxBlobBytes: number;
   maxSyncBodyBytes: number;
   logLevel: string;
-  /** Trust X-Forwarded-For (behind a reverse proxy). */
-  trustProxy: boolean;
+  /**
+   * Reverse proxies in front of the server (0 = none). The client address is the entry of X-Forwarded-For
+   * that many hops from the right: the left-most entries are whatever the client sent.
+   */
+  trustProxy: number;
   /** Days after the hall's decision that station devices keep a submission's personal fields (0 = at once). */
   purgeAfterDays: number;
 }
@@ -35,6 +38,12 @@ function days(value: string | undefined, fallback: number, name: string): number
   return n;
 }
 
+function hops(value: string | undefined, name: string): number {
+  if (value === undefined || value.trim() === '') return 0;
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 10) throw new Error(`${name} must be the number of reverse proxies in front of the server (0 to 10), got "${value}"`);
+  return Number(value);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   return {
     port: int(env.PORT, 8080, 'PORT'),
@@ -47,7 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     maxBlobBytes: int(env.MAX_BLOB_BYTES, 10 * 1024 * 1024, 'MAX_BLOB_BYTES'),
     maxSyncBodyBytes: int(env.MAX_SYNC_BODY_BYTES, 4 * 1024 * 1024, 'MAX_SYNC_BODY_BYTES'),
     logLevel: env.LOG_LEVEL ?? 'info',
-    trustProxy: env.TRUST_PROXY === '1',
+    trustProxy: hops(env.TRUST_PROXY, 'TRUST_PROXY'),
     purgeAfterDays: days(env.LXE_PURGE_AFTER_DAYS, DEFAULT_PURGE_AFTER_DAYS, 'LXE_PURGE_AFTER_DAYS'),
   };
 }

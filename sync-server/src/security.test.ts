@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS_DB } from './auth/accounts';
+import { configFromEnv } from './config';
 import { SESSION_COOKIE } from './auth/sessions';
 import { DEMO_MATTERS } from './demo/catalog';
 import { asArray, asRecord, makeEvent, makeSubmission, STATION2_DB, STATION_DB, startTestServer, type DemoUser, type TestServer } from './test-support';
@@ -299,5 +300,45 @@ describe('sync proxy authorisation matrix', () => {
     const rows = asArray(asRecord(r.json).rows).map(asRecord);
     expect(rows.map((row) => row.id).sort()).toEqual(DEMO_MATTERS.map((m) => m._id).sort());
     expect(rows.every((row) => asRecord(row.doc).type === 'matter')).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Behind a reverse proxy: the client writes the left-most X-Forwarded-For entries, the proxy appends the address
+// it saw. Rate limits and the audit log must key on what the trusted proxies appended.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('TRUST_PROXY', () => {
+  it('is a hop count: unset or empty = 0 (X-Forwarded-For ignored), 1, 2, …; anything else stops the start', () => {
+    expect(configFromEnv({}, '/tmp').trustProxy).toBe(0);
+    expect(configFromEnv({ TRUST_PROXY: '' }, '/tmp').trustProxy).toBe(0);
+    expect(configFromEnv({ TRUST_PROXY: '1' }, '/tmp').trustProxy).toBe(1);
+    expect(configFromEnv({ TRUST_PROXY: '2' }, '/tmp').trustProxy).toBe(2);
+    for (const bad of ['true', 'yes', '-1', '1.5', '99']) expect(() => configFromEnv({ TRUST_PROXY: bad }, '/tmp'), bad).toThrow(/TRUST_PROXY/);
+  });
+
+  /** Five wrong passwords for `hall`, each claiming another client address in the left-most entry. */
+  async function failFiveTimes(p: TestServer, appended: string): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      const r = await p.call('POST', '/api/session', { body: { username: 'hall', password: `wrong-${i}` }, headers: { 'x-forwarded-for': `203.0.113.${i}, ${appended}` } });
+      expect(r.status).toBe(401);
+    }
+  }
+
+  it.each([
+    ['1', '198.51.100.7', '198.51.100.8'],
+    ['2', '198.51.100.7, 10.0.0.2', '198.51.100.8, 10.0.0.2'],
+  ])('TRUST_PROXY=%s: a forged left-most X-Forwarded-For does not escape the sign-in limit', async (hopCount, appended, otherClient) => {
+    const p = await startTestServer({ trustProxy: configFromEnv({ TRUST_PROXY: hopCount }, '/tmp').trustProxy }, []);
+    try {
+      await failFiveTimes(p, appended);
+      const sixth = await p.call('POST', '/api/session', { body: { username: 'hall', password: 'demo' }, headers: { 'x-forwarded-for': `203.0.113.99, ${appended}` } });
+      expect(sixth.status, 'the same client, whatever it writes in front').toBe(429);
+      // Another client behind the same proxies is another address.
+      const other = await p.call('POST', '/api/session', { body: { username: 'hall', password: 'demo' }, headers: { 'x-forwarded-for': otherClient } });
+      expect(other.status).toBe(200);
+    } finally {
+      await p.close();
+    }
   });
 });
