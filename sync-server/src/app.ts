@@ -60,6 +60,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     feeder.follow(station.id);
   }
   const sessions = new SessionStore(store, config.sessionTtlMs);
+  sessions.follow(log);
 
   const app = express();
   app.disable('x-powered-by');
@@ -87,7 +88,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
   app.use('/api/track', trackRoutes(store, feeder));
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, log));
-  app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id)));
+  app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
   app.use('/api', withSession, bookingRoutes(store, log));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
   app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, () => undefined));
@@ -129,6 +130,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     log,
     async close() {
       await feeder.stop();
+      await sessions.stop();
       await embedded?.close();
     },
   };

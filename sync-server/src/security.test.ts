@@ -3,12 +3,19 @@
  * server (embedded store, demo data) listening on a loopback port. Writes are in `sync-writes.test.ts`.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from './app';
 import { ACCOUNTS_DB } from './auth/accounts';
 import { configFromEnv } from './config';
+import { startEmbeddedStore, type EmbeddedStore } from './store/embedded';
 import { SESSION_COOKIE } from './auth/sessions';
 import { DEMO_MATTERS } from './demo/catalog';
-import { asArray, asRecord, makeEvent, makeSubmission, STATION2_DB, STATION_DB, startTestServer, type DemoUser, type TestServer } from './test-support';
+import { asArray, asRecord, call, makeEvent, makeSubmission, PASSWORD, sessionCookieFrom, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type TestServer } from './test-support';
 
 let t: TestServer;
 
@@ -340,5 +347,94 @@ describe('TRUST_PROXY', () => {
     } finally {
       await p.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Revocation: a reset password or a sign-out ends the session at once, in every server process on the store.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('session revocation across server processes sharing one store', () => {
+  interface Proc {
+    url: string;
+    server: Server;
+    http: HttpServer;
+  }
+  let dir: string;
+  let shared: EmbeddedStore;
+  let a: Proc;
+  let b: Proc;
+
+  /** A second, independent server process in all but the OS process: its own caches, the same store. */
+  async function proc(): Promise<Proc> {
+    const server = await createServer({ ...configFromEnv({}, '/tmp'), couchdbUrl: shared.url, dataDir: dir, demo: true, staticDir: undefined, logLevel: 'silent' }, pino({ level: 'silent' }));
+    const http: HttpServer = await new Promise((resolve, reject) => {
+      const s = server.app.listen(0, '127.0.0.1', () => resolve(s));
+      s.on('error', reject);
+    });
+    const address = http.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return { url: `http://127.0.0.1:${address.port}`, server, http };
+  }
+
+  async function cookieOf(p: Proc, username: string): Promise<string> {
+    const reply = await call(p.url, 'POST', '/api/session', { body: { username, password: PASSWORD } });
+    const cookie = sessionCookieFrom(reply.headers);
+    if (reply.status !== 200 || !cookie) throw new Error(`sign-in of ${username} failed: ${reply.status}`);
+    return cookie;
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'lxe-revocation-'));
+    shared = await startEmbeddedStore(dir);
+    a = await proc();
+    b = await proc();
+  });
+
+  afterAll(async () => {
+    for (const p of [a, b]) {
+      if (!p) continue;
+      await new Promise<void>((resolve) => {
+        p.http.closeAllConnections();
+        p.http.close(() => resolve());
+      });
+      await p.server.close();
+    }
+    await shared?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sessionStatus = async (p: Proc, cookie: string): Promise<number> => (await call(p.url, 'GET', '/api/session', { cookie })).status;
+  const writeStatus = async (p: Proc, cookie: string): Promise<number> => (await call(p.url, 'POST', `/sync/${STATION_DB}/_bulk_docs`, { cookie, body: { docs: [makeSubmission()] } })).status;
+  /** The other process learns of the change from the store's feed: one round trip, not the old 30 s cache. */
+  const refusedBy = (p: Proc, cookie: string): Promise<true> => waitFor('the other process to refuse the revoked cookie', async () => ((await sessionStatus(p, cookie)) === 401 ? true : undefined), 5_000, 20);
+
+  it('a password reset ends the sessions at once in the revoking process and in the other one', async () => {
+    const cookie = await cookieOf(a, 'station');
+    const admin = await cookieOf(a, 'admin');
+    const other = await cookieOf(b, 'hall');
+    // Both processes have used (and so cached) the session.
+    for (const p of [a, b]) {
+      expect(await sessionStatus(p, cookie)).toBe(200);
+      expect(await writeStatus(p, cookie)).toBe(201);
+    }
+    const reset = await call(a.url, 'POST', '/api/admin/accounts/station/password', { cookie: admin, body: { password: 'a-new-password-1' } });
+    expect(reset.status, reset.text).toBe(200);
+    expect(await sessionStatus(a, cookie)).toBe(401);
+    expect(await writeStatus(a, cookie)).toBe(401);
+    await refusedBy(b, cookie);
+    expect(await writeStatus(b, cookie)).toBe(401);
+    // Other accounts' sessions are untouched, in both processes.
+    expect(await sessionStatus(b, other)).toBe(200);
+    expect(await sessionStatus(a, admin)).toBe(200);
+  });
+
+  it('a sign-out in one process ends the session in the other', async () => {
+    const cookie = await cookieOf(a, 'hall');
+    expect(await sessionStatus(b, cookie)).toBe(200);
+    expect((await call(a.url, 'DELETE', '/api/session', { cookie })).status).toBe(200);
+    expect(await sessionStatus(a, cookie)).toBe(401);
+    await refusedBy(b, cookie);
+    expect((await call(b.url, 'GET', '/api/hall/queue', { cookie })).status).toBe(401);
   });
 });

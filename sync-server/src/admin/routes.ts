@@ -35,7 +35,7 @@ function jsonBody(req: Request, res: Response, next: NextFunction): void {
   });
 }
 
-export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: (id: string) => void): Router {
+export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: (id: string) => void, onSessionsRevoked?: (sessionIds: string[]) => void): Router {
   const router = express.Router();
   router.use(requireRole('admin'));
 
@@ -85,7 +85,7 @@ export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: 
 
   router.post('/accounts/:username/password', jsonBody, async (req, res, next) => {
     try {
-      const result = await resetPassword(store, req.params.username, req.body);
+      const result = await resetPassword(store, req.params.username, req.body, onSessionsRevoked);
       log.info({ audit: 'admin', action: 'resetPassword', by: by(req), username: result.username, revokedSessions: result.revokedSessions });
       res.json({ ok: true, ...result });
     } catch (e) {

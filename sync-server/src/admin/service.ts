@@ -183,10 +183,11 @@ export function createAccountChecked(store: CouchClient, input: unknown): Promis
 }
 
 /**
- * Set a new password and sign the account out everywhere (its sessions are deleted from the store; a running
- * server may still honour one from its in-process cache for up to 30 s).
+ * Set a new password and sign the account out everywhere: its sessions are deleted from the store, which every
+ * server process sees on its sessions feed; `onRevoked` lets the calling process evict them from its own cache
+ * before it answers.
  */
-export function resetPassword(store: CouchClient, username: unknown, input: unknown): Promise<{ username: string; revokedSessions: number }> {
+export function resetPassword(store: CouchClient, username: unknown, input: unknown, onRevoked?: (sessionIds: string[]) => void): Promise<{ username: string; revokedSessions: number }> {
   const { password } = parseInput(passwordResetSchema, input);
   const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
   if (!USERNAME_PATTERN.test(name)) throw new AdminError(404, 'not_found', `no account ${JSON.stringify(String(username)).slice(0, 80)}`);
@@ -198,11 +199,11 @@ export function resetPassword(store: CouchClient, username: unknown, input: unkn
       return old ? { ...old, passwordHash } : undefined;
     });
     if (!found) throw new AdminError(404, 'not_found', `no account ${name}`);
-    return { username: name, revokedSessions: await revokeSessions(store, name) };
+    return { username: name, revokedSessions: await revokeSessions(store, name, onRevoked) };
   });
 }
 
-async function revokeSessions(store: CouchClient, username: string): Promise<number> {
+async function revokeSessions(store: CouchClient, username: string, onRevoked: ((sessionIds: string[]) => void) | undefined): Promise<number> {
   let rows;
   try {
     ({ rows } = await store.allDocs<{ _id: string; _rev: string; username?: string }>(SESSIONS_DB, { startkey: 'session:', endkey: 'session:\ufff0', include_docs: true }));
@@ -212,5 +213,6 @@ async function revokeSessions(store: CouchClient, username: string): Promise<num
   }
   const mine = rows.flatMap((row) => (row.doc?.username === username ? [{ _id: row.doc._id, _rev: row.doc._rev, _deleted: true }] : []));
   if (mine.length) await store.bulkDocs(SESSIONS_DB, mine);
+  onRevoked?.(mine.map((d) => d._id));
   return mine.length;
 }

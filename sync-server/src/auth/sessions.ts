@@ -1,15 +1,24 @@
 /**
  * Server-side sessions. The cookie holds a random token; the store keeps only its SHA-256 (a leaked
- * sessions database cannot be replayed). Sessions survive a server restart; a short in-process cache keeps
+ * sessions database cannot be replayed). Sessions survive a server restart; an in-process cache keeps
  * replication traffic (many small requests) from reading the store each time.
+ *
+ * The cache is kept rather than dropped because a session read per request would add a store round trip to
+ * every proxied replication request, and the store's round trips are what bounds throughput (README,
+ * Performance). It stays correct across processes because every process follows `lxe-sessions`' `_changes`
+ * with one long-poll and evicts each session whose document changed (a password reset or sign-out anywhere,
+ * the admin command line included); the revoking process also evicts its own at once. While the feed is not
+ * known to be following (start-up, store trouble), nothing is cached and every lookup reads the store.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
 import type { CouchClient } from '../store/couch';
 import type { Account } from './accounts';
 
 export const SESSIONS_DB = 'lxe-sessions';
 export const SESSION_COOKIE = 'lxe_session';
+/** A backstop only: changes evict at once (see above). */
 const CACHE_MS = 30_000;
 
 export interface Session {
@@ -32,11 +41,64 @@ const tokenKey = (token: string): string => 'session:' + createHash('sha256').up
 
 export class SessionStore {
   private readonly cache = new Map<string, { session: Session | undefined; at: number }>();
+  /** Bumped by every eviction: a lookup whose store read overlapped one does not cache what it read. */
+  private generation = 0;
+  /** Whether the `_changes` feed is known to be following; the cache is used only then. */
+  private following = false;
+  private readonly abort = new AbortController();
+  private feed: Promise<void> | undefined;
 
   constructor(
     private readonly store: CouchClient,
     private readonly ttlMs: number,
   ) {}
+
+  /** Start following the sessions database (one long-poll); until then nothing is cached. */
+  follow(log?: Logger): void {
+    this.feed ??= this.run(log);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.feed;
+  }
+
+  /** Forget cached sessions by document id (`session:<hash>`), e.g. right after this process revoked them. */
+  evict(ids: Iterable<string>): void {
+    this.generation++;
+    for (const id of ids) this.cache.delete(id);
+  }
+
+  private async run(log: Logger | undefined): Promise<void> {
+    const signal = this.abort.signal;
+    let since: string | number | undefined;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (since === undefined) {
+          // Start from now: nothing is cached yet, so nothing earlier can be stale.
+          since = (await this.store.json<{ update_seq: string | number }>('GET', `/${SESSIONS_DB}`, undefined, signal)).update_seq;
+        }
+        // After a gap, first catch up without waiting; only then is the cache trusted again.
+        const feed = this.following ? 'longpoll' : 'normal';
+        const qs = new URLSearchParams({ feed, since: String(since), timeout: '25000', limit: '1000' });
+        const changes = await this.store.json<{ results: { id: string }[]; last_seq: string | number }>('GET', `/${SESSIONS_DB}/_changes?${qs}`, undefined, signal);
+        if (changes.results.length) this.evict(changes.results.map((c) => c.id));
+        since = changes.last_seq;
+        // A full page may have more behind it: stay in catch-up until a page comes back short.
+        this.following = changes.results.length < 1000;
+        failures = 0;
+      } catch (e) {
+        if (signal.aborted) break;
+        this.following = false;
+        this.evict([...this.cache.keys()]);
+        failures++;
+        log?.warn({ err: e, failures }, 'sessions: changes feed failed, reading sessions from the store until it is back');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** Math.min(failures, 6))));
+      }
+    }
+    this.following = false;
+  }
 
   async create(account: Account, stationName?: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
@@ -56,15 +118,17 @@ export class SessionStore {
   async lookup(token: string | undefined): Promise<Session | undefined> {
     if (!token || token.length > 100) return undefined;
     const key = tokenKey(token);
-    const cached = this.cache.get(key);
+    const cached = this.following ? this.cache.get(key) : undefined;
     let session: Session | undefined;
     if (cached && Date.now() - cached.at < CACHE_MS) {
       session = cached.session;
     } else {
+      const generation = this.generation;
       const doc = await this.store.get<SessionDoc>(SESSIONS_DB, key);
       session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, stationName: doc.stationName, displayName: doc.displayName, expiresAt: doc.expiresAt } : undefined;
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(key, { session, at: Date.now() });
+      // What was read before an eviction may be what was just revoked: read again next time instead.
+      if (this.following && generation === this.generation) this.cache.set(key, { session, at: Date.now() });
     }
     return session && session.expiresAt > Date.now() ? session : undefined;
   }
@@ -72,9 +136,11 @@ export class SessionStore {
   async destroy(token: string | undefined): Promise<void> {
     if (!token) return;
     const key = tokenKey(token);
-    this.cache.delete(key);
+    this.evict([key]);
     const doc = await this.store.get<SessionDoc>(SESSIONS_DB, key);
     if (doc?._rev) await this.store.json('DELETE', `/${SESSIONS_DB}/${encodeURIComponent(key)}?rev=${doc._rev}`);
+    // Again once it is gone: a lookup may have cached it between the first eviction and the delete.
+    this.evict([key]);
   }
 }
 
