@@ -46,7 +46,7 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
 
 export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Server> {
   const embedded = config.couchdbUrl ? undefined : await startEmbeddedStore(config.dataDir);
-  const store = new CouchClient(config.couchdbUrl ?? embedded!.url);
+  const store = new CouchClient(config.couchdbUrl ?? embedded!.url, { prefix: config.couchdbUrl ? config.couchdbPrefix : '' });
   const storeKind = embedded ? 'embedded' : 'couchdb';
   await connect(store, storeKind);
   for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, 'catalog']) await store.ensureDb(db);

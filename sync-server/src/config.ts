@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   /** Real CouchDB 3.x (credentials in the URL); undefined = embedded store under dataDir. */
   couchdbUrl: string | undefined;
+  /** Prefix of every database name in that CouchDB (several deployments or test runs on one server). */
+  couchdbPrefix: string;
   dataDir: string;
   demo: boolean;
   /** Built app to serve; undefined = API only (tests). */
@@ -49,6 +51,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     port: int(env.PORT, 8080, 'PORT'),
     host: env.HOST ?? '127.0.0.1',
     couchdbUrl: env.COUCHDB_URL || undefined,
+    couchdbPrefix: env.COUCHDB_DB_PREFIX ?? '',
     dataDir: path.resolve(root, env.DATA_DIR ?? 'data'),
     demo: env.DEMO !== '0',
     staticDir: env.STATIC_DIR === '' ? undefined : path.resolve(root, env.STATIC_DIR ?? 'dist'),

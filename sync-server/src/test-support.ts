@@ -156,12 +156,32 @@ export interface TestServer {
 }
 
 /**
- * Start the real server (embedded store, demo data, no static files) on 127.0.0.1:<random port> and sign
- * in once as each of `users` (scrypt costs ~100 ms per sign-in, so do it once per file).
+ * The real-CouchDB lane: `LXE_TEST_COUCHDB` is the URL of a CouchDB 3.x with admin credentials
+ * (`npm test` starts one and sets it). Unset, servers use the embedded store.
+ */
+export const TEST_COUCHDB = process.env.LXE_TEST_COUCHDB || undefined;
+export const STORE_KIND: 'embedded' | 'couchdb' = TEST_COUCHDB ? 'couchdb' : 'embedded';
+
+/** A database prefix of its own for each test server, so test files share one CouchDB without meeting. */
+const testPrefix = (): string => `t${randomHex(5)}-`;
+
+/** Delete the databases of one test prefix (the CouchDB lane's cleanup). */
+async function dropPrefixed(url: string, prefix: string): Promise<void> {
+  const { CouchClient } = await import('./store/couch');
+  const admin = new CouchClient(url);
+  const all = await admin.json<string[]>('GET', '/_all_dbs');
+  await Promise.all(all.filter((n) => n.startsWith(prefix)).map((n) => admin.json('DELETE', `/${encodeURIComponent(n)}`).catch(() => undefined)));
+}
+
+/**
+ * Start the real server (embedded store, or the lane's CouchDB; demo data, no static files) on
+ * 127.0.0.1:<random port> and sign in once as each of `users` (scrypt costs ~100 ms per sign-in, so do it
+ * once per file).
  */
 export async function startTestServer(overrides: Partial<Config> = {}, users: readonly DemoUser[] = DEMO_USERS): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-server-test-'));
-  const config: Config = { ...configFromEnv({}, '/tmp'), dataDir, demo: true, staticDir: undefined, logLevel: 'silent', ...overrides };
+  const couch = TEST_COUCHDB ? { couchdbUrl: TEST_COUCHDB, couchdbPrefix: testPrefix() } : {};
+  const config: Config = { ...configFromEnv({}, '/tmp'), dataDir, demo: true, staticDir: undefined, logLevel: 'silent', ...couch, ...overrides };
   const server = await createServer(config, pino({ level: 'silent' }));
   const http: HttpServer = await new Promise((resolve, reject) => {
     const s = server.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -204,6 +224,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, users: re
         http.close(() => resolve());
       });
       await server.close();
+      if (config.couchdbUrl && config.couchdbPrefix) await dropPrefixed(config.couchdbUrl, config.couchdbPrefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -160,7 +160,7 @@ async function openStore(io: CliIo, createIfMissing: boolean): Promise<OpenStore
   if (url) {
     let store: CouchClient;
     try {
-      store = new CouchClient(url);
+      store = new CouchClient(url, { prefix: io.env.COUCHDB_DB_PREFIX ?? '' });
     } catch (e) {
       throw new Error('COUCHDB_URL is not a valid URL (expected http://user:password@host:5984)', { cause: e });
     }

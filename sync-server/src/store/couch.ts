@@ -29,9 +29,16 @@ export interface ChangesResult<T> {
 export class CouchClient {
   readonly base: string;
   private readonly auth: string | undefined;
+  /**
+   * Prepended to every database name (`COUCHDB_DB_PREFIX`): several deployments, or the test files of one run,
+   * share one CouchDB without seeing each other's databases. Callers name databases without it.
+   */
+  readonly prefix: string;
 
   /** `url` may carry credentials (`http://user:pass@host:5984`); they become a Basic header. */
-  constructor(url: string) {
+  constructor(url: string, { prefix = '' }: { prefix?: string } = {}) {
+    if (prefix && !/^[a-z][a-z0-9_$()+/-]*$/.test(prefix)) throw new Error(`database prefix "${prefix}" is not a valid start of a CouchDB database name`);
+    this.prefix = prefix;
     const parsed = new URL(url);
     this.auth = parsed.username
       ? 'Basic ' + Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
@@ -45,10 +52,31 @@ export class CouchClient {
     return this.auth ? { authorization: this.auth, ...extra } : extra;
   }
 
-  /** Raw request; callers that stream (the proxy) use this. */
+  /** Raw request; callers that stream (the proxy) use this. `path` names databases without the prefix. */
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = this.headers((init.headers as Record<string, string> | undefined) ?? {});
-    return fetch(this.base + path, { ...init, headers });
+    return fetch(this.base + this.prefixed(path), { ...init, headers });
+  }
+
+  /** `/db/...` → `/<prefix>db/...`; server-wide endpoints (`/_all_dbs`, `/_db_updates`, `/`) stay as they are. */
+  private prefixed(path: string): string {
+    if (!this.prefix || !/^\/[a-z]/.test(path)) return path;
+    return `/${this.prefix}${path.slice(1)}`;
+  }
+
+  /** The database a server-wide answer names, without the prefix; undefined when it is not one of ours. */
+  unprefixed(name: string): string | undefined {
+    if (!this.prefix) return name;
+    return name.startsWith(this.prefix) ? name.slice(this.prefix.length) : undefined;
+  }
+
+  /** Our databases (prefix removed). */
+  async listDbs(): Promise<string[]> {
+    const all = await this.json<string[]>('GET', '/_all_dbs');
+    return all.flatMap((n) => {
+      const name = this.unprefixed(n);
+      return name === undefined ? [] : [name];
+    });
   }
 
   async json<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
