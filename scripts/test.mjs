@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies, root, run } from './ensure.mjs';
+import { laneTarget, startNode } from './couchdb.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -22,11 +23,11 @@ rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-function vitest(name, args) {
+function vitest(name, args, env = {}) {
   const out = path.join(reports, `${name}.json`);
   let ok = true;
   try {
-    run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+    run(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], { env: { ...process.env, ...env } });
   } catch {
     ok = false;
   }
@@ -59,16 +60,35 @@ const tryRun = (cmd, args) => () => {
 
 ensureDependencies();
 ensureChromium();
+
+// The real-CouchDB lane: the server suites and the walking skeleton again, on a real Apache CouchDB.
+const lane = laneTarget();
+let couch = null;
+if (lane.none) console.log(`\n› real-CouchDB lane: NOT RUN — ${lane.none}`);
+else if (lane.url) couch = { url: lane.url, stop() {} };
+else {
+  console.log(`\n› starting a CouchDB node from ${lane.kit}`);
+  couch = await startNode(lane.kit);
+}
+const stopCouch = () => couch?.stop();
+process.on('exit', stopCouch);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+// What the lane runs: the server suites that touch the store (the embedded-only CLI and sink tests stay out).
+const COUCH_SERVER_SUITES = ['security', 'sync-writes', 'fuzz', 'queue', 'queue-views', 'blobs', 'bookings', 'replication', 'admin/admin', 'auto-approval', 'sessions-expiry', 'purge-policy', 'couchdb'].map((f) => `sync-server/src/${f}.test.ts`);
 const bin = (p) => path.join(root, 'node_modules', p);
 const results = [
   step('lint', tryRun(process.execPath, [bin('eslint/bin/eslint.js'), '.', '--max-warnings=0'])),
   step('typecheck', tryRun(process.execPath, [path.join(root, 'scripts/typecheck.mjs')])),
   step('unit and server tests', () => vitest('unit', [])),
+  ...(couch ? [step('server tests on real CouchDB', () => vitest('couchdb', COUCH_SERVER_SUITES.filter((f) => existsSync(path.join(root, f))), { LXE_TEST_COUCHDB: couch.url }))] : []),
   step('build', tryRun(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'])),
 ];
-results.push(results[3] ? step('browser tests (Chromium)', () => vitest('e2e', ['--config', 'test/e2e/vitest.config.ts'])) : false);
+const built = results[couch ? 4 : 3];
+results.push(built ? step('browser tests (Chromium)', () => vitest('e2e', ['--config', 'test/e2e/vitest.config.ts'])) : false);
+if (couch && built) results.push(step('walking skeleton on real CouchDB', () => vitest('e2e-couchdb', ['--config', 'test/e2e/vitest.config.ts', 'test/e2e/walking-skeleton.e2e.ts'], { LXE_TEST_COUCHDB: couch.url })));
 
 const failedSteps = results.filter((ok) => !ok).length;
 console.log(`\n${failedSteps ? `${failedSteps} step(s) failed` : 'all steps passed'}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(couch ? `real-CouchDB lane: run against ${lane.url ? 'LXE_TEST_COUCHDB' : 'a node started from the kit'}` : `real-CouchDB lane: NOT RUN — ${lane.none}`);
 process.exit(failedSteps ? 1 : 0);

@@ -1,5 +1,6 @@
-/** Starts the real sync-server (with the built app and the embedded store) as a child process on a free port. */
+/** Starts the real sync-server (with the built app; the embedded store, or the lane's CouchDB) as a child process on a free port. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -30,9 +31,29 @@ export interface RunningServer {
   cleanup(): void;
 }
 
+/**
+ * The real-CouchDB lane (LXE_TEST_COUCHDB = a CouchDB URL with admin credentials): the server stores in that
+ * CouchDB under a database prefix of its own, kept across restarts and dropped by `cleanup`.
+ */
+function couchEnv(): Record<string, string> {
+  const url = process.env.LXE_TEST_COUCHDB;
+  if (!url || !/^https?:\/\//.test(url)) return {};
+  return { COUCHDB_URL: url, COUCHDB_DB_PREFIX: `e${randomBytes(5).toString('hex')}-` };
+}
+
+async function dropPrefixed(url: string, prefix: string): Promise<void> {
+  const base = new URL(url);
+  const auth = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
+  const origin = `${base.protocol}//${base.host}`;
+  const all = (await (await fetch(`${origin}/_all_dbs`, { headers: { authorization: auth } })).json()) as string[];
+  await Promise.all(all.filter((n) => n.startsWith(prefix)).map((n) => fetch(`${origin}/${encodeURIComponent(n)}`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => undefined)));
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-e2e-'));
+  const couch = couchEnv();
+  env = { ...couch, ...env };
   let child: ChildProcess | undefined;
   let log = '';
   const url = `http://127.0.0.1:${port}`;
@@ -72,6 +93,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     output: () => log,
     stop,
     restart: launch,
-    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (couch.COUCHDB_URL && couch.COUCHDB_DB_PREFIX) void dropPrefixed(couch.COUCHDB_URL, couch.COUCHDB_DB_PREFIX).catch(() => undefined);
+    },
   };
 }
