@@ -57,7 +57,8 @@ export function checkClientWrite(raw: unknown, writer: Writer, dbStationId: stri
     if (!event._id.startsWith(`event:${event.submissionId.slice('submission:'.length)}:`)) {
       return { ok: false, status: 400, reason: 'event id must name its submission' };
     }
-    if (event._id.endsWith(':received')) return { ok: false, status: 403, reason: 'the event id suffix "received" is reserved for the server' };
+    // Fixed suffixes are the server's exactly-once slots: a device squatting one would block that step.
+    if (!/:[0-9A-HJKMNP-TV-Z]{26}$/.test(event._id)) return { ok: false, status: 403, reason: 'event ids ending in "received", "rating" or "decision-…" are reserved for the server' };
     if (event.role !== writer.role || event.actor !== writer.username) {
       return { ok: false, status: 403, reason: 'event actor and role must be the signed-in user' };
     }

@@ -24,6 +24,28 @@ export function eventId(submissionId: string, suffix: string): string {
   return `event:${submissionId.slice('submission:'.length)}:${suffix}`;
 }
 
+/**
+ * The hall's n-th decision on a submission (1-based): `event:<ULID>:decision-0001`. Deterministic, so two
+ * decisions made on the same history (one process or several) are one document id, and the store's conflict
+ * check keeps exactly one of them.
+ */
+export function decisionEventId(submissionId: string, n: number): string {
+  return eventId(submissionId, `decision-${String(n).padStart(4, '0')}`);
+}
+
+/** The number of the next decision: one past the highest written, applied or not (so a slot is never reused). */
+export function nextDecisionNumber(events: readonly { _id: string }[]): number {
+  let last = 0;
+  for (const e of events) {
+    const m = /:decision-(\d+)$/.exec(e._id);
+    if (m) last = Math.max(last, Number(m[1]));
+  }
+  return last + 1;
+}
+
+/** The enterprise's one rating of a submission has a fixed id: a second one, however concurrent, is a conflict. */
+export const RATING_EVENT_SUFFIX = 'rating';
+
 
 /** Bounds of the enterprise profile fields (一次采集) in a submission; the intake's inputs use the same. */
 export const ENTERPRISE_TEXT_MAX = { address: 200, legalRepresentative: 50, contactName: 50 } as const;

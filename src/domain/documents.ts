@@ -103,8 +103,12 @@ export type SubmissionDoc = z.infer<typeof submissionDocSchema>;
 export const ROLES = ['station', 'hall', 'admin', 'enterprise', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Event id: `event:<submission ULID>:<ULID>`; the server's own receipt uses the fixed suffix `received`. */
-export const eventIdPattern = /^event:([0-9A-HJKMNP-TV-Z]{26}):([0-9A-HJKMNP-TV-Z]{26}|received)$/;
+/**
+ * Event id: `event:<submission ULID>:<ULID>` from devices. The server's own have fixed suffixes, so writing one
+ * twice is a conflict in the store: `received` (receipt), `decision-<nnnn>` (the hall's n-th decision) and
+ * `rating` (the enterprise's one rating); devices may not use them (authority.ts).
+ */
+export const eventIdPattern = /^event:([0-9A-HJKMNP-TV-Z]{26}):([0-9A-HJKMNP-TV-Z]{26}|received|rating|decision-\d{4})$/;
 
 const eventBase = {
   _id: z.string().regex(eventIdPattern),

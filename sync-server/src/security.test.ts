@@ -8,14 +8,16 @@ import type { Server as HttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decisionEventId, eventId, type EventDoc, type SubmissionDoc } from '../../src/domain/documents';
 import { createServer, type Server } from './app';
 import { ACCOUNTS_DB } from './auth/accounts';
 import { configFromEnv } from './config';
 import { startEmbeddedStore, type EmbeddedStore } from './store/embedded';
 import { SESSION_COOKIE } from './auth/sessions';
 import { DEMO_MATTERS } from './demo/catalog';
-import { asArray, asRecord, call, makeEvent, makeSubmission, PASSWORD, sessionCookieFrom, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type TestServer } from './test-support';
+import { asArray, asRecord, call, makeEvent, makePng, makeSubmission, pageRef, PASSWORD, sessionCookieFrom, sha256Hex, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type Reply, type TestServer } from './test-support';
 
 let t: TestServer;
 
@@ -436,5 +438,76 @@ describe('session revocation across server processes sharing one store', () => {
     expect(await sessionStatus(a, cookie)).toBe(401);
     await refusedBy(b, cookie);
     expect((await call(b.url, 'GET', '/api/hall/queue', { cookie })).status).toBe(401);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Races in the hall API: of concurrent decisions on one history exactly one is stored; the rest are told 409.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('concurrent decisions and ratings', () => {
+  const ulidOf = (sub: Pick<SubmissionDoc, '_id'>): string => sub._id.slice('submission:'.length);
+  const decide = (sub: SubmissionDoc, body: Record<string, unknown>): Promise<Reply> => t.as('hall', 'POST', `/api/hall/submissions/${ulidOf(sub)}/events`, { body });
+  const tally = (replies: Reply[]): Record<number, number> => replies.reduce<Record<number, number>>((n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }), {});
+  async function stored(sub: SubmissionDoc): Promise<EventDoc[]> {
+    const { rows } = await t.server.store.allDocs<EventDoc>(STATION_DB, { startkey: `event:${ulidOf(sub)}:`, endkey: `event:${ulidOf(sub)}:\ufff0`, include_docs: true });
+    return rows.flatMap((r) => (r.doc ? [r.doc] : []));
+  }
+
+  /** A submission of the first station, received and waiting in the hall's queue. */
+  async function receivedSubmission(): Promise<SubmissionDoc> {
+    const sub = makeSubmission();
+    const w = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, makeEvent(sub)] } });
+    expect(w.status).toBe(201);
+    await waitFor('the submission received in the queue', async () => {
+      const r = await t.as('hall', 'GET', `/api/hall/submissions/${ulidOf(sub)}`);
+      return r.status === 200 && asRecord(asRecord(r.json).status).state === 'received' ? true : undefined;
+    });
+    return sub;
+  }
+
+  it('20 concurrent accepts of one submission: one 201, nineteen 409, one accept stored', async () => {
+    const sub = await receivedSubmission();
+    const replies = await Promise.all(Array.from({ length: 20 }, () => decide(sub, { action: 'accept' })));
+    expect(tally(replies)).toEqual({ 201: 1, 409: 19 });
+    expect((await stored(sub)).filter((e) => e.action === 'accept')).toHaveLength(1);
+  });
+
+  it('accepts and rejects racing on one history: exactly one decision is stored', async () => {
+    const sub = await receivedSubmission();
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => decide(sub, i % 2 ? { action: 'accept' } : { action: 'reject', reason: '不属于本中心受理范围' })));
+    expect(tally(replies)).toEqual({ 201: 1, 409: 19 });
+    expect((await stored(sub)).filter((e) => e.role === 'hall')).toHaveLength(1);
+    // The next decision takes the next slot.
+    const state = asRecord(asRecord((await t.as('hall', 'GET', `/api/hall/submissions/${ulidOf(sub)}`)).json).status).state;
+    if (state === 'accepted') expect((await decide(sub, { action: 'approve' })).status).toBe(201);
+  });
+
+  it('20 concurrent ratings of one delivered submission: one 201, nineteen 409, one rating stored', async () => {
+    const sub = await receivedSubmission();
+    expect((await decide(sub, { action: 'accept' })).status).toBe(201);
+    // The 容缺 material arrives, so the certificate may be issued.
+    const png = makePng();
+    expect((await t.as('station', 'PUT', `/api/blobs/${sha256Hex(png)}`, { body: png, headers: { 'content-type': 'image/png' } })).status).toBe(201);
+    const supplement = { _id: eventId(sub._id, ulid()), type: 'event', action: 'supplement', submissionId: sub._id, stationId: sub.stationId, actor: 'station', role: 'station', at: new Date().toISOString(), items: [{ materialId: 'loss-statement', pages: [pageRef(png, 'image/png')] }] };
+    expect((await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [supplement] } })).status).toBe(201);
+    for (const body of [{ action: 'approve' }, { action: 'issue' }, { action: 'deliver', method: 'pickup', reference: '窗口 3' }]) {
+      const r = await decide(sub, body);
+      expect(r.status, r.text).toBe(201);
+    }
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => t.as('enterprise', 'POST', `/api/enterprise/submissions/${ulidOf(sub)}/rating`, { body: { rating: i % 2 ? 'good' : 'bad' } })));
+    expect(tally(replies)).toEqual({ 201: 1, 409: 19 });
+    expect((await stored(sub)).filter((e) => e.action === 'rate')).toHaveLength(1);
+  });
+
+  it('a station may not write an event under the server\'s exactly-once ids (it would block the hall)', async () => {
+    const sub = await receivedSubmission();
+    for (const id of [decisionEventId(sub._id, 1), eventId(sub._id, 'rating'), eventId(sub._id, 'received')]) {
+      const squat = { ...makeEvent(sub, { action: 'withdraw' }), _id: id };
+      const r = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [squat] } });
+      expect(asRecord(asArray(r.json)[0]), id).toMatchObject({ error: 'forbidden' });
+      if (!id.endsWith(':received')) expect(await t.server.store.get(STATION_DB, id), id).toBeUndefined();
+    }
+    expect((await decide(sub, { action: 'accept' })).status).toBe(201);
   });
 });

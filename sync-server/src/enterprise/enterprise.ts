@@ -1,10 +1,9 @@
 /** The enterprise account's own submissions (by its USCC) and 好差评, once per delivered submission. */
 import express, { type Router } from 'express';
-import { ulid } from 'ulid';
-import { describeIssues, eventDocSchema, eventId } from '../../../src/domain/documents';
+import { describeIssues, eventDocSchema, eventId, RATING_EVENT_SUFFIX } from '../../../src/domain/documents';
 import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
-import type { CouchClient } from '../store/couch';
+import { StoreError, type CouchClient } from '../store/couch';
 import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
 import { loadRecord } from '../queue/routes';
 import type { Logger } from 'pino';
@@ -38,7 +37,8 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       const body = req.body as { rating?: unknown; comment?: unknown };
       const now = new Date().toISOString();
       const parsed = eventDocSchema.safeParse({
-        _id: eventId(submissionId, ulid()),
+        // One fixed id: of concurrent ratings the store keeps exactly one.
+        _id: eventId(submissionId, RATING_EVENT_SUFFIX),
         type: 'event',
         action: 'rate',
         submissionId,
@@ -58,6 +58,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       await feeder.schedule(item.stationId, submissionId);
       res.status(201).json({ ok: true });
     } catch (e) {
+      if (e instanceof StoreError && e.status === 409) return void res.status(409).json({ error: 'conflict', reason: '已评价过 Already rated' });
       next(e);
     }
   });

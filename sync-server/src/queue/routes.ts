@@ -6,13 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { ulid } from 'ulid';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { addWorkingDays, chinaDate, computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import type { Dashboard } from '../../../src/domain/dashboard';
-import { describeIssues, eventDocSchema, eventId, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
+import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
 import { applyEvent, foldEvents, type SubmissionState } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
@@ -177,7 +176,9 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const decision = body.data.action === 'issue' && !body.data.certificateNo
         ? { ...body.data, certificateNo: `ZS${now.slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}` }
         : body.data;
-      const candidate = { _id: eventId(submissionId, ulid()), type: 'event', submissionId, stationId: item.stationId, actor: session.username, role: 'hall', at: now, serverAt: now, ...decision };
+      // The decision's id is its slot in the history (the n-th decision): every decision made on this same
+      // history, here or in another process, is this one document, and the store keeps exactly one (409 for the rest).
+      const candidate = { _id: decisionEventId(submissionId, nextDecisionNumber(record.events)), type: 'event', submissionId, stationId: item.stationId, actor: session.username, role: 'hall', at: now, serverAt: now, ...decision };
       const parsed = eventDocSchema.safeParse(candidate);
       if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
       const event = parsed.data;
