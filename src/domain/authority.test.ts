@@ -164,9 +164,16 @@ describe('checkClientWrite: forgeries are refused', () => {
   });
 
   it('a submission must belong to the database’s station', () => {
-    const doc = { ...submission(), stationId: OTHER_STATION };
+    // Well-formed for the other station, receipt number in its series included.
+    const doc = { ...submission(), stationId: OTHER_STATION, receiptNo: 'XUHU-20250615-04HMASW9' };
     expect(submissionDocSchema.safeParse(doc).success).toBe(true);
     expectRefused(checkClientWrite(doc, clerk, STATION), 403, 'submission belongs to another station');
+  });
+
+  it('a submission’s receipt number must be in its station’s series (public tracking finds it by the number)', () => {
+    const doc = { ...submission(), receiptNo: 'XUHU-20250615-04HMASW9' };
+    expect(submissionDocSchema.safeParse(doc).success).toBe(false);
+    expectRefused(checkClientWrite(doc, clerk, STATION), 400, "receiptNo: must start with the station's code JING-");
   });
 
   it('a submission’s createdBy must be the signed-in user', () => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isValidIdNumber, isValidUscc } from './ids';
 import { BLOB_TYPES, ENTERPRISE_TEXT_MAX, isValidContactPhone, MAX_BLOB_BYTES } from './document-rules';
+import { receiptNoFitsStation, receiptStationCode } from './receipt';
 
 // Constants and pure helpers live in document-rules.ts without zod (the intake screen starts without the
 // validator); re-exported here for everyone else.
@@ -97,6 +98,10 @@ export const submissionDocSchema = z.strictObject({
   createdAt: ISO_INSTANT,
   createdBy: z.string().min(1).max(64),
   deviceId: z.string().regex(/^[0-9A-Za-z-]{8,64}$/),
+}).superRefine((doc, ctx) => {
+  if (!receiptNoFitsStation(doc.receiptNo, doc.stationId)) {
+    ctx.addIssue({ code: 'custom', path: ['receiptNo'], message: `must start with the station's code ${receiptStationCode(doc.stationId)}-` });
+  }
 });
 export type SubmissionDoc = z.infer<typeof submissionDocSchema>;
 

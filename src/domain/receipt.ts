@@ -4,10 +4,24 @@
  */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/** The station's code that starts each of its receipt numbers: the first four letters or digits of its id. */
+export function receiptStationCode(stationId: string): string {
+  return stationId.replace(/[^a-z0-9]/g, '').slice(0, 4).toUpperCase().padEnd(4, 'X');
+}
+
+/**
+ * Whether a receipt number carries this station's code. Checked wherever a submission is validated (device and
+ * server), so a station cannot issue a receipt number in another station's series (public tracking finds a
+ * receipt by its number alone).
+ */
+export function receiptNoFitsStation(receiptNo: string, stationId: string): boolean {
+  return receiptNo.startsWith(`${receiptStationCode(stationId)}-`);
+}
+
 /** `random` must hold at least 5 bytes of cryptographic randomness (the domain has no crypto of its own). */
 export function makeReceiptNo(stationId: string, date: Date, random: Uint8Array): string {
   if (random.length < 5) throw new Error('makeReceiptNo needs 5 random bytes');
-  const code = stationId.replace(/[^a-z0-9]/g, '').slice(0, 4).toUpperCase().padEnd(4, 'X');
+  const code = receiptStationCode(stationId);
   // The date printed is the station's (China Standard Time, UTC+8, no DST), not UTC's.
   const ymd = new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
   let bits = 0n;

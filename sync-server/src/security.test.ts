@@ -511,3 +511,29 @@ describe('concurrent decisions and ratings', () => {
     expect((await decide(sub, { action: 'accept' })).status).toBe(201);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Receipt numbers: public tracking finds a submission by its receipt number, so a station must not be able to
+// write one in another station's series.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('receipt numbers of another station', () => {
+  it('a submission whose receipt number carries another station\'s code is refused, and that receipt stays trackable', async () => {
+    const theirs = makeSubmission({ stationId: 'songshanhu-nanhuwan', createdBy: 'station2' });
+    expect((await t.as('station2', 'POST', `/sync/${STATION2_DB}/_bulk_docs`, { body: { docs: [theirs, makeEvent(theirs)] } })).status).toBe(201);
+    const track = (): Promise<Reply> => t.call('GET', `/api/track?receiptNo=${theirs.receiptNo}&pickupCode=${theirs.pickupCode}`);
+    await waitFor('the other station\'s receipt to be trackable', async () => ((await track()).status === 200 ? true : undefined));
+
+    const forged = { ...makeSubmission(), receiptNo: theirs.receiptNo };
+    const r = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [forged, makeEvent(forged)] } });
+    const [sub] = asArray(r.json).map(asRecord);
+    expect(sub, r.text).toMatchObject({ id: forged._id, error: 'forbidden' });
+    expect(String(sub?.reason)).toMatch(/receiptNo/);
+    expect(await t.server.store.get(STATION_DB, forged._id)).toBeUndefined();
+    // Any other station code too, not only an existing receipt.
+    const other = { ...makeSubmission(), receiptNo: theirs.receiptNo.replace(/-\w+$/, '-0000ABCD') };
+    const r2 = await t.as('station', 'PUT', `/sync/${STATION_DB}/${other._id}`, { body: other });
+    expect(r2.status, r2.text).toBe(400);
+    expect((await track()).status).toBe(200);
+  });
+});
