@@ -537,3 +537,37 @@ describe('receipt numbers of another station', () => {
     expect((await track()).status).toBe(200);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Public tracking: guesses of one receipt's pickup code are limited per receipt number, not only per address.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('/api/track guessing from many addresses', () => {
+  it('150 wrong pickup codes for one receipt from 30 addresses: 10 answered 404, then the receipt is locked (429, limit: receipt)', async () => {
+    const p = await startTestServer({ trustProxy: 1 }, ['station', 'hall']);
+    try {
+      const sub = makeSubmission();
+      expect((await p.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, makeEvent(sub)] } })).status).toBe(201);
+      const track = (code: string, address: string): Promise<Reply> => p.call('GET', `/api/track?receiptNo=${sub.receiptNo}&pickupCode=${code}`, { headers: { 'x-forwarded-for': address } });
+      // Waiting through the hall: a tracking query before the receipt exists would count as a wrong guess.
+      await waitFor('the submission in the queue', async () => ((await p.as('hall', 'GET', `/api/hall/submissions/${sub._id.slice('submission:'.length)}`)).status === 200 ? true : undefined));
+      expect((await track(sub.pickupCode, '198.51.100.1')).status).toBe(200);
+
+      const wrong = (i: number): string => String((Number(sub.pickupCode) + 1 + i) % 1_000_000).padStart(6, '0');
+      const replies: Reply[] = [];
+      for (let i = 0; i < 150; i++) replies.push(await track(wrong(i), `203.0.113.${i % 30}`));
+      expect(replies.filter((r) => r.status === 404)).toHaveLength(10);
+      const limited = replies.filter((r) => r.status === 429);
+      expect(limited).toHaveLength(140);
+      for (const r of limited) expect(r.json).toMatchObject({ error: 'too_many_requests', limit: 'receipt' });
+      expect(Number(limited[0]?.headers.get('retry-after'))).toBeGreaterThan(0);
+      // While it is locked even the right code learns nothing, from anywhere.
+      expect((await track(sub.pickupCode, '192.0.2.200')).status).toBe(429);
+      // Other receipts are not affected.
+      const other = p.call('GET', `/api/track?receiptNo=${sub.receiptNo.replace(/-\w+$/, '-0000ABCD')}&pickupCode=123456`, { headers: { 'x-forwarded-for': '192.0.2.201' } });
+      expect((await other).status).toBe(404);
+    } finally {
+      await p.close();
+    }
+  });
+});
