@@ -23,9 +23,34 @@ import { bookingRoutes, setUpBookings } from './enterprise/bookings';
 import { enterpriseRoutes } from './enterprise/enterprise';
 import { trackRoutes } from './enterprise/track';
 
+/**
+ * The app's Content-Security-Policy. Scripts only from this origin (the built app has no inline script and no
+ * eval; zod falls back from its `new Function` fast path by itself); inline styles stay allowed because Vue's
+ * `:style` bindings and chart.js set them; scans are shown from blob:/data: URLs and PDFs in a same-origin frame;
+ * the image worker and the service worker come from this origin or blob:. Nobody may frame the app.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "media-src 'self' blob:",
+  "frame-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface Server {
   app: express.Express;
   store: CouchClient;
+  /** The store's URL with its credentials (another server process may be pointed at it). */
+  storeUrl: string;
   storeKind: 'embedded' | 'couchdb';
   feeder: QueueFeeder;
   log: Logger;
@@ -55,10 +80,9 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   if (config.demo) await seedDemo(store, log);
 
   const feeder = new QueueFeeder(store, log);
-  for (const station of await listStations(store)) {
-    await store.ensureDb(`station-${station.id}`);
-    feeder.follow(station.id);
-  }
+  const stations = await listStations(store);
+  for (const station of stations) await store.ensureDb(`station-${station.id}`);
+  await feeder.start(stations.map((s) => s.id));
   const sessions = new SessionStore(store, config.sessionTtlMs);
   sessions.follow(log);
 
@@ -91,10 +115,19 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
   app.use('/api', withSession, bookingRoutes(store, log));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
-  app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, () => undefined));
+  app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, (db) => {
+    if (db.startsWith('station-')) void feeder.touched(db.slice('station-'.length));
+  }));
 
   if (config.staticDir && existsSync(path.join(config.staticDir, 'index.html'))) {
     const dir = config.staticDir;
+    app.use((req, res, next) => {
+      res.setHeader('content-security-policy', APP_CSP);
+      res.setHeader('x-frame-options', 'DENY');
+      // Source maps stay on the build machine: served, they hand out the whole source with its comments.
+      if (/\.map$/i.test(req.path)) return void res.status(404).json({ error: 'not_found', reason: 'no such file' });
+      next();
+    });
     app.use(
       express.static(dir, {
         index: false,
@@ -125,6 +158,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   return {
     app,
     store,
+    storeUrl: config.couchdbUrl ?? embedded!.url,
     storeKind,
     feeder,
     log,

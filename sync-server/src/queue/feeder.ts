@@ -1,13 +1,19 @@
 /**
- * Queue feeder: follows every station database's `_changes` and keeps one projection per submission in
- * `lxe-queue` (state, station, matter, enterprise, missing pages), indexed for the hall's queries.
- * It also confirms receipt: once a submission's documents and all of its pages are on the server it appends
- * the `receive` event (fixed id, so doing it twice is harmless) to the station's database, which the device
- * learns of by ordinary replication. Progress per station is a `_local` checkpoint, so a restart resumes.
+ * Queue feeder: keeps one projection per submission in `lxe-queue` (state, station, matter, enterprise, missing
+ * pages), indexed for the hall's queries. It also confirms receipt: once a submission's documents and all of its
+ * pages are on the server it appends the `receive` event (fixed id, so doing it twice is harmless) to the
+ * station's database, which the device learns of by ordinary replication.
+ *
+ * Its cost follows activity, not the number of stations (README, "The queue feeder"): a station database is read
+ * only when something says it changed — this process's own writes (the sync proxy and the API call `touched`),
+ * and, on CouchDB, one `_db_updates` long-poll per process for writes by anyone else (other sync-server
+ * processes, direct writes). At start every station is swept once from its checkpoint (`_local/feeder-<id>`,
+ * so a restart resumes, not replays). Projections are idempotent and every event the feeder writes has a fixed
+ * id, so several processes feeding at once do the work at most twice and record it exactly once.
  */
 import type { Logger } from 'pino';
+import { createHash } from 'node:crypto';
 import { eventId, referencedBlobs, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
-import { ulid as newUlid } from 'ulid';
 import { evaluateAutoApproval } from '../../../src/domain/auto-approval';
 import { computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
@@ -77,20 +83,56 @@ export async function setUpQueue(store: CouchClient): Promise<void> {
   await store.createIndex(QUEUE_DB, 'uscc', ['uscc', 'createdAt']);
 }
 
+/** Crockford base32, the ULID alphabet. */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The 秒批 event's id, the same in every process: the submission's ULID time and 80 bits of a hash of it, so two
+ * processes approving at once write one document (the second gets 409) instead of approving twice.
+ */
+export function autoApprovalEventId(submissionId: string): string {
+  const ulid = submissionId.slice('submission:'.length);
+  const hash = createHash('sha256').update(`${submissionId}|autoApprove`).digest();
+  let tail = '';
+  for (let i = 0; i < 16; i++) tail += CROCKFORD[hash[i]! & 31];
+  return eventId(submissionId, ulid.slice(0, 10) + tail);
+}
+
+interface Drain {
+  /** Set when a change is announced while the drain runs: it reads once more before it ends. */
+  again: boolean;
+  done: Promise<void>;
+}
+
+export interface FeederStats {
+  /** Store requests the feeder made (changes reads, projections, checkpoints), since start. */
+  storeReads: number;
+  /** Station drains run (one per announced burst of changes of a station). */
+  drains: number;
+}
+
 export class QueueFeeder {
   private readonly abort = new AbortController();
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly drains = new Map<string, Drain>();
   /** Serialises work per submission so two changes for one submission never race. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly matters = new Map<string, { doc: MatterDoc | undefined; at: number }>();
   private readonly listeners = new Set<(item: QueueItem) => void>();
+  private readonly watchers: Promise<void>[] = [];
+  /** Drains waiting for a slot: a burst of hundreds of stations must not open hundreds of store requests. */
+  private readonly waiting: (() => void)[] = [];
+  private active = 0;
+  private pendingHashes = new Set<string>();
+  private hashTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly stats: FeederStats = { storeReads: 0, drains: 0 };
 
   constructor(
     private readonly store: CouchClient,
     private readonly log: Logger,
+    private readonly opts: { maxConcurrentDrains?: number } = {},
   ) {}
 
-  /** Called after every projection change (the hall's live dashboard and queue listen here). */
+  /** Called after every projection change by any process (the hall's live dashboard and queue listen here). */
   onChange(listener: (item: QueueItem) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -109,50 +151,219 @@ export class QueueFeeder {
     return doc;
   }
 
+  /**
+   * Start following: the store-wide update feed (CouchDB) and the projection feed that tells this process's
+   * listeners about changes made by any process. Then each station in `stations` is swept from its checkpoint.
+   */
+  async start(stations: string[]): Promise<void> {
+    const since = await this.dbUpdatesNow();
+    if (since !== undefined) this.watchers.push(this.watchDbUpdates(since));
+    this.watchers.push(this.watchProjections(await this.queueNow()));
+    for (const id of stations) void this.touched(id);
+  }
+
+  /** A station's database is new or may have changed (created by the admin API, or written): read it. */
   follow(stationId: string): void {
-    if (this.running.has(stationId) || this.abort.signal.aborted) return;
-    this.running.set(stationId, this.loop(stationId));
+    void this.touched(stationId);
+  }
+
+  /**
+   * Something wrote to a station's database: read its changes since the checkpoint and project what they touch.
+   * Cheap to call for every write; calls during a drain fold into one more read. Resolves when drained.
+   */
+  touched(stationId: string): Promise<void> {
+    if (this.abort.signal.aborted) return Promise.resolve();
+    const running = this.drains.get(stationId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const drain: Drain = { again: false, done: Promise.resolve() };
+    drain.done = this.withSlot(() => this.drain(stationId, drain))
+      .catch((e: unknown) => this.log.error({ err: e, stationId }, 'queue feeder: drain failed'))
+      .finally(() => {
+        if (this.drains.get(stationId) === drain) this.drains.delete(stationId);
+      });
+    this.drains.set(stationId, drain);
+    return drain.done;
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
-    await Promise.allSettled([...this.running.values(), ...this.chains.values()]);
+    clearTimeout(this.hashTimer);
+    for (const wake of this.waiting.splice(0)) wake();
+    await Promise.allSettled([...this.watchers, ...[...this.drains.values()].map((d) => d.done), ...this.chains.values()]);
   }
 
-  /** A blob arrived: re-check the submissions that were waiting for it. */
-  async blobStored(sha256: string): Promise<void> {
+  /**
+   * A blob arrived: re-check the submissions that were waiting for it. Arrivals within 50 ms share one query
+   * (an upload burst of a thousand pages is a few dozen queries, not a thousand).
+   */
+  blobStored(sha256: string): Promise<void> {
+    this.pendingHashes.add(sha256);
+    if (this.hashTimer) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.hashTimer = setTimeout(() => {
+        this.hashTimer = undefined;
+        const hashes = [...this.pendingHashes];
+        this.pendingHashes = new Set();
+        void this.recheck(hashes)
+          .catch((e: unknown) => this.log.error({ err: e }, 'queue feeder: blob recheck failed'))
+          .finally(resolve);
+      }, 50);
+    });
+  }
+
+  private async recheck(hashes: string[]): Promise<void> {
+    if (!hashes.length || this.abort.signal.aborted) return;
+    this.stats.storeReads++;
     const { docs } = await this.store.find<QueueItem>(QUEUE_DB, {
-      selector: { state: 'incomplete', missingBlobs: { $elemMatch: { $eq: sha256 } } },
-      limit: 1000,
+      selector: { state: 'incomplete', missingBlobs: { $elemMatch: { $in: hashes } } },
+      fields: ['_id', 'stationId', 'submissionId'],
+      limit: 5000,
     });
     await Promise.all(docs.map((item) => this.schedule(item.stationId, item.submissionId)));
   }
 
-  private async loop(stationId: string): Promise<void> {
+  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
+    const max = this.opts.maxConcurrentDrains ?? 8;
+    while (this.active >= max && !this.abort.signal.aborted) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Read a station's changes from its checkpoint until none are left, projecting each touched submission. */
+  private async drain(stationId: string, drain: Drain): Promise<void> {
+    this.stats.drains++;
     const db = `station-${stationId}`;
     const checkpointId = `_local/feeder-${stationId}`;
+    this.stats.storeReads++;
     let since: string | number = (await this.store.get<{ since: string | number }>(QUEUE_DB, checkpointId).catch(() => undefined))?.since ?? 0;
     let failures = 0;
+    do {
+      drain.again = false;
+      for (;;) {
+        if (this.abort.signal.aborted) return;
+        try {
+          this.stats.storeReads++;
+          const changes = await this.store.changesSince(db, since, 500);
+          const touched = new Set<string>();
+          for (const change of changes.results) {
+            const id = submissionOf(change.id);
+            if (id) touched.add(id);
+          }
+          await Promise.all([...touched].map((id) => this.schedule(stationId, id)));
+          if (changes.last_seq !== since) {
+            since = changes.last_seq;
+            this.stats.storeReads++;
+            await this.store.upsert<{ _id: string; since: string | number }>(QUEUE_DB, checkpointId, () => ({ _id: checkpointId, since }));
+          }
+          failures = 0;
+          if (changes.results.length < 500) break;
+        } catch (e) {
+          if (this.abort.signal.aborted) return;
+          if (e instanceof StoreError && e.status === 404) return; // no such station database (yet): nothing to feed
+          failures++;
+          this.log.warn({ err: e, stationId, failures }, 'queue feeder: changes failed, backing off');
+          await this.sleep(Math.min(30_000, 250 * 2 ** failures));
+        }
+      }
+    } while (drain.again);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+
+  /** The current end of the store's `_db_updates` feed, or undefined where the store has none (embedded). */
+  private async dbUpdatesNow(): Promise<string | undefined> {
+    try {
+      const r = await this.store.json<{ last_seq?: string }>('GET', '/_db_updates?feed=normal&since=now&limit=0');
+      return r.last_seq ?? undefined;
+    } catch (e) {
+      this.log.info({ reason: (e as Error).message }, 'queue feeder: the store has no _db_updates; following this process\'s writes only');
+      return undefined;
+    }
+  }
+
+  /** One long-poll for the whole store: a station database that changed is drained, whoever wrote it. */
+  private async watchDbUpdates(since: string): Promise<void> {
+    let failures = 0;
     while (!this.abort.signal.aborted) {
+      const request = new AbortController(); // one per request: fetch keeps a listener on the signal it is given
+      const onAbort = (): void => request.abort();
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const changes = await this.store.changes<SubmissionDoc | EventDoc>(db, since, { timeoutMs: 20_000, limit: 200, signal: this.abort.signal });
-        const touched = new Set<string>();
-        for (const change of changes.results) {
-          const id = submissionOf(change.id);
-          if (id) touched.add(id);
+        const r = await this.store.json<{ results: { db_name: string; type: string }[]; last_seq: string }>(
+          'GET',
+          `/_db_updates?feed=longpoll&timeout=25000&since=${encodeURIComponent(since)}`,
+          undefined,
+          request.signal,
+        );
+        const stations = new Set<string>();
+        for (const u of r.results) {
+          const name = this.store.unprefixed(u.db_name);
+          if (name?.startsWith('station-') && u.type !== 'deleted') stations.add(name.slice('station-'.length));
         }
-        await Promise.all([...touched].map((id) => this.schedule(stationId, id)));
-        if (changes.last_seq !== since) {
-          since = changes.last_seq;
-          await this.store.upsert<{ _id: string; since: string | number }>(QUEUE_DB, checkpointId, () => ({ _id: checkpointId, since }));
-        }
+        for (const id of stations) void this.touched(id);
+        since = r.last_seq;
         failures = 0;
       } catch (e) {
         if (this.abort.signal.aborted) break;
         failures++;
-        if (e instanceof StoreError && e.status === 404) await this.store.ensureDb(db).catch(() => undefined);
-        this.log.warn({ err: e, stationId, failures }, 'queue feeder: changes failed, backing off');
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures)));
+        this.log.warn({ err: e, failures }, 'queue feeder: _db_updates failed, backing off');
+        await this.sleep(Math.min(30_000, 250 * 2 ** failures));
+        // After a gap (a node restarted) every station may have changed unseen: sweep those we know of.
+        if (failures === 1) void this.sweepAll();
+      } finally {
+        this.abort.signal.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+
+  /** Drain every station database from its checkpoint (start, and after the update feed was lost). */
+  async sweepAll(): Promise<void> {
+    const names = await this.store.listDbs().catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.startsWith('station-')).map((n) => this.touched(n.slice('station-'.length))));
+  }
+
+  private async queueNow(): Promise<string | number> {
+    try {
+      return (await this.store.json<{ update_seq: string | number }>('GET', `/${QUEUE_DB}`)).update_seq;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Projection changes by any process, for this process's listeners (live queue and dashboard). */
+  private async watchProjections(since: string | number): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      const request = new AbortController();
+      const onAbort = (): void => request.abort();
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const changes = await this.store.changes<QueueItem>(QUEUE_DB, since, { timeoutMs: 25_000, limit: 500, signal: request.signal });
+        if (this.listeners.size) {
+          for (const c of changes.results) if (c.doc?.type === 'queueItem') for (const listener of this.listeners) listener(c.doc);
+        }
+        since = changes.last_seq;
+        failures = 0;
+      } catch (e) {
+        if (this.abort.signal.aborted) break;
+        failures++;
+        this.log.warn({ err: e, failures }, 'queue feeder: projection feed failed, backing off');
+        await this.sleep(Math.min(30_000, 250 * 2 ** failures));
+      } finally {
+        this.abort.signal.removeEventListener('abort', onAbort);
       }
     }
   }
@@ -174,6 +385,13 @@ export class QueueFeeder {
   /** Recompute one submission's projection from its documents; confirm receipt when complete. */
   async project(stationId: string, submissionId: string, depth = 0): Promise<QueueItem | undefined> {
     const db = `station-${stationId}`;
+    // A submission id belongs to the station that first brought it. Ids are not secret (hall URLs, the
+    // enterprise API): the same id in another station's database must never replace or mix with it.
+    const claimed = await this.store.get<QueueItem>(QUEUE_DB, submissionId);
+    if (claimed && claimed.stationId !== stationId) {
+      this.log.warn({ audit: 'refused', reason: 'submission id of another station', submissionId, stationId, owner: claimed.stationId });
+      return undefined;
+    }
     const submission = await this.store.get<SubmissionDoc>(db, submissionId);
     if (!submission) return undefined; // events can arrive before their submission; its own change will follow
     const ulid = submissionId.slice('submission:'.length);
@@ -211,7 +429,7 @@ export class QueueFeeder {
     if (folded.state === 'received' && missingBlobs.length === 0 && autoApproval?.passed && depth < 2 && !events.some((e) => e.role === 'hall' || e.action === 'autoApprove')) {
       const now = new Date().toISOString();
       const autoEvent: EventDoc = {
-        _id: eventId(submissionId, newUlid()),
+        _id: autoApprovalEventId(submissionId),
         type: 'event',
         action: 'autoApprove',
         submissionId,
@@ -222,8 +440,12 @@ export class QueueFeeder {
         serverAt: now,
         rules: autoApproval.outcomes,
       };
-      await this.store.put(db, autoEvent);
-      this.log.info({ audit: 'autoApprove', submissionId, stationId });
+      try {
+        await this.store.put(db, autoEvent);
+        this.log.info({ audit: 'autoApprove', submissionId, stationId });
+      } catch (e) {
+        if (!(e instanceof StoreError && e.status === 409)) throw e; // another process approved it: once is enough
+      }
       return this.project(stationId, submissionId, depth + 1);
     }
     const status = folded.status;
@@ -262,14 +484,17 @@ export class QueueFeeder {
       pickupHash: pickupHash(submission.receiptNo, submission.pickupCode),
       updatedAt: new Date().toISOString(),
     };
-    let changed = false;
+    // Listeners hear of the change from the projection feed (watchProjections), whichever process wrote it.
+    let foreign = false;
     await this.store.upsert<QueueItem>(QUEUE_DB, submissionId, (old) => {
+      if (old && old.stationId !== stationId) {
+        foreign = true;
+        return undefined;
+      }
       if (old && sameProjection(old, item)) return undefined;
-      changed = true;
       return item;
     });
-    if (changed) for (const listener of this.listeners) listener(item);
-    return item;
+    return foreign ? undefined : item;
   }
 }
 

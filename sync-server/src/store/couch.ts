@@ -52,9 +52,13 @@ export class CouchClient {
     return this.auth ? { authorization: this.auth, ...extra } : extra;
   }
 
+  /** Requests made, and JSON requests waiting for their whole answer now (long-polls among them). */
+  readonly stats = { requests: 0, inFlight: 0 };
+
   /** Raw request; callers that stream (the proxy) use this. `path` names databases without the prefix. */
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = this.headers((init.headers as Record<string, string> | undefined) ?? {});
+    this.stats.requests++;
     return fetch(this.base + this.prefixed(path), { ...init, headers });
   }
 
@@ -86,8 +90,15 @@ export class CouchClient {
       init.headers = { accept: 'application/json', 'content-type': 'application/json' };
     }
     if (signal) init.signal = signal;
-    const res = await this.fetch(path, init);
-    const text = await res.text();
+    this.stats.inFlight++;
+    let text: string;
+    let res: Response;
+    try {
+      res = await this.fetch(path, init);
+      text = await res.text();
+    } finally {
+      this.stats.inFlight--;
+    }
     const data: unknown = text ? JSON.parse(text) : {};
     if (!res.ok) {
       const err = data as { error?: string; reason?: string };
@@ -163,6 +174,12 @@ export class CouchClient {
       limit: String(opts.limit),
     });
     return this.json('GET', `/${db}/_changes?${qs}`, undefined, opts.signal);
+  }
+
+  /** Changes since `since` (ids and revs only, no long-poll): the feeder reads a station when told it changed. */
+  changesSince(db: string, since: string | number, limit: number): Promise<ChangesResult<never>> {
+    const qs = new URLSearchParams({ since: String(since), limit: String(limit) });
+    return this.json('GET', `/${db}/_changes?${qs}`);
   }
 
   async putAttachment(db: string, id: string, name: string, rev: string | undefined, body: Buffer, type: string): Promise<{ rev: string }> {
