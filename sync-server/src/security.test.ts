@@ -3,7 +3,7 @@
  * server (embedded store, demo data) listening on a loopback port. Writes are in `sync-writes.test.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -568,6 +568,56 @@ describe('/api/track guessing from many addresses', () => {
       expect((await other).status).toBe(404);
     } finally {
       await p.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The served app: a Content-Security-Policy, no framing by others, no source maps.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('the served app', () => {
+  let p: TestServer;
+  let dist: string;
+
+  beforeAll(async () => {
+    // A stand-in for dist/: the headers depend on how files are served, not on what the build put in them.
+    dist = mkdtempSync(path.join(os.tmpdir(), 'lxe-dist-'));
+    mkdirSync(path.join(dist, 'assets'));
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>t</title><script type="module" src="/assets/index-abc.js"></script>');
+    writeFileSync(path.join(dist, 'assets', 'index-abc.js'), 'console.log(1);\n//# sourceMappingURL=index-abc.js.map');
+    writeFileSync(path.join(dist, 'assets', 'index-abc.js.map'), '{"version":3,"sources":["../src/app/main.ts"],"sourcesContent":["secret comments"]}');
+    writeFileSync(path.join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+    writeFileSync(path.join(dist, 'sw.js.map'), '{"version":3}');
+    p = await startTestServer({ staticDir: dist }, []);
+  });
+
+  afterAll(async () => {
+    await p?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it.each(['/', '/intake', '/hall/submissions/x', '/assets/index-abc.js', '/sw.js'])('%s carries the CSP, frame-ancestors and X-Frame-Options', async (url) => {
+    const r = await p.call('GET', url);
+    expect(r.status).toBe(200);
+    const csp = r.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'self'");
+    // What the app needs: scans from blob:/data:, the image worker, PDFs in a same-origin frame.
+    expect(csp).toMatch(/img-src 'self' blob: data:/);
+    expect(csp).toMatch(/worker-src 'self' blob:/);
+    expect(csp).toMatch(/frame-src 'self'/);
+    expect(r.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('source maps are not served', async () => {
+    for (const url of ['/assets/index-abc.js.map', '/sw.js.map', '/assets/INDEX-abc.JS.MAP']) {
+      const r = await p.call('GET', url);
+      expect(r.status, url).toBe(404);
+      expect(r.text, url).not.toContain('secret comments');
     }
   });
 });
