@@ -128,7 +128,8 @@ describe('download', () => {
   it.each([
     ['station', 200],
     ['hall', 200],
-    ['station2', 403],
+    // Another station's scan looks exactly like a missing one (it learns nothing of what others scanned).
+    ['station2', 404],
     ['enterprise', 403],
     ['admin', 403],
     [undefined, 401],
@@ -153,7 +154,7 @@ describe('download', () => {
   it('after station2 uploads the same bytes, station2 may read them too', async () => {
     const png = makePng();
     await put('station', png, 'image/png');
-    expect((await t.as('station2', 'GET', `/api/blobs/${sha256Hex(png)}`)).status).toBe(403);
+    expect((await t.as('station2', 'GET', `/api/blobs/${sha256Hex(png)}`)).status).toBe(404);
     await put('station2', png, 'image/png');
     const r = await t.as('station2', 'GET', `/api/blobs/${sha256Hex(png)}`);
     expect(r.status).toBe(200);
@@ -175,6 +176,16 @@ describe('_present', () => {
     expect(r.json).toEqual({ present: [sha256Hex(png)] });
   });
 
+  it('tells a station only about bytes it uploaded itself, not whether another station holds a hash', async () => {
+    const png = makePng();
+    await put('station', png, 'image/png');
+    const asked = { body: { hashes: [sha256Hex(png)] } };
+    expect((await t.as('station2', 'POST', '/api/blobs/_present', asked)).json).toEqual({ present: [] });
+    // Once it uploads the same bytes itself (200, nothing stored twice) it is told.
+    expect((await put('station2', png, 'image/png')).status).toBe(200);
+    expect((await t.as('station2', 'POST', '/api/blobs/_present', asked)).json).toEqual({ present: [sha256Hex(png)] });
+  });
+
   it('refuses malformed input (400) and non-stations (403)', async () => {
     expect((await t.as('station', 'POST', '/api/blobs/_present', { body: { hashes: ['nope'] } })).status).toBe(400);
     expect((await t.as('hall', 'POST', '/api/blobs/_present', { body: { hashes: [] } })).status).toBe(403);
@@ -184,3 +195,32 @@ describe('_present', () => {
 function asError(r: Reply): unknown {
   return typeof r.json === 'object' && r.json !== null && 'error' in r.json ? r.json.error : undefined;
 }
+
+describe('scans in the browser', () => {
+  it('are never cached (private, no-store), and images open sandboxed as a download', async () => {
+    const jpeg = makeJpeg();
+    expect((await put('station', jpeg, 'image/jpeg')).status).toBe(201);
+    for (const who of ['station', 'hall'] as const) {
+      const r = await t.as(who, 'GET', `/api/blobs/${sha256Hex(jpeg)}`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('cache-control')).toBe('private, no-store');
+      expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="[0-9a-f]{16}\.jpg"$/);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/(^|; )sandbox(;|$)/);
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'self'");
+    }
+  });
+
+  it('a PDF (which may carry JavaScript) runs no script and may only be framed by the app; never cached', async () => {
+    const pdf = asciiBytes(`%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n% ${sha256Hex(makePng())}\n%%EOF\n`);
+    expect((await put('station', pdf, 'application/pdf')).status).toBe(201);
+    const r = await t.as('hall', 'GET', `/api/blobs/${sha256Hex(pdf)}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/pdf');
+    expect(r.headers.get('cache-control')).toBe('private, no-store');
+    const csp = r.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).toContain("frame-ancestors 'self'");
+  });
+});

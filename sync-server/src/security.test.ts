@@ -14,6 +14,8 @@ import { decisionEventId, eventId, type EventDoc, type SubmissionDoc } from '../
 import { createServer, type Server } from './app';
 import { ACCOUNTS_DB } from './auth/accounts';
 import { configFromEnv } from './config';
+import { slotsFor } from '../../src/domain/schedule';
+import { DEMO_STATIONS } from './demo/seed';
 import { startEmbeddedStore, type EmbeddedStore } from './store/embedded';
 import { SESSION_COOKIE } from './auth/sessions';
 import { DEMO_MATTERS } from './demo/catalog';
@@ -619,5 +621,45 @@ describe('the served app', () => {
       expect(r.status, url).toBe(404);
       expect(r.text, url).not.toContain('secret comments');
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Low findings: bookings decades ahead, CSV cells behind a TAB or CR.
+// ---------------------------------------------------------------------------------------------------------
+
+describe('low findings', () => {
+  it('a booking for 2095 is refused (the window is about three months), one next week is not', async () => {
+    const schedule = DEMO_STATIONS.find((st) => st.id === 'jingan-hkri')!.schedule;
+    const slotOn = (from: string): { date: string; start: string } => {
+      for (let d = 0; d < 14; d++) {
+        const date = new Date(Date.parse(`${from}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+        const slot = slotsFor(schedule, date)[0];
+        if (slot) return slot;
+      }
+      throw new Error('no open day');
+    };
+    const book = (slot: { date: string; start: string }): Promise<Reply> =>
+      t.as('enterprise', 'POST', '/api/bookings', { body: { clientRef: ulid(), stationId: 'jingan-hkri', kind: 'atStation', date: slot.date, start: slot.start, contactName: '王五', phone: '13800138000' } });
+    const far = await book(slotOn('2095-03-01'));
+    expect(far.status, far.text).toBe(400);
+    expect(String(asRecord(far.json).reason)).toMatch(/days ahead/);
+    const soon = await book(slotOn(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10)));
+    expect(soon.status, soon.text).toBe(201);
+  });
+
+  it('the CSV export neutralises a formula behind a leading TAB or CR too', async () => {
+    const id = `submission:${ulid()}`;
+    const now = new Date().toISOString();
+    await t.server.store.put('lxe-queue', {
+      _id: id, type: 'queueItem', submissionId: id, stationId: 'csv-probe', matterId: 'licence-reissue', matterName: '\r=1+1', enterpriseName: '\t=HYPERLINK("http://x")',
+      uscc: '91310106MA1FL4XQ0W', applicantName: '张三', receiptNo: 'CSVP-20260101-00000000', state: 'received', createdAt: now, receivedAt: now, pages: 1, deficient: 0,
+      missingBlobs: [], outstanding: [], departments: {}, acceptedAt: null, issuedAt: null, dueDate: null, legalDueDate: null, paused: false, sortKey: now, rating: null,
+      autoApproval: null, pickupHash: '0'.repeat(64), updatedAt: now,
+    });
+    const r = await t.as('hall', 'GET', '/api/hall/queue?state=received&station=csv-probe&format=csv');
+    expect(r.status).toBe(200);
+    expect(r.text).toContain(`"'\t=HYPERLINK(""http://x"")"`);
+    expect(r.text).toContain(`"'\r=1+1"`);
   });
 });

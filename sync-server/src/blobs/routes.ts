@@ -123,13 +123,20 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       const doc = await store.get<BlobDoc>(BLOBS_DB, blobDocId(sha256));
       const session = req.session!;
       const allowed = doc && (session.role === 'hall' || (session.stationId !== undefined && doc.stations.includes(session.stationId)));
-      // Same answer for "missing" and "someone else's", so existence of a hash leaks nothing.
-      if (!doc || !doc._attachments?.data || !allowed) return void res.status(doc && !allowed ? 403 : 404).json({ error: doc && !allowed ? 'forbidden' : 'not_found', reason: 'no such blob for you' });
+      // Same answer for "missing" and "someone else's", so another station learns nothing of what was scanned.
+      if (!doc || !doc._attachments?.data || !allowed) return void res.status(404).json({ error: 'not_found', reason: 'no such blob for you' });
       const upstream = await store.fetch(`/${BLOBS_DB}/${encodeURIComponent(blobDocId(sha256))}/data`);
       if (!upstream.ok) return void res.status(404).json({ error: 'not_found', reason: 'blob missing' });
       res.setHeader('content-type', doc.type);
-      res.setHeader('cache-control', 'private, max-age=31536000, immutable');
+      // ID scans must not outlive the session in a shared browser: never kept in its cache (the hall's viewer
+      // loads them with <img src>/<iframe src> while the record is open, so nothing relies on caching).
+      res.setHeader('cache-control', 'private, no-store');
       res.setHeader('x-content-type-options', 'nosniff');
+      // Opened on their own, scans run nothing: images in a sandbox with no sources; PDFs (shown in the hall's
+      // same-origin frame, which a sandbox or `attachment` would break in Chromium's viewer) may only be framed
+      // by the app and load nothing.
+      res.setHeader('content-security-policy', doc.type === 'application/pdf' ? "frame-ancestors 'self'; script-src 'none'; connect-src 'none'; form-action 'none'" : "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; sandbox; frame-ancestors 'self'");
+      res.setHeader('content-disposition', `${doc.type === 'application/pdf' ? 'inline' : 'attachment'}; filename="${sha256.slice(0, 16)}.${doc.type.split('/')[1]!.replace('jpeg', 'jpg')}"`);
       res.send(Buffer.from(await upstream.arrayBuffer()));
     } catch (e) {
       next(e);
@@ -143,7 +150,9 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       if (!Array.isArray(hashes) || hashes.length > 2000 || !hashes.every((h) => typeof h === 'string' && SHA256_PATTERN.test(h))) {
         return void res.status(400).json({ error: 'bad_request', reason: 'hashes: up to 2000 SHA-256 strings' });
       }
-      const present = await presentBlobs(store, hashes as string[]);
+      // Only what this station may know: bytes it uploaded itself. Whether another station holds a hash is not its
+      // business (and would tell it which documents others scanned); it simply uploads, which makes it an owner.
+      const present = await presentBlobs(store, hashes as string[], req.session!.stationId);
       res.json({ present: [...present] });
     } catch (e) {
       next(e);
@@ -152,11 +161,11 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
   return router;
 }
 
-/** The subset of `hashes` whose bytes the server holds. */
-export async function presentBlobs(store: CouchClient, hashes: string[]): Promise<Set<string>> {
+/** The subset of `hashes` whose bytes the server holds (uploaded by `stationId`, when given). */
+export async function presentBlobs(store: CouchClient, hashes: string[], stationId?: string): Promise<Set<string>> {
   if (!hashes.length) return new Set();
   const { rows } = await store.allDocs<BlobDoc>(BLOBS_DB, { keys: hashes.map(blobDocId), include_docs: true });
   const out = new Set<string>();
-  for (const row of rows) if (row.doc?._attachments?.data) out.add(row.key.slice('blob:'.length));
+  for (const row of rows) if (row.doc?._attachments?.data && (stationId === undefined || row.doc.stations.includes(stationId))) out.add(row.key.slice('blob:'.length));
   return out;
 }

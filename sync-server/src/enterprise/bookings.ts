@@ -39,6 +39,12 @@ const capacityOf = (schedule: Schedule, kind: BookingRequest['kind']): number =>
 const slotDocId = (stationId: string, slot: Pick<Slot, 'date' | 'start'>, kind: string): string => `${slotKey(stationId, slot)}:${kind}`;
 const jitter = (): Promise<void> => new Promise((r) => setTimeout(r, Math.random() * 20));
 
+/**
+ * How far ahead a booking may be made. The app offers two weeks; further out is a typo or someone filling
+ * slot documents for years ahead (2091–2099 had been accepted).
+ */
+export const BOOKING_HORIZON_DAYS = 90;
+
 /** The CST "now" as date and HH:MM, to refuse slots in the past. */
 function nowCst(): { date: string; time: string } {
   const iso = new Date(Date.now() + 8 * 3_600_000).toISOString();
@@ -157,6 +163,8 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
       if (!isValidSlot(station.schedule, b)) return void res.status(400).json({ error: 'bad_request', reason: `the station is not open for bookings at ${b.date} ${b.start}` });
       const now = nowCst();
       if (b.date < now.date || (b.date === now.date && b.start <= now.time)) return void res.status(400).json({ error: 'bad_request', reason: 'that time has passed' });
+      const horizon = new Date(Date.parse(`${now.date}T00:00:00Z`) + BOOKING_HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
+      if (b.date > horizon) return void res.status(400).json({ error: 'bad_request', reason: `bookings open at most ${BOOKING_HORIZON_DAYS} days ahead` });
       const ok = await bookings.reserve(b.stationId, b, b.kind, capacityOf(station.schedule, b.kind), id);
       if (!ok) {
         return void res.status(409).json({ outcome: 'full', error: 'full', reason: '该时段已约满 This slot is full', alternatives: await bookings.alternatives(station, b.kind, b) });
