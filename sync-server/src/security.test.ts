@@ -19,7 +19,7 @@ import { DEMO_STATIONS } from './demo/seed';
 import { startEmbeddedStore, type EmbeddedStore } from './store/embedded';
 import { SESSION_COOKIE } from './auth/sessions';
 import { DEMO_MATTERS } from './demo/catalog';
-import { asArray, asRecord, call, makeEvent, makePng, makeSubmission, pageRef, PASSWORD, sessionCookieFrom, sha256Hex, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type Reply, type TestServer } from './test-support';
+import { asArray, asRecord, call, makeEvent, makePng, makeSubmission, pageRef, PASSWORD, sessionCookieFrom, sha256Hex, STATION2_DB, STATION_DB, startTestServer, STORE_KIND, waitFor, type DemoUser, type Reply, type TestServer } from './test-support';
 
 let t: TestServer;
 
@@ -35,7 +35,7 @@ describe('/healthz', () => {
   it('answers 200 with the store kind, without a session', async () => {
     const r = await t.call('GET', '/healthz');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ ok: true, store: 'embedded' });
+    expect(r.json).toEqual({ ok: true, store: STORE_KIND });
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('x-powered-by')).toBeNull();
   });
@@ -230,7 +230,8 @@ const MATRIX: Row[] = [
     { who, method: 'GET', path: '/sync/catalog/matter:licence-reissue', status: 200 },
     { who, method: 'POST', path: '/sync/catalog/_bulk_docs', body: { docs: [matterDoc] }, status: 403, storesNothing: { db: 'catalog', id: matterDoc._id } },
     { who, method: 'PUT', path: `/sync/catalog/${matterDoc._id}`, body: matterDoc, status: 403, storesNothing: { db: 'catalog', id: matterDoc._id } },
-    { who, method: 'PUT', path: '/sync/catalog/_local/checkpoint', body: { _id: '_local/checkpoint', x: 1 }, status: 403, storesNothing: { db: 'catalog', id: '_local/checkpoint' } },
+    // A reader's replication checkpoint is accepted, kept as that reader's own, never under the id asked for.
+    { who, method: 'PUT', path: '/sync/catalog/_local/checkpoint', body: { _id: '_local/checkpoint', x: 1 }, status: 201, storesNothing: { db: 'catalog', id: '_local/checkpoint' } },
   ]),
   { who: 'admin', method: 'DELETE', path: '/sync/catalog/matter:licence-reissue', status: 403 },
   // Databases outside the allow-list, design documents, security objects, server-wide endpoints.
@@ -656,7 +657,7 @@ describe('low findings', () => {
       uscc: '91310106MA1FL4XQ0W', applicantName: '张三', receiptNo: 'CSVP-20260101-00000000', state: 'received', createdAt: now, receivedAt: now, pages: 1, deficient: 0,
       missingBlobs: [], outstanding: [], departments: {}, acceptedAt: null, issuedAt: null, dueDate: null, legalDueDate: null, paused: false, sortKey: now, rating: null,
       autoApproval: null, pickupHash: '0'.repeat(64), updatedAt: now,
-    });
+    } as { _id: string });
     const r = await t.as('hall', 'GET', '/api/hall/queue?state=received&station=csv-probe&format=csv');
     expect(r.status).toBe(200);
     expect(r.text).toContain(`"'\t=HYPERLINK(""http://x"")"`);

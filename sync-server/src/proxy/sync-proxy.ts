@@ -7,11 +7,12 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { checkClientWrite, type Writer } from '../../../src/domain/authority';
 import type { CouchClient } from '../store/couch';
-import type { Session } from '../auth/sessions';
+import { readCookie, SESSION_COOKIE, type Session } from '../auth/sessions';
 
 type Access = 'read' | 'write';
 
@@ -19,6 +20,8 @@ interface Target {
   db: string;
   /** Path after the database, starting with `/` or empty. Raw (still percent-encoded). */
   rest: string;
+  /** A reader's checkpoint on a read-only database: the id the reader asked for (rest names the stored one). */
+  localAsked?: string;
   query: string;
   stationId?: string;
 }
@@ -30,6 +33,21 @@ const DOC_SEGMENT = /^[A-Za-z0-9:._-]{1,200}$/;
 const LOCAL_SEGMENT = /^_local\/(?:[A-Za-z0-9._-]|%3D){1,200}$/i;
 // What a replication checkpoint may carry besides its own fields.
 const LOCAL_META = new Set(['_id', '_rev']);
+/** A replication checkpoint is a few hundred bytes; anything bigger is not one. */
+const MAX_LOCAL_BYTES = 16 * 1024;
+/** Keys per `_all_docs` / documents per `_bulk_get` / ids per `_revs_diff`: replication asks for ≤ 100 at a time. */
+const MAX_KEYS = 1000;
+
+export interface LongPollLimits {
+  /** Open `_changes` long-polls (or continuous feeds) per session: a device follows two databases, maybe in two tabs. */
+  perSession: number;
+  /** Open long-polls of the whole process: past this, new ones wait their turn (429) instead of starving the rest. */
+  total: number;
+}
+export const DEFAULT_LONGPOLL_LIMITS: LongPollLimits = { perSession: 6, total: 2000 };
+
+/** Whether a `_changes` request holds its connection open (long-poll, continuous, event source). */
+const holdsOpen = (rest: string, query: string): boolean => /^\/_changes\/?$/.test(rest) && /[?&]feed=(longpoll|continuous|eventsource)(&|$)/.test(query);
 
 function fail(res: Response, status: number, reason: string): void {
   const error = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'too_large' : 'bad_request';
@@ -91,9 +109,11 @@ function serialised<T>(db: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number, onWrite: (db: string) => void): Router {
+export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number, onWrite: (db: string) => void, limits: LongPollLimits = DEFAULT_LONGPOLL_LIMITS): Router {
   const router = express.Router();
   const rawBody = express.raw({ type: () => true, limit: maxBodyBytes });
+  const openBySession = new Map<string, number>();
+  let openTotal = 0;
 
   router.use(async (req: Request, res: Response, next) => {
     try {
@@ -109,8 +129,27 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       if (!access) return fail(res, 403, `${req.session.role} ${req.session.username} may not access ${target.db}`);
       const op = classify(req.method, target.rest);
       if (!op) return fail(res, 403, `${req.method} ${target.rest || '/'} is not a permitted replication request`);
-      if (op.kind !== 'read' && access !== 'write') return fail(res, 403, `${target.db} is read-only`);
-      if (req.method === 'GET' || req.method === 'HEAD') return forward(req, res, target, undefined);
+      // A checkpoint on a read-only database is the reader's own (CouchDB lets readers write `_local`; its own
+      // replicator needs to): kept under an id of this user's, so it can neither touch nor read another's.
+      if (op.kind !== 'read' && op.kind !== 'local' && access !== 'write') return fail(res, 403, `${target.db} is read-only`);
+      if (access !== 'write' && LOCAL_SEGMENT.test(target.rest.slice(1))) {
+        target.localAsked = decodeURIComponent(target.rest.slice(1));
+        target.rest = readerLocal(target.rest, req.session.username);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        // Cross-site requests: a form or a text/plain fetch from another origin carries the cookie (SameSite is
+        // the only other guard), so only JSON from this origin may write or query by POST.
+        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+        if (hasBody && type !== 'application/json') return fail(res, 415, 'send JSON (content-type: application/json)');
+        const origin = req.headers.origin;
+        if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) return fail(res, 403, 'cross-origin request refused');
+        if (origin === 'null') return fail(res, 403, 'cross-origin request refused');
+      }
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        if (!holdsOpen(target.rest, target.query)) return forward(req, res, target, undefined);
+        return longPoll(req, res, target);
+      }
       rawBody(req, res, async (err?: unknown) => {
         try {
           if (err) {
@@ -118,7 +157,11 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
             return fail(res, status === 413 ? 413 : 400, status === 413 ? `request body over ${maxBodyBytes} bytes` : 'unreadable request body');
           }
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-          if (op.kind === 'read') return await forward(req, res, target, body);
+          if (op.kind === 'read') {
+            const problem = checkReadBody(target.rest, body);
+            if (problem) return fail(res, problem.status, problem.reason);
+            return await forward(req, res, target, body);
+          }
           if (op.kind === 'local') return await putLocal(req, res, target, body);
           const writer: Writer = { username: req.session!.username, role: req.session!.role, stationId: req.session!.stationId };
           if (op.kind === 'bulkDocs') return await bulkDocs(req, res, target, body, writer);
@@ -131,6 +174,35 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       next(e);
     }
   });
+
+  /** A held-open `_changes`, within the per-session and overall caps (one session cannot stall the server). */
+  async function longPoll(req: Request, res: Response, target: Target): Promise<void> {
+    const key = readCookie(req, SESSION_COOKIE) ?? req.session!.username;
+    const mine = openBySession.get(key) ?? 0;
+    if (mine >= limits.perSession || openTotal >= limits.total) {
+      res.setHeader('retry-after', mine >= limits.perSession ? '5' : '2');
+      log.warn({ audit: 'rate-limited', what: 'longpoll', user: req.session!.username, open: mine, total: openTotal });
+      return fail(res, 429, mine >= limits.perSession ? `at most ${limits.perSession} open change feeds per session` : 'the server is following too many change feeds; retry shortly');
+    }
+    openBySession.set(key, mine + 1);
+    openTotal++;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      openTotal--;
+      const left = (openBySession.get(key) ?? 1) - 1;
+      if (left > 0) openBySession.set(key, left);
+      else openBySession.delete(key);
+    };
+    res.on('close', release);
+    try {
+      await forward(req, res, target, undefined);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
 
   async function forward(req: Request, res: Response, target: Target, body: Buffer | undefined): Promise<void> {
     const abort = new AbortController();
@@ -176,9 +248,10 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail(res, 400, 'a checkpoint is a JSON object');
     const id = decodeURIComponent(target.rest.slice(1));
     const record = doc as Record<string, unknown>;
-    if (record._id !== undefined && record._id !== id) return fail(res, 400, 'checkpoint _id must match the URL');
+    if (record._id !== undefined && record._id !== (target.localAsked ?? id)) return fail(res, 400, 'checkpoint _id must match the URL');
     const meta = Object.keys(record).find((k) => k.startsWith('_') && !LOCAL_META.has(k));
     if (meta) return fail(res, 400, `a checkpoint may not carry ${meta.slice(0, 40)}`);
+    if (body.length > MAX_LOCAL_BYTES || depthOf(record) > 8) return fail(res, 413, `a checkpoint is at most ${MAX_LOCAL_BYTES} bytes and 8 levels deep`);
     await forward(req, res, target, Buffer.from(JSON.stringify({ ...record, _id: id })));
   }
 
@@ -269,6 +342,56 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
   }
 
   return router;
+}
+
+/** `/_local/<id>` of a reader on a read-only database → that reader's own checkpoint id. */
+function readerLocal(rest: string, username: string): string {
+  const owner = createHash('sha256').update(username).digest('hex').slice(0, 16);
+  return `${rest}.r-${owner}`;
+}
+
+function depthOf(value: unknown, level = 0): number {
+  if (level > 8 || typeof value !== 'object' || value === null) return level;
+  let deepest = level;
+  for (const v of Object.values(value)) deepest = Math.max(deepest, depthOf(v, level + 1));
+  return deepest;
+}
+
+/**
+ * POST reads (`_all_docs` by keys, `_bulk_get`, `_revs_diff`, `_changes` by doc ids) in the shape replication
+ * sends, and bounded: a malformed body gets a plain 400 here instead of the store's internals, and 40,000 keys
+ * cannot make one request cost the others seconds.
+ */
+function checkReadBody(rest: string, body: Buffer): { status: number; reason: string } | undefined {
+  if (/^\/_ensure_full_commit\/?$/.test(rest)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
+  } catch {
+    return { status: 400, reason: 'request body is not JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { status: 400, reason: 'request body must be a JSON object' };
+  const p = parsed as Record<string, unknown>;
+  const tooMany = { status: 413, reason: `at most ${MAX_KEYS} keys per request` };
+  if (/^\/_all_docs\/?$/.test(rest)) {
+    if (p.keys === undefined) return undefined;
+    if (!Array.isArray(p.keys) || !p.keys.every((k) => typeof k === 'string')) return { status: 400, reason: '_all_docs keys must be an array of strings' };
+    return p.keys.length > MAX_KEYS ? tooMany : undefined;
+  }
+  if (/^\/_bulk_get\/?$/.test(rest)) {
+    if (!Array.isArray(p.docs) || !p.docs.every((d) => typeof d === 'object' && d !== null && typeof (d as { id?: unknown }).id === 'string')) return { status: 400, reason: '_bulk_get needs {"docs": [{"id": …}, …]}' };
+    return p.docs.length > MAX_KEYS ? tooMany : undefined;
+  }
+  if (/^\/_revs_diff\/?$/.test(rest)) {
+    if (!Object.values(p).every((v) => Array.isArray(v) && v.every((r) => typeof r === 'string'))) return { status: 400, reason: '_revs_diff needs {"<id>": ["<rev>", …], …}' };
+    return Object.keys(p).length > MAX_KEYS ? tooMany : undefined;
+  }
+  if (/^\/_changes\/?$/.test(rest)) {
+    const ids = p.doc_ids;
+    if (ids !== undefined && (!Array.isArray(ids) || ids.length > MAX_KEYS)) return { status: 400, reason: `_changes doc_ids must be an array of at most ${MAX_KEYS}` };
+    return undefined;
+  }
+  return undefined;
 }
 
 function idOf(raw: unknown): string {
