@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import pino, { type Logger } from 'pino';
 import { ACCOUNTS_DB, listStations, STATIONS_DB } from './auth/accounts';
 import { sessionMiddleware, sessionRoutes } from './auth/routes';
+import { LIMITS_DB } from './auth/rate-limit';
 import { SessionStore, SESSIONS_DB } from './auth/sessions';
 import { BLOBS_DB, blobRoutes } from './blobs/routes';
 import type { Config } from './config';
@@ -74,7 +75,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   const store = new CouchClient(config.couchdbUrl ?? embedded!.url, { prefix: config.couchdbUrl ? config.couchdbPrefix : '' });
   const storeKind = embedded ? 'embedded' : 'couchdb';
   await connect(store, storeKind);
-  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, 'catalog']) await store.ensureDb(db);
+  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, 'catalog']) await store.ensureDb(db);
   await setUpQueue(store);
   await setUpBookings(store);
   if (config.demo) await seedDemo(store, log);

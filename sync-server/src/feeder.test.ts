@@ -6,6 +6,7 @@
  * - a submission id that another station already brought is never projected over it.
  * Runs on the embedded store and, on the real-CouchDB lane, on CouchDB.
  */
+import type { Server as HttpServer } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
@@ -18,6 +19,7 @@ import { CouchClient } from './store/couch';
 import {
   asArray,
   asRecord,
+  call,
   makeEvent,
   makePng,
   makeSubmission,
@@ -131,6 +133,27 @@ describe('several server processes on one store', () => {
     expect(approvals).toHaveLength(1);
     expect(approvals[0]!._id).toBe(autoApprovalEventId(sub._id));
     expect(autoApprovalEventId(sub._id)).toBe(autoApprovalEventId(sub._id));
+  });
+
+  it('count sign-in failures together: 5 wrong passwords spread over two processes lock the name in both', async () => {
+    expect(second).toBeDefined();
+    const http = await new Promise<HttpServer>((resolve) => {
+      const s = second!.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const address = http.address();
+      const secondUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const username = `guess-${Date.now()}`;
+      const attempt = (base: string): Promise<number> => call(base, 'POST', '/api/session', { body: { username, password: 'wrong' } }).then((r) => r.status);
+      const statuses = [await attempt(t.url), await attempt(secondUrl), await attempt(t.url), await attempt(secondUrl), await attempt(t.url)];
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      // Each process alone saw only 2 or 3 failures; together they are 5.
+      expect(await attempt(secondUrl)).toBe(429);
+      expect(await attempt(t.url)).toBe(429);
+    } finally {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
   });
 });
 

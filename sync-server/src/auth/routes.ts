@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CouchClient } from '../store/couch';
 import { findAccount, STATIONS_DB, type StationDoc } from './accounts';
 import { verifyPassword } from './passwords';
-import { FailureLimiter } from './rate-limit';
+import { SharedFailureLimiter } from './rate-limit';
 import { readCookie, SESSION_COOKIE, setSessionCookie, type Session, type SessionStore } from './sessions';
 
 declare module 'express-serve-static-core' {
@@ -61,8 +61,9 @@ export function requireRole(...roles: Session['role'][]) {
 
 export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, log: Logger, policy: DevicePolicy): Router {
   const router = express.Router();
-  const perUser = new FailureLimiter(5, 15 * 60_000);
-  const perAddress = new FailureLimiter(50, 15 * 60_000);
+  // Counted in the store, so several server processes behind one port count one set of failures.
+  const perUser = new SharedFailureLimiter(store, 'signin-user', 5, 15 * 60_000);
+  const perAddress = new SharedFailureLimiter(store, 'signin-address', 50, 15 * 60_000);
 
   router.post('/', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
@@ -74,7 +75,8 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       const { username, password } = parsed.data;
       const ip = req.ip ?? 'unknown';
       const userKey = `${ip}|${username.toLowerCase()}`;
-      const wait = Math.max(perUser.blockedFor(userKey), perAddress.blockedFor(ip));
+      const [byUser, byAddress] = await Promise.all([perUser.blockedFor(userKey), perAddress.blockedFor(ip)]);
+      const wait = Math.max(byUser, byAddress);
       if (wait > 0) {
         res.set('retry-after', String(Math.ceil(wait / 1000)));
         res.status(429).json({ error: 'too_many_requests', reason: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min` });
@@ -84,13 +86,12 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       const account = await findAccount(store, username.toLowerCase());
       const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
       if (!account || !ok) {
-        perUser.fail(userKey);
-        perAddress.fail(ip);
+        await Promise.all([perUser.fail(userKey), perAddress.fail(ip)]);
         log.warn({ audit: 'signin', username, ip, outcome: 'failed' });
         res.status(401).json({ error: 'unauthorized', reason: 'wrong username or password' });
         return;
       }
-      perUser.reset(userKey);
+      await perUser.reset(userKey);
       const station = account.stationId ? await store.get<StationDoc>(STATIONS_DB, `station:${account.stationId}`) : undefined;
       const { token, session } = await sessions.create(account, station?.name);
       setSessionCookie(req, res, token, ttlMs);

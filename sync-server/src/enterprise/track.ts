@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { foldEvents } from '../../../src/domain/submission-machine';
-import { FailureLimiter } from '../auth/rate-limit';
+import { SharedFailureLimiter } from '../auth/rate-limit';
 import { view } from '../bytes';
 import type { CouchClient } from '../store/couch';
 import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
@@ -18,10 +18,10 @@ export const pickupHash = (receiptNo: string, pickupCode: string): string => cre
 
 export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matterNameEn'>): Router {
   const router = express.Router();
-  const perAddress = new FailureLimiter(10, 10 * 60_000);
+  const perAddress = new SharedFailureLimiter(store, 'track-address', 10, 10 * 60_000);
   // A pickup code has 10^6 values: 10 wrong ones an hour per receipt keeps a distributed guess below 0.03 % a day.
   // While a receipt is locked even the right code is refused, or the lock would tell nothing.
-  const perReceipt = new FailureLimiter(10, 60 * 60_000);
+  const perReceipt = new SharedFailureLimiter(store, 'track-receipt', 10, 60 * 60_000);
 
   router.get('/', async (req, res, next) => {
     try {
@@ -29,8 +29,7 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
       const receiptNo = typeof req.query.receiptNo === 'string' ? req.query.receiptNo.trim().toUpperCase() : '';
       const pickupCode = typeof req.query.pickupCode === 'string' ? req.query.pickupCode.trim() : '';
       const wellFormed = /^[0-9A-Z-]{8,40}$/.test(receiptNo);
-      const byAddress = perAddress.blockedFor(ip);
-      const byReceipt = wellFormed ? perReceipt.blockedFor(receiptNo) : 0;
+      const [byAddress, byReceipt] = await Promise.all([perAddress.blockedFor(ip), wellFormed ? perReceipt.blockedFor(receiptNo) : 0]);
       if (byAddress > 0 || byReceipt > 0) {
         const wait = Math.max(byAddress, byReceipt);
         const minutes = Math.ceil(wait / 60_000);
@@ -43,19 +42,18 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
           reason: byReceipt >= byAddress ? `此回执号错误尝试过多，请 ${minutes} 分钟后再试 Too many wrong pickup codes for this receipt number` : `查询次数过多，请 ${minutes} 分钟后再试 Too many attempts`,
         });
       }
-      const notFound = (): void => {
-        perAddress.fail(ip);
-        if (wellFormed) perReceipt.fail(receiptNo);
+      const notFound = async (): Promise<void> => {
+        await Promise.all([perAddress.fail(ip), wellFormed ? perReceipt.fail(receiptNo) : undefined]);
         res.status(404).json({ error: 'not_found', reason: '回执号或取件码不正确 No submission matches this receipt number and pickup code' });
       };
-      if (!wellFormed || !/^\d{6}$/.test(pickupCode)) return notFound();
+      if (!wellFormed || !/^\d{6}$/.test(pickupCode)) return await notFound();
       const { docs } = await store.find<QueueItem & { pickupHash?: string }>(QUEUE_DB, { selector: { receiptNo }, use_index: 'idx-receipt', limit: 2 });
       const item = docs[0];
       const expected = Buffer.from(item?.pickupHash ?? '0'.repeat(64), 'hex');
       const given = Buffer.from(pickupHash(receiptNo, pickupCode), 'hex');
-      if (!item || docs.length !== 1 || !timingSafeEqual(view(expected), view(given))) return notFound();
+      if (!item || docs.length !== 1 || !timingSafeEqual(view(expected), view(given))) return await notFound();
       const record = await loadRecord(store, item.stationId, item.submissionId);
-      if (!record) return notFound();
+      if (!record) return await notFound();
       const folded = foldEvents(record.events, record.submission);
       res.setHeader('cache-control', 'no-store');
       res.json({
