@@ -1,22 +1,32 @@
 // `npm run bench`: builds the app when dist/ is missing or stale, then runs test/bench/run.ts (TypeScript,
-// through tsx) within the 10-minute budget. Writes test/bench/results.json, prints a table, exits non-zero
-// when a budget is missed (or the run could not finish).
+// through tsx) within the 10-minute budget, and the district section (real CouchDB and the embedded store, up
+// to 1,000 devices) after it on a budget of its own (BENCH_DISTRICT_BUDGET_MS, default 10 minutes). Writes
+// test/bench/results.json, prints a table, exits non-zero when a budget is missed (or the run could not finish).
+// The district's CouchDB: LXE_TEST_COUCHDB (a kit folder or a URL), else the kit at ../shared/couchdb if there.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, root } from './ensure.mjs';
 
-const TOTAL_MS = 10 * 60_000;
+const only = (process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,district').split(',').map((s) => s.trim());
+const districtMs = only.includes('district') ? Number(process.env.BENCH_DISTRICT_BUDGET_MS ?? 600_000) : 0;
+const TOTAL_MS = 10 * 60_000 + (districtMs ? districtMs + 60_000 : 0);
 const started = Date.now();
+const kit = path.resolve(root, '../shared/couchdb');
+if (!process.env.LXE_TEST_COUCHDB && districtMs && existsSync(path.join(kit, 'start-couchdb.sh'))) {
+  process.env.LXE_TEST_COUCHDB = kit;
+  console.log(`› district: CouchDB from the kit at ${kit} (set LXE_TEST_COUCHDB to use another)`);
+}
 ensureBuild();
 const buildMs = Date.now() - started;
 if (buildMs > 1000) console.log(`› build took ${(buildMs / 1000).toFixed(1)} s`);
 
 // The run plans its sections within what is left (less a margin); the hard stop is the 10 minutes.
-const budget = Math.max(120_000, TOTAL_MS - buildMs - 45_000);
+const budget = Math.max(120_000, 10 * 60_000 - buildMs - 45_000);
 const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/bench/run.ts')], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, BENCH_BUDGET_MS: String(budget) },
+  env: { ...process.env, BENCH_BUDGET_MS: String(budget), ...(districtMs ? { BENCH_DISTRICT_BUDGET_MS: String(districtMs) } : {}) },
   // Own process group, so a stop also reaches tsx's child (and through its pipe, the browser).
   detached: true,
 });
@@ -29,7 +39,7 @@ const stopAll = (signal) => {
 };
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(signal));
 const hardStop = setTimeout(() => {
-  console.error('bench: over the 10-minute budget, stopping');
+  console.error(`bench: over the ${Math.round(TOTAL_MS / 60_000)}-minute budget, stopping`);
   stopAll('SIGKILL');
 }, Math.max(60_000, TOTAL_MS - buildMs - 5_000));
 child.on('exit', (code, signal) => {

@@ -40,16 +40,18 @@ export interface Figure {
   met: boolean;
   /** What the budget applies to: the absolute value (default) or the ratio. */
   targetOn?: 'value' | 'ratio';
+  /** The budget is a floor (≥ target), not a ceiling. */
+  atLeast?: boolean;
   notes?: string;
 }
 
-/** A figure whose budget is on `value` (≤ target) or on the ratio. */
-export function figure(f: { name: string; value: number; unit: string; baseline: number; target: number | null; targetOn?: 'value' | 'ratio'; notes?: string }): Figure {
+/** A figure whose budget is on `value` or on the ratio: ≤ target, or ≥ target with `atLeast`. */
+export function figure(f: { name: string; value: number; unit: string; baseline: number; target: number | null; targetOn?: 'value' | 'ratio'; atLeast?: boolean; notes?: string }): Figure {
   const ratio = f.baseline > 0 ? round(f.value / f.baseline, 3) : 0;
   const on = f.targetOn ?? 'value';
   const checked = on === 'ratio' ? ratio : f.value;
-  const met = f.target === null ? true : Number.isFinite(checked) && checked <= f.target;
-  return { name: f.name, value: round(f.value, 2), unit: f.unit, baseline: round(f.baseline, 2), ratio, target: f.target, met, ...(f.target !== null ? { targetOn: on } : {}), ...(f.notes ? { notes: f.notes } : {}) };
+  const met = f.target === null ? true : Number.isFinite(checked) && (f.atLeast ? checked >= f.target : checked <= f.target);
+  return { name: f.name, value: round(f.value, 2), unit: f.unit, baseline: round(f.baseline, 2), ratio, target: f.target, met, ...(f.target !== null ? { targetOn: on } : {}), ...(f.atLeast ? { atLeast: true } : {}), ...(f.notes ? { notes: f.notes } : {}) };
 }
 
 /** A section that could not run: a missed figure that says why. */

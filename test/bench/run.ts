@@ -4,11 +4,16 @@
  * budget is missed. Sections run one after another (2 cores: anything in parallel would measure contention).
  *
  * Environment: BENCH_BUDGET_MS (what is left of the 10-minute budget after the build; default 570 s),
- * BENCH_ONLY=sync,start,capture,queue,load (a subset), BENCH_SYNC_N (submissions in the sync backlog).
+ * BENCH_ONLY=sync,start,capture,queue,load,district (a subset), BENCH_SYNC_N (submissions in the sync backlog),
+ * BENCH_DISTRICT_BUDGET_MS (the district section's own time, after the others; default 600 s),
+ * BENCH_DISTRICT_STEPS (live devices per step, default 100,250,500,1000), BENCH_DISTRICT_WRITE_S (seconds of
+ * writing per step, default 30), BENCH_DISTRICT_STORES (cluster,embedded), BENCH_DISTRICT_SAT_DEVICES (48),
+ * BENCH_DISTRICT_SAT_S (seconds of saturation writing, default 20; 0 = not run, reported as missed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCapture } from './capture';
+import { benchDistrict } from './district';
 import { failedFigure, log, ROOT, round, type Figure } from './lib';
 import { benchLoad } from './load';
 import { benchQueue } from './queue';
@@ -18,10 +23,15 @@ import { benchSync } from './sync';
 const started = performance.now();
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 570_000);
 const deadline = started + budgetMs;
-const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,district').split(',').map((s) => s.trim()));
 const syncN = Number(process.env.BENCH_SYNC_N ?? 200);
 /** The load section's steps take a fixed time (5 × (8 s writing + drain) plus start-up). */
 const LOAD_MS = 90_000;
+/** The district section runs last, on its own budget (it starts CouchDB and steps up to 1,000 devices). */
+const districtBudgetMs = Number(process.env.BENCH_DISTRICT_BUDGET_MS ?? 600_000);
+const districtSteps = (process.env.BENCH_DISTRICT_STEPS ?? '100,250,500,1000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const districtWriteMs = Number(process.env.BENCH_DISTRICT_WRITE_S ?? 30) * 1000;
+const districtStores = (process.env.BENCH_DISTRICT_STORES ?? 'cluster,embedded').split(',').map((s) => s.trim());
 
 interface Section {
   key: string;
@@ -68,6 +78,24 @@ const sections: Section[] = [
     timeoutMs: () => 180_000,
     run: () => benchLoad({ steps: [1, 2, 4, 8, 16], ratePerDevice: 1, writeMs: 8_000, drainMs: 15_000 }),
   },
+  {
+    key: 'district',
+    owes: [['district (CouchDB cluster): 500 live devices, p95 write → hall queue', 2000]],
+    timeoutMs: () => districtBudgetMs + 60_000,
+    run: () =>
+      benchDistrict({
+        steps: districtSteps,
+        stores: districtStores,
+        devicesPerStation: 2,
+        periodMs: 60_000,
+        writeMs: districtWriteMs,
+        drainMs: 20_000,
+        pagesPer: 3,
+        pageBytes: 300 * 1024,
+        saturation: { devices: Number(process.env.BENCH_DISTRICT_SAT_DEVICES ?? 48), writeMs: Number(process.env.BENCH_DISTRICT_SAT_S ?? 20) * 1000, warmupMs: 5_000, drainMs: 20_000, rawConcurrency: 16 },
+        budgetMs: districtBudgetMs,
+      }),
+  },
 ];
 
 function table(figures: Figure[]): string {
@@ -77,7 +105,7 @@ function table(figures: Figure[]): string {
     `${Number.isFinite(f.value) ? round(f.value) : '—'} ${f.unit}`,
     `${Number.isFinite(f.baseline) ? round(f.baseline) : '—'} ${f.unit}`,
     Number.isFinite(f.ratio) ? `${round(f.ratio, 2)}×` : '—',
-    f.target === null ? '—' : f.targetOn === 'ratio' ? `≤ ${f.target}×` : `≤ ${f.target} ${f.unit}`,
+    f.target === null ? '—' : `${f.atLeast ? '≥' : '≤'} ${f.target}${f.targetOn === 'ratio' ? '×' : ` ${f.unit}`}`,
   ]);
   const head = ['', 'figure', 'value', 'baseline', 'ratio', 'target'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
