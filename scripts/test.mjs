@@ -84,7 +84,8 @@ const results = [
   step('build', tryRun(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'])),
 ];
 const built = results[couch ? 4 : 3];
-results.push(built ? step('browser tests (Chromium)', () => vitest('e2e', ['--config', 'test/e2e/vitest.config.ts'])) : false);
+// The cluster fault runs (test/faults/cluster.e2e.ts) start a 3-node cluster from the kit when there is one.
+results.push(built ? step('browser tests (Chromium)', () => vitest('e2e', ['--config', 'test/e2e/vitest.config.ts'], lane.kit ? { LXE_TEST_COUCHDB_KIT: lane.kit } : {})) : false);
 if (couch && built) results.push(step('walking skeleton on real CouchDB', () => vitest('e2e-couchdb', ['--config', 'test/e2e/vitest.config.ts', 'test/e2e/walking-skeleton.e2e.ts'], { LXE_TEST_COUCHDB: couch.url })));
 
 const failedSteps = results.filter((ok) => !ok).length;

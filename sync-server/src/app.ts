@@ -70,15 +70,21 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
   }
 }
 
-export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Server> {
-  const embedded = config.couchdbUrl ? undefined : await startEmbeddedStore(config.dataDir);
-  const store = new CouchClient(config.couchdbUrl ?? embedded!.url, { prefix: config.couchdbUrl ? config.couchdbPrefix : '' });
-  const storeKind = embedded ? 'embedded' : 'couchdb';
-  await connect(store, storeKind);
+/** Databases, indexes and (with `demo`) the demo data: once per store, before any process serves. */
+export async function prepareStore(store: CouchClient, config: Pick<Config, 'demo'>, log: Logger): Promise<void> {
   for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, 'catalog']) await store.ensureDb(db);
   await setUpQueue(store);
   await setUpBookings(store);
   if (config.demo) await seedDemo(store, log);
+}
+
+export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Server> {
+  const embedded = config.couchdbUrl ? undefined : await startEmbeddedStore(config.dataDir);
+  const store = new CouchClient(config.couchdbUrl ?? embedded!.url, { prefix: config.couchdbUrl ? config.couchdbPrefix : '' });
+  // A worker of `WORKERS=N` is handed the primary's embedded store by URL: it still is the embedded store.
+  const storeKind = embedded || config.sharedEmbeddedStore ? 'embedded' : 'couchdb';
+  await connect(store, storeKind);
+  if (!config.storePrepared) await prepareStore(store, config, log);
 
   const feeder = new QueueFeeder(store, log);
   const stations = await listStations(store);

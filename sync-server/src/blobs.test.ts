@@ -43,11 +43,25 @@ describe('upload', () => {
     expect((await put('station', jpeg, 'image/jpeg; charset=binary')).status).toBe(201);
   });
 
+  it('bytes left without their metadata (a process killed between the two writes) are repaired by the next upload', async () => {
+    const png = makePng(77);
+    const sha = sha256Hex(png);
+    // What a `kill -9` after the attachment write and before the metadata leaves behind.
+    await t.server.store.putAttachment(BLOBS_DB, blobDocId(sha), 'data', undefined, Buffer.from(png), 'image/png');
+    expect((await blobDoc(sha))?.stations).toBeUndefined();
+    const again = await put('station', png, 'image/png');
+    expect([200, 201]).toContain(again.status);
+    expect(await blobDoc(sha)).toMatchObject({ stations: ['jingan-hkri'], type: 'image/png', bytes: png.length });
+    const read = await t.as('station', 'GET', `/api/blobs/${sha}`);
+    expect(read.status).toBe(200);
+    expect(sameBytes(read.bytes, png)).toBe(true);
+  });
+
   it('a second station uploading the same bytes is added as an owner (200)', async () => {
     const png = makePng();
     expect((await put('station', png, 'image/png')).status).toBe(201);
     expect((await put('station2', png, 'image/png')).status).toBe(200);
-    expect((await blobDoc(sha256Hex(png)))?.stations.sort()).toEqual(['jingan-hkri', 'songshanhu-nanhuwan']);
+    expect((await blobDoc(sha256Hex(png)))?.stations?.sort()).toEqual(['jingan-hkri', 'songshanhu-nanhuwan']);
   });
 
   const REFUSALS: [string, () => { bytes: Uint8Array; type: string; sha?: string }, number][] = [

@@ -10,6 +10,12 @@ export interface Config {
   /** Prefix of every database name in that CouchDB (several deployments or test runs on one server). */
   couchdbPrefix: string;
   dataDir: string;
+  /** Sync-server processes serving one port (`WORKERS`, default 1): see main.ts. */
+  workers: number;
+  /** Set by the primary for its workers: the store is already prepared (databases, indexes, demo data). */
+  storePrepared: boolean;
+  /** Set by the primary for its workers: COUCHDB_URL is the primary's embedded store. */
+  sharedEmbeddedStore: boolean;
   demo: boolean;
   /** Built app to serve; undefined = API only (tests). */
   staticDir: string | undefined;
@@ -53,6 +59,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     couchdbUrl: env.COUCHDB_URL || undefined,
     couchdbPrefix: env.COUCHDB_DB_PREFIX ?? '',
     dataDir: path.resolve(root, env.DATA_DIR ?? 'data'),
+    workers: int(env.WORKERS, 1, 'WORKERS'),
+    storePrepared: env.LXE_STORE_PREPARED === '1',
+    sharedEmbeddedStore: env.LXE_SHARED_EMBEDDED_STORE === '1',
     demo: env.DEMO !== '0',
     staticDir: env.STATIC_DIR === '' ? undefined : path.resolve(root, env.STATIC_DIR ?? 'dist'),
     sessionTtlMs: int(env.SESSION_TTL_MINUTES, 12 * 60, 'SESSION_TTL_MINUTES') * 60_000,

@@ -21,8 +21,9 @@ export interface BlobDoc {
   _rev?: string;
   type: BlobType;
   bytes: number;
-  /** Stations that uploaded these bytes: they (and the hall) may read them. */
-  stations: string[];
+  /** Stations that uploaded these bytes: they (and the hall) may read them. Missing when a process died between
+   * writing the bytes and this metadata (the next upload of the same bytes fills it in). */
+  stations?: string[];
   createdAt: string;
   _attachments?: Record<string, { content_type: string; length: number }>;
 }
@@ -85,8 +86,13 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       const id = blobDocId(sha256);
       const existing = await store.get<BlobDoc>(BLOBS_DB, id);
       if (existing?._attachments?.data) {
-        if (!existing.stations.includes(stationId)) {
-          await store.upsert<BlobDoc>(BLOBS_DB, id, (old) => (old && !old.stations.includes(stationId) ? { ...old, stations: [...old.stations, stationId] } : undefined));
+        // `stations` is missing when a process died between the bytes and the metadata: this upload repairs it.
+        if (!(existing.stations ?? []).includes(stationId) || existing.type === undefined) {
+          await store.upsert<BlobDoc>(BLOBS_DB, id, (old) =>
+            old && (!(old.stations ?? []).includes(stationId) || old.type === undefined)
+              ? { ...old, type: old.type ?? (declared as BlobType), bytes: old.bytes ?? read.body.length, createdAt: old.createdAt ?? new Date().toISOString(), stations: [...(old.stations ?? []), stationId] }
+              : undefined,
+          );
         }
         return void res.status(200).json({ ok: true, sha256, stored: false });
       }
@@ -122,7 +128,7 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       if (!SHA256_PATTERN.test(sha256)) return void res.status(400).json({ error: 'bad_request', reason: 'the name must be a lower-case hex SHA-256' });
       const doc = await store.get<BlobDoc>(BLOBS_DB, blobDocId(sha256));
       const session = req.session!;
-      const allowed = doc && (session.role === 'hall' || (session.stationId !== undefined && doc.stations.includes(session.stationId)));
+      const allowed = doc && (session.role === 'hall' || (session.stationId !== undefined && (doc.stations ?? []).includes(session.stationId)));
       // Same answer for "missing" and "someone else's", so another station learns nothing of what was scanned.
       if (!doc || !doc._attachments?.data || !allowed) return void res.status(404).json({ error: 'not_found', reason: 'no such blob for you' });
       const upstream = await store.fetch(`/${BLOBS_DB}/${encodeURIComponent(blobDocId(sha256))}/data`);
@@ -166,6 +172,6 @@ export async function presentBlobs(store: CouchClient, hashes: string[], station
   if (!hashes.length) return new Set();
   const { rows } = await store.allDocs<BlobDoc>(BLOBS_DB, { keys: hashes.map(blobDocId), include_docs: true });
   const out = new Set<string>();
-  for (const row of rows) if (row.doc?._attachments?.data && (stationId === undefined || row.doc.stations.includes(stationId))) out.add(row.key.slice('blob:'.length));
+  for (const row of rows) if (row.doc?._attachments?.data && (stationId === undefined || (row.doc.stations ?? []).includes(stationId))) out.add(row.key.slice('blob:'.length));
   return out;
 }

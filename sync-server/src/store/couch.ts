@@ -27,7 +27,9 @@ export interface ChangesResult<T> {
 }
 
 export class CouchClient {
-  readonly base: string;
+  /** The nodes of a cluster (one for a single CouchDB), credentials removed; `base` is the one in use. */
+  readonly nodes: string[];
+  private current = 0;
   private readonly auth: string | undefined;
   /**
    * Prepended to every database name (`COUCHDB_DB_PREFIX`): several deployments, or the test files of one run,
@@ -35,17 +37,28 @@ export class CouchClient {
    */
   readonly prefix: string;
 
-  /** `url` may carry credentials (`http://user:pass@host:5984`); they become a Basic header. */
+  /**
+   * `url` may carry credentials (`http://user:pass@host:5984`); they become a Basic header. Several URLs,
+   * comma-separated, name the nodes of one CouchDB cluster: requests go to one, and move to the next when it
+   * cannot be reached (every node serves the whole clustered API).
+   */
   constructor(url: string, { prefix = '' }: { prefix?: string } = {}) {
     if (prefix && !/^[a-z][a-z0-9_$()+/-]*$/.test(prefix)) throw new Error(`database prefix "${prefix}" is not a valid start of a CouchDB database name`);
     this.prefix = prefix;
-    const parsed = new URL(url);
-    this.auth = parsed.username
-      ? 'Basic ' + Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')
+    const urls = url.split(',').map((u) => new URL(u.trim()));
+    const first = urls[0]!;
+    this.auth = first.username
+      ? 'Basic ' + Buffer.from(`${decodeURIComponent(first.username)}:${decodeURIComponent(first.password)}`).toString('base64')
       : undefined;
-    parsed.username = '';
-    parsed.password = '';
-    this.base = parsed.toString().replace(/\/$/, '');
+    this.nodes = urls.map((parsed) => {
+      parsed.username = '';
+      parsed.password = '';
+      return parsed.toString().replace(/\/$/, '');
+    });
+  }
+
+  get base(): string {
+    return this.nodes[this.current]!;
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -55,11 +68,26 @@ export class CouchClient {
   /** Requests made, and JSON requests waiting for their whole answer now (long-polls among them). */
   readonly stats = { requests: 0, inFlight: 0 };
 
-  /** Raw request; callers that stream (the proxy) use this. `path` names databases without the prefix. */
-  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+  /**
+   * Raw request; callers that stream (the proxy) use this. `path` names databases without the prefix. When the
+   * node cannot be reached the next one is used from then on; the request itself is tried there too when it
+   * never arrived (refused) or is a read — a write cut mid-way is left to its caller, who knows how to retry it.
+   */
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = this.headers((init.headers as Record<string, string> | undefined) ?? {});
-    this.stats.requests++;
-    return fetch(this.base + this.prefixed(path), { ...init, headers });
+    const method = (init.method ?? 'GET').toUpperCase();
+    for (let tried = 1; ; tried++) {
+      const node = this.current;
+      this.stats.requests++;
+      try {
+        return await fetch(this.nodes[node]! + this.prefixed(path), { ...init, headers });
+      } catch (e) {
+        if (init.signal?.aborted || this.nodes.length === 1) throw e;
+        if (this.current === node) this.current = (node + 1) % this.nodes.length;
+        const refused = (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+        if (tried >= this.nodes.length || !(refused || method === 'GET' || method === 'HEAD')) throw e;
+      }
+    }
   }
 
   /** `/db/...` → `/<prefix>db/...`; server-wide endpoints (`/_all_dbs`, `/_db_updates`, `/`) stay as they are. */
@@ -138,7 +166,8 @@ export class CouchClient {
         await this.put(db, { ...next, _id: id, ...(old?._rev ? { _rev: old._rev } : {}) });
         return;
       } catch (e) {
-        if (!(e instanceof StoreError && e.status === 409)) throw e;
+        // 412 missing_stub: on a cluster the copy read may lag the attachment just written; read again.
+        if (!(e instanceof StoreError && (e.status === 409 || (e.status === 412 && e.error === 'missing_stub')))) throw e;
       }
     }
     throw new StoreError(409, 'conflict', `upsert ${db}/${id} kept conflicting`);
