@@ -114,6 +114,8 @@ export interface FeederStats {
 export class QueueFeeder {
   private readonly abort = new AbortController();
   private readonly drains = new Map<string, Drain>();
+  /** Each station's checkpoint as this process last wrote it. */
+  private readonly checkpoints = new Map<string, string | number>();
   /** Serialises work per submission so two changes for one submission never race. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly matters = new Map<string, { doc: MatterDoc | undefined; at: number }>();
@@ -242,8 +244,11 @@ export class QueueFeeder {
     this.stats.drains++;
     const db = `station-${stationId}`;
     const checkpointId = `_local/feeder-${stationId}`;
-    this.stats.storeReads++;
-    let since: string | number = (await this.store.get<{ since: string | number }>(QUEUE_DB, checkpointId).catch(() => undefined))?.since ?? 0;
+    // The checkpoint this process last wrote is known: read the stored one only the first time (or from another
+    // process's progress, which is at worst older: reading from an older point only projects again).
+    const known = this.checkpoints.get(stationId);
+    if (known === undefined) this.stats.storeReads++;
+    let since: string | number = known ?? (await this.store.get<{ since: string | number }>(QUEUE_DB, checkpointId).catch(() => undefined))?.since ?? 0;
     let failures = 0;
     do {
       drain.again = false;
@@ -260,6 +265,7 @@ export class QueueFeeder {
           await Promise.all([...touched].map((id) => this.schedule(stationId, id)));
           if (changes.last_seq !== since) {
             since = changes.last_seq;
+            this.checkpoints.set(stationId, since);
             this.stats.storeReads++;
             await this.store.upsert<{ _id: string; since: string | number }>(QUEUE_DB, checkpointId, () => ({ _id: checkpointId, since }));
           }
