@@ -63,6 +63,8 @@ ensureChromium();
 
 // The real-CouchDB lane: the server suites and the walking skeleton again, on a real Apache CouchDB.
 const lane = laneTarget();
+// Each step is given the lane's store explicitly; the others must not see a kit folder (or URL) as theirs.
+delete process.env.LXE_TEST_COUCHDB;
 let couch = null;
 if (lane.none) console.log(`\n› real-CouchDB lane: NOT RUN — ${lane.none}`);
 else if (lane.url) couch = { url: lane.url, stop() {} };

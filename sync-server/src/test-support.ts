@@ -159,7 +159,7 @@ export interface TestServer {
  * The real-CouchDB lane: `LXE_TEST_COUCHDB` is the URL of a CouchDB 3.x with admin credentials
  * (`npm test` starts one and sets it). Unset, servers use the embedded store.
  */
-export const TEST_COUCHDB = process.env.LXE_TEST_COUCHDB || undefined;
+export const TEST_COUCHDB = /^https?:\/\//.test(process.env.LXE_TEST_COUCHDB ?? '') ? process.env.LXE_TEST_COUCHDB : undefined;
 export const STORE_KIND: 'embedded' | 'couchdb' = TEST_COUCHDB ? 'couchdb' : 'embedded';
 
 /** A database prefix of its own for each test server, so test files share one CouchDB without meeting. */

@@ -44,7 +44,7 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     const intake = new IntakePage(page);
     // On the real-CouchDB lane the server must really be storing in CouchDB, not quietly in its embedded store.
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { store: string };
-    expect(health.store).toBe(process.env.LXE_TEST_COUCHDB ? 'couchdb' : 'embedded');
+    expect(health.store).toBe(/^https?:\/\//.test(process.env.LXE_TEST_COUCHDB ?? '') ? 'couchdb' : 'embedded');
 
     // 1. Sign in online; the service worker takes control and the catalog replicates.
     await new SignInPage(page).signIn(server.url, 'station');
