@@ -120,6 +120,8 @@ export class QueueFeeder {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly matters = new Map<string, { doc: MatterDoc | undefined; at: number }>();
   private readonly listeners = new Set<(item: QueueItem) => void>();
+  /** The projection version each submission was last announced with (the feed repeats this process's writes). */
+  private readonly emitted = new Map<string, string>();
   private readonly watchers: Promise<void>[] = [];
   /** Drains waiting for a slot: a burst of hundreds of stations must not open hundreds of store requests. */
   private readonly waiting: (() => void)[] = [];
@@ -133,6 +135,14 @@ export class QueueFeeder {
     private readonly log: Logger,
     private readonly opts: { maxConcurrentDrains?: number } = {},
   ) {}
+
+  /** Tell listeners of a projection once, whether this process wrote it or the projection feed brought it. */
+  private emit(item: QueueItem): void {
+    if (this.emitted.get(item.submissionId) === item.updatedAt) return;
+    if (this.emitted.size > 10_000) this.emitted.clear();
+    this.emitted.set(item.submissionId, item.updatedAt);
+    for (const listener of this.listeners) listener(item);
+  }
 
   /** Called after every projection change by any process (the hall's live dashboard and queue listen here). */
   onChange(listener: (item: QueueItem) => void): () => void {
@@ -359,9 +369,7 @@ export class QueueFeeder {
       this.abort.signal.addEventListener('abort', onAbort, { once: true });
       try {
         const changes = await this.store.changes<QueueItem>(QUEUE_DB, since, { timeoutMs: 25_000, limit: 500, signal: request.signal });
-        if (this.listeners.size) {
-          for (const c of changes.results) if (c.doc?.type === 'queueItem') for (const listener of this.listeners) listener(c.doc);
-        }
+        for (const c of changes.results) if (c.doc?.type === 'queueItem') this.emit(c.doc);
         since = changes.last_seq;
         failures = 0;
       } catch (e) {
@@ -491,16 +499,19 @@ export class QueueFeeder {
       pickupHash: pickupHash(submission.receiptNo, submission.pickupCode),
       updatedAt: new Date().toISOString(),
     };
-    // Listeners hear of the change from the projection feed (watchProjections), whichever process wrote it.
     let foreign = false;
+    let changed = false;
     await this.store.upsert<QueueItem>(QUEUE_DB, submissionId, (old) => {
       if (old && old.stationId !== stationId) {
         foreign = true;
         return undefined;
       }
       if (old && sameProjection(old, item)) return undefined;
+      changed = true;
       return item;
     });
+    // This process's listeners hear at once; other processes' from the projection feed (watchProjections).
+    if (changed) this.emit(item);
     return foreign ? undefined : item;
   }
 }
