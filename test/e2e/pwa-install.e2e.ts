@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, screenshotter } from './support/browser';
+import { readTable } from './support/idb';
 import { DIST, startServer, type RunningServer } from './support/server';
 import { IntakePage, SignInPage } from './pages/app';
 
@@ -85,7 +86,10 @@ describe('installable PWA', () => {
       await intake.matter().selectOption('licence-reissue');
       await intake.enterpriseName().fill('更新测试有限公司');
       await intake.applicantName().fill('赵六');
-      await page.waitForTimeout(400);
+      // The draft is saved (autosave is asynchronous) before the new version arrives.
+      await expect
+        .poll(async () => (await readTable<{ enterpriseName: string; applicantName: string }>(page, 'drafts')).some((d) => d.enterpriseName === '更新测试有限公司' && d.applicantName === '赵六'), { timeout: 15_000 })
+        .toBe(true);
       // Deploy a new version and let the app find it.
       appendFileSync(path.join(staticDir, 'sw.js'), '\n// new version\n');
       await page.evaluate(async () => {

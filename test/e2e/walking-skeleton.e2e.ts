@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotter, watchErrors } from './support/browser';
+import { readTable } from './support/idb';
 import { startServer, type RunningServer } from './support/server';
 import { HallQueuePage, IntakePage, OutboxPage, SignInPage } from './pages/app';
 
@@ -88,7 +89,13 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
 
     // 5. The draft survives a reload while offline.
-    await page.waitForTimeout(500); // autosave is asynchronous; give it a beat before pulling the plug
+    // Autosave is asynchronous: reload only once the draft with both pages is in IndexedDB.
+    await expect
+      .poll(async () => {
+        const drafts = await readTable<{ uscc: string; pages: Record<string, unknown[]> }>(page, 'drafts');
+        return drafts.some((d) => d.uscc === '91310106MA1FL4XQ0W' && (d.pages['reissue-application']?.length ?? 0) === 1 && (d.pages['loss-statement']?.length ?? 0) === 1);
+      }, { timeout: 15_000 })
+      .toBe(true);
     await page.reload();
     await intake.waitForCatalog('licence-reissue');
     await expect.poll(() => intake.uscc().inputValue()).toBe('91310106MA1FL4XQ0W');
