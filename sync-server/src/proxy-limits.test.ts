@@ -150,3 +150,15 @@ describe('checkpoints on the read-only catalog', () => {
     expect(asRecord(again.json)).toMatchObject({ ok: true, no_changes: true });
   });
 });
+
+describe('documents are only ever created', () => {
+  it('a new document that names a revision to edit (new_edits=true with _rev) is refused, not stored as revision 2', async () => {
+    const sub = { ...makeSubmission(), _rev: '1-00000000000000000000000000000000' };
+    const put = await t.as('station', 'PUT', `/sync/${STATION_DB}/${encodeURIComponent(sub._id)}`, { body: sub });
+    expect(put.status).toBe(409);
+    const bulk = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub] } });
+    expect(bulk.status).toBe(201);
+    expect(asRecord(asArray(bulk.json)[0])).toMatchObject({ error: 'forbidden' });
+    expect(await t.server.store.get(STATION_DB, sub._id)).toBeUndefined();
+  });
+});

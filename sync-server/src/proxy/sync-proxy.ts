@@ -294,6 +294,12 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
         }
         seen.add(id);
         const have = existing.get(id);
+        // With new_edits=true a `_rev` names a revision to edit: CouchDB then writes revision 2 of a document it
+        // never had (found by the fuzz suite on the real-CouchDB lane). Documents are only ever created.
+        if (newEdits && doc._rev !== undefined) {
+          results[index] = { id, error: 'forbidden', reason: have === undefined ? 'a new document carries no _rev' : 'document already exists and is immutable' };
+          return false;
+        }
         if (have === undefined) return true;
         // The same first revision again (a retry after a lost response) is already done; anything else would edit.
         if (have === doc._rev && !newEdits) return false;
@@ -329,6 +335,7 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
     const check = checkClientWrite(doc, writer, target.stationId ?? '');
     if (!check.ok) return fail(res, check.status, check.reason);
     const newEdits = !/[?&]new_edits=false(&|$)/.test(target.query);
+    if (newEdits && (doc as { _rev?: unknown })._rev !== undefined) return fail(res, 409, 'a new document carries no _rev; documents are never edited');
     const result = await serialised(target.db, async () => {
       if ((await existingRevs(target.db, [id])).size) return undefined;
       const [r] = await store.bulkDocs(target.db, [doc], newEdits);
