@@ -37,12 +37,18 @@ describe('change feeds held open', () => {
     // nothing writes to the catalog meanwhile, while the feeder may still confirm a seeded submission's receipt.
     const seq = encodeURIComponent(String(asRecord((await t.as('station', 'GET', '/sync/catalog/')).json).update_seq));
     const seq2 = encodeURIComponent(String(asRecord((await t.as('station2', 'GET', '/sync/station-songshanhu-nanhuwan/')).json).update_seq));
-    const aborts: AbortController[] = [];
-    const open = Array.from({ length: DEFAULT_LONGPOLL_LIMITS.perSession }, () => {
-      const a = new AbortController();
-      aborts.push(a);
-      return fetch(`${t.url}/sync/catalog/_changes?feed=longpoll&since=${seq}&timeout=20000`, { headers: { cookie: t.cookies.station }, signal: a.signal }).catch(() => undefined);
-    });
+    // Six feeds held open; one that ends early (a change, or the store ending it) is opened again at once, so the
+    // session really holds six while the seventh is tried.
+    const stop = new AbortController();
+    const hold = async (): Promise<void> => {
+      while (!stop.signal.aborted) {
+        await fetch(`${t.url}/sync/catalog/_changes?feed=longpoll&since=${seq}&timeout=20000`, { headers: { cookie: t.cookies.station }, signal: stop.signal })
+          .then((r) => r.text())
+          .catch(() => undefined);
+      }
+    };
+    const open = Array.from({ length: DEFAULT_LONGPOLL_LIMITS.perSession }, hold);
+    const aborts = [stop];
     try {
       // The next one from the same session is refused at once, with when to retry.
       // A refusal comes back at once; the window is generous only because a loaded CI machine answers slowly.
