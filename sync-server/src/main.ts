@@ -16,6 +16,13 @@ import { startEmbeddedStore } from './store/embedded';
 
 const config = configFromEnv();
 
+/** A failed start: logged, said in one plain line, exit 1. */
+function couldNotStart(log: pino.Logger, e: unknown): never {
+  log.fatal({ err: e }, (e as Error).message);
+  process.stderr.write(`\nsync-server could not start: ${(e as Error).message}\n`);
+  process.exit(1);
+}
+
 function banner(url: string, storeKind: string): void {
   const lines = [`\n  楼小二 Station is running at ${url}`, `  store: ${storeKind}${config.couchdbUrl ? '' : ` (${config.dataDir})`}${config.workers > 1 ? `, ${config.workers} server processes` : ''}`];
   if (config.demo) {
@@ -63,9 +70,7 @@ if (config.workers > 1 && cluster.isPrimary) {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   } catch (e) {
-    log.fatal({ err: e }, (e as Error).message);
-    process.stderr.write(`\nsync-server could not start: ${(e as Error).message}\n`);
-    process.exit(1);
+    couldNotStart(log, e);
   }
 } else {
   await serve();
@@ -106,8 +111,6 @@ async function serve(): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   } catch (e) {
-    log.fatal({ err: e }, (e as Error).message);
-    process.stderr.write(`\nsync-server could not start: ${(e as Error).message}\n`);
-    process.exit(1);
+    couldNotStart(log, e);
   }
 }
