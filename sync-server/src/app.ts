@@ -14,6 +14,7 @@ import { SessionStore, SESSIONS_DB } from './auth/sessions';
 import { BLOBS_DB, blobRoutes } from './blobs/routes';
 import type { Config } from './config';
 import { seedDemo } from './demo/seed';
+import { slowBodyGuard } from './slow-body';
 import { syncProxy } from './proxy/sync-proxy';
 import { QueueFeeder, setUpQueue } from './queue/feeder';
 import { adminRoutes } from './admin/routes';
@@ -103,6 +104,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     res.setHeader('referrer-policy', 'same-origin');
     next();
   });
+  app.use(slowBodyGuard(config.slowBody));
 
   app.get('/healthz', async (_req, res) => {
     try {

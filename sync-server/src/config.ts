@@ -1,6 +1,7 @@
 /** All configuration comes from environment variables (listed in the README); defaults suit `npm start`. */
 import path from 'node:path';
 import { DEFAULT_PURGE_AFTER_DAYS, MAX_PURGE_AFTER_DAYS } from '../../src/domain/purge';
+import { DEFAULT_SLOW_BODY_LIMITS, type SlowBodyLimits } from './slow-body';
 
 export interface Config {
   port: number;
@@ -30,6 +31,8 @@ export interface Config {
   trustProxy: number;
   /** Days after the hall's decision that station devices keep a submission's personal fields (0 = at once). */
   purgeAfterDays: number;
+  /** The floor on a request body's progress (slow-body guard); tests shorten the window. */
+  slowBody: SlowBodyLimits;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -70,5 +73,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: hops(env.TRUST_PROXY, 'TRUST_PROXY'),
     purgeAfterDays: days(env.LXE_PURGE_AFTER_DAYS, DEFAULT_PURGE_AFTER_DAYS, 'LXE_PURGE_AFTER_DAYS'),
+    slowBody: DEFAULT_SLOW_BODY_LIMITS,
   };
 }
