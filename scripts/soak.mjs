@@ -1,6 +1,7 @@
 // `npm run soak`: the fault suite again and again with new seeds until at least SOAK_RUNS fault runs (default 100)
 // are done — each pass runs the browser fault runs (test/faults/faults.e2e.ts: browser kill -9, sync-server
-// kill -9, lossy network, clock skew, full disk) and, with a CouchDB kit, the cluster run (a CouchDB node and a
+// kill -9, lossy network, clock skew, full disk), the tab runs (test/faults/tabs.e2e.ts: a tab closed mid-submit,
+// two tabs of one device at once) and, with a CouchDB kit, the cluster run (a CouchDB node and a
 // sync-server process killed). Every pass prints its seed (FAULT_SEED=<seed> replays it); the end prints
 // `faults: N runs, lost L, duplicated D` over all passes and exits non-zero when anything was lost, duplicated or
 // failed. Not part of `npm test` (it takes about an hour).
@@ -17,7 +18,7 @@ ensureBuild();
 if (!lane.kit) console.log(`soak: cluster runs NOT included — ${lane.none ?? 'LXE_TEST_COUCHDB is a URL, not a kit folder'}`);
 
 const total = { runs: 0, lost: 0, duplicated: 0, failedPasses: 0 };
-const files = ['test/faults/faults.e2e.ts', ...(lane.kit ? ['test/faults/cluster.e2e.ts'] : [])];
+const files = ['test/faults/faults.e2e.ts', 'test/faults/tabs.e2e.ts', ...(lane.kit ? ['test/faults/cluster.e2e.ts'] : [])];
 for (let pass = 0; total.runs < target; pass++) {
   const seed = firstSeed + pass;
   const started = Date.now();

@@ -250,7 +250,7 @@ export interface Captured {
   hashes: string[];
 }
 
-async function fillBasics(page: Page, marker: string): Promise<void> {
+export async function fillBasics(page: Page, marker: string): Promise<void> {
   const intake = new IntakePage(page);
   await intake.waitForCatalog(MATTER);
   await intake.matter().selectOption(MATTER);
