@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNTS_DB, STATIONS_DB } from '../auth/accounts';
+import { backupStore, readManifest, restoreStore } from '../backup/backup';
 import { CouchClient, StoreError } from '../store/couch';
 import { accountInputSchema, AdminError, createAccountChecked, createStation, getAccounts, getStations, MIN_PASSWORD_LENGTH, parseInput, passwordResetSchema, resetPassword, stationInputSchema } from './service';
 
@@ -29,6 +30,8 @@ const COMMANDS = {
   'reset-password': { usage: 'reset-password <username> [--password <password>]', options: ['password'] },
   'list-accounts': { usage: 'list-accounts [--json]', options: ['json'] },
   'list-stations': { usage: 'list-stations [--json]', options: ['json'] },
+  backup: { usage: 'backup <empty directory>', options: [] },
+  restore: { usage: 'restore <backup directory>   (into an empty store; then start the server)', options: [] },
 } as const;
 type Command = keyof typeof COMMANDS;
 
@@ -103,8 +106,9 @@ function parse(argv: string[]): Parsed | 'help' {
   for (const key of Object.keys(values)) {
     if (!(spec.options as readonly string[]).includes(key)) throw new UsageError(`option --${key} does not apply to ${command}\n  ${spec.usage}`);
   }
-  const wantsTarget = command.startsWith('create-') || command === 'reset-password';
-  if (wantsTarget && rest.length !== 1) throw new UsageError(`${command} takes exactly one ${command === 'create-station' ? 'station id' : 'username'}\n  ${spec.usage}`);
+  const wantsTarget = command.startsWith('create-') || command === 'reset-password' || command === 'backup' || command === 'restore';
+  const targetName = command === 'create-station' ? 'station id' : command === 'backup' || command === 'restore' ? 'directory' : 'username';
+  if (wantsTarget && rest.length !== 1) throw new UsageError(`${command} takes exactly one ${targetName}\n  ${spec.usage}`);
   if (!wantsTarget && rest.length) throw new UsageError(`${command} takes no arguments\n  ${spec.usage}`);
   return { command: command as Command, target: rest[0], values };
 }
@@ -249,6 +253,28 @@ function prepare(p: Parsed, io: CliIo): Action {
         if (v.json) return void out(JSON.stringify(accounts, null, 2) + '\n');
         out(table([['USERNAME', 'ROLE', 'STATION/USCC', 'DISPLAY NAME'], ...accounts.map((a) => [a.username, a.role, a.stationId ?? a.uscc ?? '', a.displayName ?? ''])]));
       };
+    case 'backup': {
+      const dir = path.resolve(io.cwd, target);
+      return async (store) => {
+        const started = Date.now();
+        const manifest = await backupStore(store.store, dir, (line) => out(`${line}\n`));
+        const docs = manifest.databases.reduce((n, d) => n + d.docs, 0);
+        out(`backup of ${store.where} written to ${dir}: ${manifest.databases.length} databases, ${docs} documents in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      };
+    }
+    case 'restore': {
+      const dir = path.resolve(io.cwd, target);
+      try {
+        readManifest(dir); // a wrong directory is a usage problem: say so before the store is opened
+      } catch (e) {
+        throw new UsageError((e as Error).message, { cause: e });
+      }
+      return async (store) => {
+        const started = Date.now();
+        const summary = await restoreStore(store.store, dir, (line) => out(`${line}\n`));
+        out(`restored ${summary.databases} databases, ${summary.docs} documents, ${summary.attachments} attachments into ${store.where} in ${((Date.now() - started) / 1000).toFixed(1)} s; start the server: devices sync again from their own checkpoints\n`);
+      };
+    }
     case 'list-stations':
       return async (store) => {
         const stations = await getStations(store.store);
@@ -288,7 +314,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   let store: OpenStore | undefined;
   try {
-    store = await openStore(io, parsed.command.startsWith('create-'));
+    store = await openStore(io, parsed.command.startsWith('create-') || parsed.command === 'restore');
     await action(store);
     return 0;
   } catch (e) {
