@@ -3,6 +3,7 @@
  * service worker need no CORS. `createServer` sets up the store and returns an Express app that tests can
  * call without listening; `main.ts` only reads the environment and listens.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -12,13 +13,15 @@ import { sessionMiddleware, sessionRoutes } from './auth/routes';
 import { LIMITS_DB } from './auth/rate-limit';
 import { SessionStore, SESSIONS_DB } from './auth/sessions';
 import { BLOBS_DB, blobRoutes } from './blobs/routes';
+import { view } from './bytes';
 import type { Config } from './config';
 import { seedDemo } from './demo/seed';
 import { slowBodyGuard } from './slow-body';
+import { Metrics } from './metrics/metrics';
 import { syncProxy } from './proxy/sync-proxy';
 import { QueueFeeder, setUpQueue } from './queue/feeder';
 import { adminRoutes } from './admin/routes';
-import { queueRoutes } from './queue/routes';
+import { dashboard, queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
 import { startEmbeddedStore } from './store/embedded';
 import { bookingRoutes, setUpBookings } from './enterprise/bookings';
@@ -47,6 +50,16 @@ export const APP_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** /readyz says not ready while the hall queue is this far behind the stations' databases. */
+export const READY_MAX_FEEDER_LAG_S = 60;
+
+/** Compare secrets in constant time (the scrape token). */
+function safeEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(view(a), view(b));
+}
 
 export interface Server {
   app: express.Express;
@@ -105,6 +118,15 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     next();
   });
   app.use(slowBodyGuard(config.slowBody));
+  const metrics = new Metrics({
+    queue: async () => {
+      const d = await dashboard(store);
+      return { byState: d.byState, overdue: d.overdue };
+    },
+    feederLagSeconds: () => feeder.lagSeconds(),
+  });
+  store.observe = metrics.storeRequest;
+  app.use(metrics.middleware());
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -115,7 +137,33 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     }
   });
 
+  // Ready to take traffic: the store answers and the hall queue is not behind (liveness stays /healthz).
+  app.get('/readyz', async (_req, res) => {
+    const lag = feeder.lagSeconds();
+    const storeOk = await store.json('GET', '/').then(
+      () => true,
+      () => false,
+    );
+    const ready = storeOk && lag < READY_MAX_FEEDER_LAG_S;
+    res.status(ready ? 200 : 503).json({ ready, store: storeOk ? 'reachable' : 'unreachable', feederLagSeconds: Math.round(lag * 10) / 10 });
+  });
+
   const withSession = sessionMiddleware(sessions);
+  // Scraped by Prometheus with METRICS_TOKEN as a bearer token, or read by a signed-in admin; nobody else.
+  app.get('/metrics', withSession, async (req, res, next) => {
+    try {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const byToken = config.metricsToken !== undefined && bearer !== undefined && safeEqual(bearer, config.metricsToken);
+      if (!byToken && req.session?.role !== 'admin') {
+        return void res.status(req.session ? 403 : 401).json({ error: req.session ? 'forbidden' : 'unauthorized', reason: 'metrics need an admin session or the scrape token (METRICS_TOKEN)' });
+      }
+      res.setHeader('content-type', metrics.registry.contentType);
+      res.setHeader('cache-control', 'no-store');
+      res.end(await metrics.registry.metrics());
+    } catch (e) {
+      next(e);
+    }
+  });
   app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log, { purgeAfterDays: config.purgeAfterDays }));
   app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));

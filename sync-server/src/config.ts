@@ -33,6 +33,8 @@ export interface Config {
   purgeAfterDays: number;
   /** The floor on a request body's progress (slow-body guard); tests shorten the window. */
   slowBody: SlowBodyLimits;
+  /** Bearer token Prometheus scrapes `/metrics` with (unset: only a signed-in admin may read them). */
+  metricsToken: string | undefined;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -74,5 +76,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     trustProxy: hops(env.TRUST_PROXY, 'TRUST_PROXY'),
     purgeAfterDays: days(env.LXE_PURGE_AFTER_DAYS, DEFAULT_PURGE_AFTER_DAYS, 'LXE_PURGE_AFTER_DAYS'),
     slowBody: DEFAULT_SLOW_BODY_LIMITS,
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }

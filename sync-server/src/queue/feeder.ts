@@ -102,6 +102,8 @@ interface Drain {
   /** Set when a change is announced while the drain runs: it reads once more before it ends. */
   again: boolean;
   done: Promise<void>;
+  /** When the change that started it was announced (the feeder's lag is the oldest of these). */
+  since: number;
 }
 
 export interface FeederStats {
@@ -190,7 +192,7 @@ export class QueueFeeder {
       running.again = true;
       return running.done;
     }
-    const drain: Drain = { again: false, done: Promise.resolve() };
+    const drain: Drain = { again: false, done: Promise.resolve(), since: Date.now() };
     drain.done = this.withSlot(() => this.drain(stationId, drain))
       .catch((e: unknown) => this.log.error({ err: e, stationId }, 'queue feeder: drain failed'))
       .finally(() => {
@@ -198,6 +200,13 @@ export class QueueFeeder {
       });
     this.drains.set(stationId, drain);
     return drain.done;
+  }
+
+  /** Seconds the oldest announced change has waited to be projected (0 when every station is drained). */
+  lagSeconds(): number {
+    let oldest = Infinity;
+    for (const d of this.drains.values()) oldest = Math.min(oldest, d.since);
+    return oldest === Infinity ? 0 : (Date.now() - oldest) / 1000;
   }
 
   async stop(): Promise<void> {

@@ -67,6 +67,8 @@ export class CouchClient {
 
   /** Requests made, and JSON requests waiting for their whole answer now (long-polls among them). */
   readonly stats = { requests: 0, inFlight: 0 };
+  /** Told of every request's time to the answer's headers, and whether it failed (metrics). */
+  observe: ((seconds: number, failed: boolean) => void) | undefined;
 
   /**
    * Raw request; callers that stream (the proxy) use this. `path` names databases without the prefix. When the
@@ -79,9 +81,13 @@ export class CouchClient {
     for (let tried = 1; ; tried++) {
       const node = this.current;
       this.stats.requests++;
+      const started = performance.now();
       try {
-        return await fetch(this.nodes[node]! + this.prefixed(path), { ...init, headers });
+        const res = await fetch(this.nodes[node]! + this.prefixed(path), { ...init, headers });
+        this.observe?.((performance.now() - started) / 1000, res.status >= 500);
+        return res;
       } catch (e) {
+        this.observe?.((performance.now() - started) / 1000, true);
         if (init.signal?.aborted || this.nodes.length === 1) throw e;
         if (this.current === node) this.current = (node + 1) % this.nodes.length;
         const refused = (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
