@@ -6,7 +6,8 @@
  * the device captured reaches the server byte for byte.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -273,7 +274,12 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
     const oversize = Buffer.alloc(41 * 1024 * 1024, 0x20);
     oversize.set([0xff, 0xd8, 0xff, 0xe0], 0); // looks like a JPEG: it is the size that is refused
-    await checklist.attachFiles('loss-statement', { name: 'huge-scan.jpg', mimeType: 'image/jpeg', buffer: oversize });
+    // Picked from disk by path, as a real file is: sending 41 MB through the DevTools protocol as a buffer
+    // took over 30 s on a loaded machine.
+    const hugeDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-huge-'));
+    const hugeFile = path.join(hugeDir, 'huge-scan.jpg');
+    writeFileSync(hugeFile, oversize);
+    await checklist.attachFiles('loss-statement', hugeFile).finally(() => rmSync(hugeDir, { recursive: true, force: true }));
     await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain('超过 40 MB 上限');
     expect(await checklist.materialError('loss-statement').textContent()).toContain('huge-scan.jpg');
     expect(await intake.pageCount('reissue-application')).toBe(1);
