@@ -22,13 +22,14 @@ export interface IdProblem {
    *   registration-authority code);
    * - `region`: bad administrative-division / province code;
    * - `birthDate`: ID number birth date is not a real date, before 1900 or in the future;
-   * - `checkDigit`: everything else is well-formed but the final check character is wrong.
+   * - `orgCode`: a USCC's positions 9–17 (the organisation code, GB 11714) do not check out;
+   * - `checkDigit`: everything else is well-formed but the code as a whole does not check out. A typo anywhere
+   *   shows up here, so the UI must not suggest a check character (typing it would make a wrong code pass):
+   *   it asks staff to compare the code character by character with the licence or ID card.
    */
-  kind: 'length' | 'character' | 'region' | 'birthDate' | 'checkDigit';
-  /** 0-based index of the offending character, when one can be singled out. */
+  kind: 'length' | 'character' | 'region' | 'birthDate' | 'orgCode' | 'checkDigit';
+  /** 0-based index of the offending character (or the first of the offending part), when one can be singled out. */
   position?: number;
-  /** The character that was expected at `position` (set for `checkDigit`). */
-  expected?: string;
   /** Short English developer message; the UI should build its own user-facing text. */
   message: string;
 }
@@ -69,7 +70,7 @@ function isAsciiDigit(ch: string | undefined): boolean {
  * Compute the GB 32100 check character for the first 17 characters of a USCC.
  *
  * Only the alphabet is checked here (not the registration-authority or region
- * rules), so this is usable for generators and for "expected X" messages.
+ * rules), so this is usable for generators (never for a message to staff: see {@link IdProblem}).
  *
  * @param first17 exactly 17 characters from {@link USCC_ALPHABET} (upper case)
  * @returns the check character, or `undefined` if `first17` is not 17 alphabet characters
@@ -121,18 +122,42 @@ export function explainUscc(code: string): IdProblem | null {
       return { kind: 'region', position: i, message: `USCC administrative-division code (indices 2-7) must be digits; index ${i} is not` };
     }
   }
+  if (orgCodeApplies(code) && orgCodeCheckChar(code.slice(8, 16)) !== code.charAt(16)) {
+    return { kind: 'orgCode', position: 8, message: 'USCC organisation code (indices 8-16, GB 11714) does not check out' };
+  }
   const expected = usccCheckChar(code.slice(0, USCC_LENGTH - 1));
   // `expected` is always defined here: all 17 characters passed the alphabet check.
   if (expected !== undefined && code.charAt(USCC_LENGTH - 1) !== expected) {
-    return {
-      kind: 'checkDigit',
-      position: USCC_LENGTH - 1,
-      expected,
-      message: `USCC check character should be ${expected}, got ${code.charAt(USCC_LENGTH - 1)}`,
-    };
+    return { kind: 'checkDigit', position: USCC_LENGTH - 1, message: 'USCC check character does not match the code' };
   }
   return null;
 }
+
+/** GB 11714 weights for the 8 body characters of an organisation code. */
+const ORG_CODE_WEIGHTS: readonly number[] = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/**
+ * Compute the GB 11714 check character of an organisation code body (8 characters, digits and A–Z).
+ * @returns `0`–`9` or `X`, or `undefined` if `body8` is not 8 such characters
+ */
+export function orgCodeCheckChar(body8: string): string | undefined {
+  if (body8.length !== 8) return undefined;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const ch = body8.charAt(i);
+    const v = ch >= '0' && ch <= '9' ? Number(ch) : ch >= 'A' && ch <= 'Z' ? ch.charCodeAt(0) - 55 : -1;
+    if (v < 0) return undefined;
+    sum += v * (ORG_CODE_WEIGHTS[i] ?? 0);
+  }
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+
+/**
+ * Positions 9–17 of a USCC are the holder's organisation code, with its own GB 11714 check character — except
+ * for 个体工商户 (registration authority 9, category 2), whose body codes were assigned outside that system.
+ */
+const orgCodeApplies = (code: string): boolean => !(code.charAt(0) === '9' && code.charAt(1) === '2');
 
 /**
  * Whether `code` is a valid unified social credit code (GB 32100-2015).
@@ -253,12 +278,7 @@ export function explainIdNumber(id: string, today: Date = new Date()): IdProblem
   const expected = idNumberCheckChar(id.slice(0, ID_LENGTH - 1));
   const actual = id.charAt(ID_LENGTH - 1).toUpperCase();
   if (expected !== undefined && actual !== expected) {
-    return {
-      kind: 'checkDigit',
-      position: ID_LENGTH - 1,
-      expected,
-      message: `ID check character should be ${expected}, got ${id.charAt(ID_LENGTH - 1)}`,
-    };
+    return { kind: 'checkDigit', position: ID_LENGTH - 1, message: 'ID number check character does not match the number' };
   }
   return null;
 }

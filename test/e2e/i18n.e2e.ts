@@ -119,8 +119,8 @@ describe('languages: Chinese by default, English on request, remembered on the d
     await intake.applicantName().fill('张三');
     await intake.idNumber().fill('31010619850312123X');
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
-    await expect.poll(() => intake.errorFor('uscc').textContent()).toBe('The credit code: wrong check character, should be W');
-    expect(await intake.errorFor('id-number').textContent()).toBe('The ID number: wrong check character, should be 8');
+    await expect.poll(() => intake.errorFor('uscc').textContent()).toBe('The credit code does not check out, a character may be mistyped; compare it character by character with the licence or ID card');
+    expect(await intake.errorFor('id-number').textContent()).toBe('The ID number does not check out, a character may be mistyped; compare it character by character with the licence or ID card');
     await intake.attach('reissue-application', NOT_IMAGE);
     await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toBe('“not-an-image.jpg” is not a JPEG/PNG/WebP image or a PDF');
     expect(await intake.material('loss-statement').locator('.material-name').innerText()).toBe('Loss statement');

@@ -74,8 +74,10 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await intake.applicantName().fill('张三');
     await intake.idNumber().fill('31010619850312123X');
     await intake.submitButton().click();
-    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain('校验位错误，应为 W');
-    expect(await intake.errorFor('id-number').textContent()).toContain('校验位错误，应为 8');
+    // A typo in the code: the message asks to compare with the licence, and never offers a check character to type.
+    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain('核对不上');
+    expect(await intake.errorFor('uscc').textContent()).not.toMatch(/应为/);
+    expect(await intake.errorFor('id-number').textContent()).toContain('请对照证照原件逐位核对');
     await intake.attach('reissue-application', NOT_IMAGE);
     await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
     await shot(page, 'validation-messages');

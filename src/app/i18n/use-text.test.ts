@@ -8,9 +8,9 @@ const en = textIn('en');
 
 describe('Text', () => {
   it('translates nested messages, bilingual names and lists in the reader’s language', () => {
-    const field = msg('idProblem.checkDigit', { field: msg('idField.uscc'), expected: 'W' });
-    expect(zh.m(field)).toBe('统一社会信用代码校验位错误，应为 W');
-    expect(en.m(field)).toBe('The credit code: wrong check character, should be W');
+    const field = msg('idProblem.checkDigit', { field: msg('idField.uscc') });
+    expect(zh.m(field)).toBe('统一社会信用代码核对不上，可能有字符输错：请对照证照原件逐位核对');
+    expect(en.m(field)).toBe('The credit code does not check out, a character may be mistyped; compare it character by character with the licence or ID card');
     const missing = msg('intakeError.missingPages', { names: [{ zh: '营业执照', en: 'Business licence' }, { zh: '章程', en: 'Articles' }, '遗失声明'] });
     expect(zh.m(missing)).toBe('还缺材料：营业执照、章程、遗失声明');
     expect(en.m(missing)).toBe('Missing materials: Business licence, Articles, 遗失声明');

@@ -81,6 +81,19 @@ describe('validate()', () => {
     expect(storeWith(foodDraft()).validate()).toEqual({});
   });
 
+  it('a mistyped code is never answered with a check character to type (that would make the wrong code pass)', () => {
+    // One middle character of the valid 91310106MA1FL4XQ0W changed (index 5: 1 → 2): the check fails as a whole.
+    const middle = storeWith(foodDraft([], { uscc: '91310206MA1FL4XQ0W', idNumber: '310106198503121239' })).validate();
+    expect(zh.m(middle.uscc)).toBe('统一社会信用代码核对不上，可能有字符输错：请对照证照原件逐位核对');
+    expect(en.m(middle.uscc)).not.toMatch(/should be|[^0-9]W$/);
+    expect(zh.m(middle.idNumber)).toContain('请对照证照原件逐位核对');
+    expect(zh.m(middle.idNumber)).not.toMatch(/应为/);
+    // A typo inside the organisation code (positions 9–17) says which part is wrong.
+    const org = storeWith(foodDraft([], { uscc: '91310106MA1FL5XQ0W' })).validate();
+    expect(zh.m(org.uscc)).toContain('第 9–17 位（组织机构代码）核对不上');
+    expect(en.m(org.uscc)).toContain('characters 9–17 (the organisation code)');
+  });
+
   it('asks for a matter, and reports a missing draft', () => {
     expect(zh.m(storeWith(foodDraft([], { matterId: '' })).validate().matter)).toBe('请选择事项');
     expect(zh.m(storeWith(null).validate().matter)).toBe('没有草稿');

@@ -61,8 +61,11 @@ export function describeIdProblem(field: 'uscc' | 'idNumber', p: IdProblem): Msg
       return msg('idProblem.region', { field: name });
     case 'birthDate':
       return msg('idProblem.birthDate', { field: name });
+    case 'orgCode':
+      return msg('idProblem.orgCode', { field: name });
     case 'checkDigit':
-      return msg('idProblem.checkDigit', { field: name, expected: p.expected ?? '?' });
+      // Never the "right" check character: a typo anywhere shows up here, and typing it would make a wrong code pass.
+      return msg('idProblem.checkDigit', { field: name });
   }
 }
 
