@@ -208,6 +208,8 @@ export const bookingRequestSchema = z
     building: z.string().max(100).optional(),
     floor: z.string().max(20).optional(),
     room: z.string().max(20).optional(),
+    /** Book the same slot for the same matter although this enterprise already holds it (a second visitor). */
+    again: z.literal(true).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.kind === 'doorstep' && (!b.building || !b.floor || !b.room)) ctx.addIssue({ code: 'custom', message: 'a doorstep visit needs building, floor and room' });
@@ -215,7 +217,7 @@ export const bookingRequestSchema = z
 export type BookingRequest = z.infer<typeof bookingRequestSchema>;
 
 /** 预约 as stored (in the station's database, written by the server only). */
-export interface BookingDoc extends Omit<BookingRequest, 'clientRef'> {
+export interface BookingDoc extends Omit<BookingRequest, 'clientRef' | 'again'> {
   _id: string;
   _rev?: string;
   type: 'booking';

@@ -47,7 +47,8 @@ describe('bookings', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 12 }), async (extra) => {
         const slot = slots[nextSlot++]!;
         const n = schedule.capacity + extra;
-        const replies = await Promise.all(Array.from({ length: n }, () => t.as('enterprise', 'POST', '/api/bookings', { body: request(slot) })));
+        // `again`: here one enterprise means every seat it asks for (the per-enterprise rule has its own test).
+        const replies = await Promise.all(Array.from({ length: n }, () => t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { again: true }) })));
         const confirmed = replies.filter((r) => r.status === 201);
         const full = replies.filter((r) => r.status === 409);
         expect(confirmed.length).toBe(schedule.capacity);
@@ -63,12 +64,36 @@ describe('bookings', () => {
 
   it('offers the nearest free alternatives when full', async () => {
     const slot = slots[nextSlot++]!;
-    for (let i = 0; i < schedule.capacity; i++) expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot) })).status).toBe(201);
-    const r = await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot) });
+    for (let i = 0; i < schedule.capacity; i++) expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { again: true }) })).status).toBe(201);
+    const r = await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { again: true }) });
     expect(r.status).toBe(409);
     const alternatives = asArray(asRecord(r.json).alternatives).map(asRecord);
     expect(alternatives.length).toBeGreaterThan(0);
     expect(alternatives.some((a) => a.date === slot.date && a.start === slot.start)).toBe(false);
+  });
+
+  it('one seat per enterprise, matter and slot: a second request is told it already holds it, unless it says again', async () => {
+    const slot = slots[nextSlot++]!;
+    const remaining = async (): Promise<unknown> => {
+      const avail = await t.as('enterprise', 'GET', `/api/stations/${STATION}/slots?date=${slot.date}`);
+      return asArray(asRecord(avail.json).slots).map(asRecord).find((s) => s.start === slot.start)?.remaining;
+    };
+    const first = await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { matterId: 'licence-reissue' }) });
+    expect(first.status).toBe(201);
+    const seatsAfterFirst = await remaining();
+    const second = await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { matterId: 'licence-reissue' }) });
+    expect(second.status).toBe(409);
+    expect(asRecord(second.json)).toMatchObject({ outcome: 'duplicate' });
+    expect(asRecord(asRecord(second.json).booking)._id).toBe(asRecord(asRecord(first.json).booking)._id);
+    expect(await remaining()).toBe(seatsAfterFirst); // no seat taken
+    // The same matter with `again` is a real second seat…
+    const again = await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { matterId: 'licence-reissue', again: true }) });
+    expect(again.status).toBe(201);
+    expect(asRecord(asRecord(again.json).booking)).not.toHaveProperty('again');
+    // …and so is another matter in a slot the enterprise already holds.
+    const other = slots[nextSlot++]!;
+    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(other, { matterId: 'licence-reissue' }) })).status).toBe(201);
+    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(other, { matterId: 'licence-change' }) })).status).toBe(201);
   });
 
   it('a replayed offline booking books once', async () => {
@@ -94,17 +119,17 @@ describe('bookings', () => {
     const slot = slots[nextSlot++]!;
     const refs: string[] = [];
     for (let i = 0; i < schedule.capacity; i++) {
-      const body = request(slot);
+      const body = request(slot, { again: true });
       refs.push(String(body.clientRef));
       expect((await t.as('enterprise', 'POST', '/api/bookings', { body })).status).toBe(201);
     }
-    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot) })).status).toBe(409);
+    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { again: true }) })).status).toBe(409);
     expect((await t.as('enterprise', 'PATCH', `/api/bookings/${refs[0]}`, { body: { status: 'cancelled' } })).status).toBe(200);
-    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot) })).status).toBe(201);
+    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { again: true }) })).status).toBe(201);
     const other = slots[nextSlot++]!;
     const moved = await t.as('enterprise', 'PATCH', `/api/bookings/${refs[1]}`, { body: { date: other.date, start: other.start } });
     expect(moved.status).toBe(200);
-    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot) })).status).toBe(201);
+    expect((await t.as('enterprise', 'POST', '/api/bookings', { body: request(slot, { again: true }) })).status).toBe(201);
   });
 
   it('refuses bad requests with clear reasons', async () => {

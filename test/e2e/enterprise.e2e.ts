@@ -41,12 +41,26 @@ describe('enterprise: book, track, rate', () => {
     await ent.waitForURL('**/enterprise/book');
     await ent.locator('#matter').selectOption('food-business-licence');
     await expect.poll(() => ent.getByTestId('bring-list').textContent()).toContain('营业执照');
-    await ent.locator('.slot:not(.full) input').first().check();
+    const chosen = ent.locator('.slot:not(.full) input').first();
+    const start = (await chosen.getAttribute('value')) ?? '';
+    await chosen.check();
+    const seats = (): Promise<string | null> => ent.locator('.slot', { has: ent.locator(`input[value="${start}"]`) }).locator('.hint').textContent();
+    const seatsBefore = await seats();
     await ent.locator('#contact').fill('王五');
     await ent.locator('#phone').fill('13800138000');
     await ent.getByRole('button', { name: '预约', exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('confirmed');
+    // Booked: the seats left follow and the slot is cleared, so pressing 预约 again cannot take a second seat…
+    await expect.poll(seats).not.toBe(seatsBefore);
+    await expect.poll(() => ent.getByRole('button', { name: '预约', exact: true }).isDisabled()).toBe(true);
     await shot(ent, 'booked-online');
+    // …and choosing the same slot for the same matter again is answered with the booking already held.
+    const seatsAfter = await seats();
+    await ent.locator(`.slot input[value="${start}"]`).check();
+    await ent.getByRole('button', { name: '预约', exact: true }).click();
+    await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('duplicate');
+    expect(await seats()).toBe(seatsAfter);
+    await expect(ent.getByTestId('book-again')).toBeVisible();
 
     // Offline: the booking is queued, survives a reload, and is sent when the network returns.
     await entCtx.setOffline(true);

@@ -35,7 +35,7 @@ export async function startFaultServer(env: Record<string, string> = {}): Promis
     const c = child;
     c.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     c.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       if (c.exitCode !== null || c.signalCode !== null) throw new Error(`sync-server exited (${c.exitCode ?? c.signalCode}):\n${log}`);
       const ok = await fetch(`${url}/healthz`).then(

@@ -38,6 +38,7 @@ export interface EnterpriseSubmission {
 export type BookingOutcome =
   | { kind: 'confirmed'; booking: BookingDoc }
   | { kind: 'full'; reason: string; alternatives: Slot[] }
+  | { kind: 'duplicate'; booking: BookingDoc }
   | { kind: 'queued' }
   | { kind: 'error'; reason: string };
 
@@ -93,6 +94,9 @@ export const useEnterpriseStore = defineStore('enterprise', () => {
       if (e instanceof OfflineError) return { kind: 'queued' };
       if (e instanceof ApiError && e.status === 409 && e.body && (e.body as { outcome?: string }).outcome === 'full') {
         return { kind: 'full', reason: e.message, alternatives: ((e.body as { alternatives?: Slot[] }).alternatives ?? []) };
+      }
+      if (e instanceof ApiError && e.status === 409 && (e.body as { outcome?: string; booking?: BookingDoc } | undefined)?.outcome === 'duplicate') {
+        return { kind: 'duplicate', booking: (e.body as { booking: BookingDoc }).booking };
       }
       return { kind: 'error', reason: (e as Error).message };
     }

@@ -165,13 +165,20 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
       if (b.date < now.date || (b.date === now.date && b.start <= now.time)) return void res.status(400).json({ error: 'bad_request', reason: 'that time has passed' });
       const horizon = new Date(Date.parse(`${now.date}T00:00:00Z`) + BOOKING_HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
       if (b.date > horizon) return void res.status(400).json({ error: 'bad_request', reason: `bookings open at most ${BOOKING_HORIZON_DAYS} days ahead` });
+      if (!b.again) {
+        // One seat per enterprise, matter and slot unless it says it means another (a pressed-twice button, a
+        // form left filled in, must not take the last seats of others).
+        const { docs: same } = await store.find<BookingDoc>(BOOKINGS_DB, { selector: { uscc: req.session!.uscc, date: b.date, start: b.start }, use_index: 'idx-uscc', limit: 100 });
+        const held = same.find((d) => d.status === 'confirmed' && d.stationId === b.stationId && d.kind === b.kind && (d.matterId ?? '') === (b.matterId ?? ''));
+        if (held) return void res.status(409).json({ outcome: 'duplicate', error: 'duplicate', reason: '您已预约该时段 You already hold this slot for this matter', booking: held });
+      }
       const ok = await bookings.reserve(b.stationId, b, b.kind, capacityOf(station.schedule, b.kind), id);
       if (!ok) {
         return void res.status(409).json({ outcome: 'full', error: 'full', reason: '该时段已约满 This slot is full', alternatives: await bookings.alternatives(station, b.kind, b) });
       }
       const slot = slotsFor(station.schedule, b.date).find((s) => s.start === b.start)!;
       const nowIso = new Date().toISOString();
-      const { clientRef: _ref, ...request } = b;
+      const { clientRef: _ref, again: _again, ...request } = b;
       const booking: BookingDoc = { ...request, _id: id, type: 'booking', uscc: req.session!.uscc ?? '', enterpriseName: req.session!.displayName ?? req.session!.username, username: req.session!.username, status: 'confirmed', end: slot.end, createdAt: nowIso, updatedAt: nowIso };
       try {
         await store.put(BOOKINGS_DB, booking);
