@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, chinaDate } from '../../src/domain/calendar';
-import { QUEUE_DB, type QueueItem, type QueueState } from './queue/feeder';
-import { QUEUE_VIEWS } from './queue/routes';
+import { QUEUE_DB } from './queue/feeder';
+import { QUEUE_VIEWS, type QueueItem, type QueueState } from '../../src/domain/api-contract';
+
 import { asRecord, startTestServer, type TestServer } from './test-support';
 
 let t: TestServer;

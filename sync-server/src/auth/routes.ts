@@ -1,7 +1,7 @@
 /** `/api/session`: sign in, who am I, sign out (DESIGN §7). Also the `requireSession` middleware. */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
 import type { Logger } from 'pino';
+import { signInRequestSchema, type SessionInfo } from '../../../src/domain/api-contract';
 import type { CouchClient } from '../store/couch';
 import { findAccount, STATIONS_DB, type StationDoc } from './accounts';
 import { verifyPassword } from './passwords';
@@ -14,8 +14,6 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const signInSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-
 // A fixed hash so unknown usernames cost the same time as known ones (no account enumeration by timing).
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
@@ -25,7 +23,7 @@ export interface DevicePolicy {
   purgeAfterDays: number;
 }
 
-export function publicSession(s: Session, policy: DevicePolicy): Record<string, string | number> {
+export function publicSession(s: Session, policy: DevicePolicy): SessionInfo {
   return {
     username: s.username,
     role: s.role,
@@ -67,7 +65,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
 
   router.post('/', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
-      const parsed = signInSchema.safeParse(req.body);
+      const parsed = signInRequestSchema.safeParse(req.body);
       if (!parsed.success) {
         res.status(400).json({ error: 'bad_request', reason: 'username and password are required' });
         return;
@@ -111,7 +109,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
     try {
       await sessions.destroy(readCookie(req, SESSION_COOKIE));
       res.clearCookie(SESSION_COOKIE, { path: '/' });
-      res.json({ ok: true });
+      res.json({ ok: true } as const);
     } catch (e) {
       next(e);
     }

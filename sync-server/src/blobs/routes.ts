@@ -9,6 +9,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { BLOB_TYPES, SHA256_PATTERN, type BlobType } from '../../../src/domain/documents';
 import { sniffBlobType } from '../../../src/domain/blob-types';
+import { presentRequestSchema, type BlobStored, type Present } from '../../../src/domain/api-contract';
 import { requireRole } from '../auth/routes';
 import { view } from '../bytes';
 import { StoreError, type CouchClient } from '../store/couch';
@@ -94,7 +95,7 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
               : undefined,
           );
         }
-        return void res.status(200).json({ ok: true, sha256, stored: false });
+        return void res.status(200).json({ ok: true, sha256, stored: false } satisfies BlobStored);
       }
       // Attachment first, then metadata: a crash between leaves a blob without owners, which the next
       // upload of the same bytes repairs (the branch above), and never metadata without bytes.
@@ -116,7 +117,7 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       });
       log.info({ audit: 'blob', user: req.session!.username, station: stationId, sha256, bytes: read.body.length });
       onStored(sha256);
-      res.status(201).json({ ok: true, sha256, stored: true });
+      res.status(201).json({ ok: true, sha256, stored: true } satisfies BlobStored);
     } catch (e) {
       next(e);
     }
@@ -152,14 +153,12 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
   /** Which of these hashes the server already holds (device resumes after a crash without re-sending). */
   router.post('/_present', requireRole('station'), express.json({ limit: '256kb' }), async (req, res, next) => {
     try {
-      const hashes = (req.body as { hashes?: unknown }).hashes;
-      if (!Array.isArray(hashes) || hashes.length > 2000 || !hashes.every((h) => typeof h === 'string' && SHA256_PATTERN.test(h))) {
-        return void res.status(400).json({ error: 'bad_request', reason: 'hashes: up to 2000 SHA-256 strings' });
-      }
+      const request = presentRequestSchema.safeParse(req.body);
+      if (!request.success) return void res.status(400).json({ error: 'bad_request', reason: 'hashes: up to 2000 SHA-256 strings' });
       // Only what this station may know: bytes it uploaded itself. Whether another station holds a hash is not its
       // business (and would tell it which documents others scanned); it simply uploads, which makes it an owner.
-      const present = await presentBlobs(store, hashes as string[], req.session!.stationId);
-      res.json({ present: [...present] });
+      const present = await presentBlobs(store, request.data.hashes, req.session!.stationId);
+      res.json({ present: [...present] } satisfies Present);
     } catch (e) {
       next(e);
     }

@@ -1,10 +1,11 @@
 /** The enterprise account's own submissions (by its USCC) and 好差评, once per delivered submission. */
 import express, { type Router } from 'express';
+import { ratingRequestSchema, type EnterpriseSubmission, type QueueItem } from '../../../src/domain/api-contract';
 import { describeIssues, eventDocSchema, eventId, RATING_EVENT_SUFFIX } from '../../../src/domain/documents';
 import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
+import { QUEUE_DB, type QueueFeeder } from '../queue/feeder';
 import { loadRecord } from '../queue/routes';
 import type { Logger } from 'pino';
 
@@ -18,9 +19,11 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       // Only what the enterprise needs: no applicant ID numbers, no internal ids of other parties.
       // The submission keeps the Chinese name it was taken in under; the English one comes from the catalog.
       const namesEn = new Map(await Promise.all([...new Set(docs.map((d) => d.matterId))].map(async (id) => [id, await feeder.matterNameEn(id)] as const)));
-      res.json({
-        submissions: docs.map((d) => ({ submissionId: d.submissionId, receiptNo: d.receiptNo, matterName: d.matterName, ...(namesEn.get(d.matterId) ? { matterNameEn: namesEn.get(d.matterId) } : {}), state: d.state, createdAt: d.createdAt, dueDate: d.dueDate, rating: d.rating, outstanding: d.outstanding.length })),
+      const submissions = docs.map((d): EnterpriseSubmission => {
+        const matterNameEn = namesEn.get(d.matterId);
+        return { submissionId: d.submissionId, receiptNo: d.receiptNo, matterName: d.matterName, ...(matterNameEn ? { matterNameEn } : {}), state: d.state, createdAt: d.createdAt, dueDate: d.dueDate, rating: d.rating, outstanding: d.outstanding.length };
       });
+      res.json({ submissions });
     } catch (e) {
       next(e);
     }
@@ -34,7 +37,9 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       if (!item || item.uscc !== req.session!.uscc) return void res.status(404).json({ error: 'not_found', reason: 'no such submission of yours' });
       const record = await loadRecord(store, item.stationId, submissionId);
       if (!record) return void res.status(404).json({ error: 'not_found', reason: 'no such submission of yours' });
-      const body = req.body as { rating?: unknown; comment?: unknown };
+      const request = ratingRequestSchema.safeParse(req.body);
+      if (!request.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(request.error) });
+      const body = request.data;
       const now = new Date().toISOString();
       const parsed = eventDocSchema.safeParse({
         // One fixed id: of concurrent ratings the store keeps exactly one.
@@ -48,7 +53,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
         at: now,
         serverAt: now,
         rating: body.rating,
-        ...(typeof body.comment === 'string' && body.comment.trim() ? { comment: body.comment.trim() } : {}),
+        ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}),
       });
       if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
       const applied = applyEvent(foldEvents(record.events, record.submission).status, parsed.data);
@@ -56,7 +61,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       await store.put(`station-${item.stationId}`, parsed.data);
       log.info({ audit: 'rating', user: req.session!.username, submissionId, rating: parsed.data.action === 'rate' ? parsed.data.rating : undefined });
       await feeder.schedule(item.stationId, submissionId);
-      res.status(201).json({ ok: true });
+      res.status(201).json({ ok: true } as const);
     } catch (e) {
       if (e instanceof StoreError && e.status === 409) return void res.status(409).json({ error: 'conflict', reason: '已评价过 Already rated' });
       next(e);

@@ -6,11 +6,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
+import type { QueueItem, TrackResult } from '../../../src/domain/api-contract';
 import { foldEvents } from '../../../src/domain/submission-machine';
 import { SharedFailureLimiter } from '../auth/rate-limit';
 import { view } from '../bytes';
 import type { CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
+import { QUEUE_DB, type QueueFeeder } from '../queue/feeder';
 import { loadRecord } from '../queue/routes';
 
 /** What the projection keeps instead of the pickup code itself. */
@@ -47,7 +48,7 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
         res.status(404).json({ error: 'not_found', reason: '回执号或取件码不正确 No submission matches this receipt number and pickup code' });
       };
       if (!wellFormed || !/^\d{6}$/.test(pickupCode)) return await notFound();
-      const { docs } = await store.find<QueueItem & { pickupHash?: string }>(QUEUE_DB, { selector: { receiptNo }, use_index: 'idx-receipt', limit: 2 });
+      const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { receiptNo }, use_index: 'idx-receipt', limit: 2 });
       const item = docs[0];
       const expected = Buffer.from(item?.pickupHash ?? '0'.repeat(64), 'hex');
       const given = Buffer.from(pickupHash(receiptNo, pickupCode), 'hex');
@@ -65,7 +66,7 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
         steps: folded.applied.map((e) => ({ action: e.action, at: e.serverAt ?? e.at, ...(e.action === 'deliver' ? { method: e.method } : {}) })),
         outstanding: folded.status.outstanding.length,
         canRate: folded.state === 'delivered',
-      });
+      } satisfies TrackResult);
     } catch (e) {
       next(e);
     }

@@ -17,52 +17,15 @@ import { eventId, referencedBlobs, type EventDoc, type SubmissionDoc } from '../
 import { evaluateAutoApproval } from '../../../src/domain/auto-approval';
 import { computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
-import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../../src/domain/submission-machine';
+import { foldEvents } from '../../../src/domain/submission-machine';
+import type { QueueItem, QueueState } from '../../../src/domain/api-contract';
 import { presentBlobs } from '../blobs/routes';
 import { pickupHash } from '../enterprise/track';
 import { StoreError, type CouchClient } from '../store/couch';
 
 export const QUEUE_DB = 'lxe-queue';
 
-/** `incomplete`: documents arrived, some pages not yet. */
-export type QueueState = SubmissionState | 'incomplete';
-
-export interface QueueItem {
-  _id: string;
-  _rev?: string;
-  type: 'queueItem';
-  submissionId: string;
-  stationId: string;
-  matterId: string;
-  matterName: string;
-  enterpriseName: string;
-  uscc: string;
-  applicantName: string;
-  receiptNo: string;
-  state: QueueState;
-  createdAt: string;
-  receivedAt: string | null;
-  pages: number;
-  deficient: number;
-  missingBlobs: string[];
-  /** 容缺 materials still outstanding. */
-  outstanding: string[];
-  departments: SubmissionStatus['departments'];
-  acceptedAt: string | null;
-  issuedAt: string | null;
-  /** Promised / legal due dates (CST YYYY-MM-DD), null before acceptance or while paused. */
-  dueDate: string | null;
-  legalDueDate: string | null;
-  paused: boolean;
-  /** Sort key within a state: the due date once the clock runs, else when it arrived. */
-  sortKey: string;
-  rating: string | null;
-  /** 秒批 outcome for eligible matters (failed rules send it to a person, with these reasons). */
-  autoApproval: { passed: boolean; outcomes: { rule: string; ok: boolean; detail: string }[] } | null;
-  /** SHA-256 of receipt number and pickup code: the public tracking check, without keeping the code. */
-  pickupHash: string;
-  updatedAt: string;
-}
+export type { QueueItem, QueueState };
 
 /** Which submission's projection a station-side change touches. */
 export const submissionOf = (docId: string): string | undefined => {
