@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { addWorkingDays, chinaDate } from '../../src/domain/calendar';
-import { QUEUE_DB } from '../../sync-server/src/queue/feeder';
+import { QUEUE_DB } from '../../sync-server/src/queue/projection';
 import { QUEUE_VIEWS, type QueueItem, type QueueState } from '../../src/domain/api-contract';
 
 import { call } from '../../sync-server/src/test-support';

@@ -1,12 +1,12 @@
 /** The enterprise account's own submissions (by its USCC) and 好差评, once per delivered submission. */
 import express, { type Router } from 'express';
-import { ratingRequestSchema, type EnterpriseSubmission, type QueueItem } from '../../../src/domain/api-contract';
+import { ratingRequestSchema, type EnterpriseSubmission } from '../../../src/domain/api-contract';
 import { describeIssues, eventDocSchema, eventId, RATING_EVENT_SUFFIX } from '../../../src/domain/documents';
 import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueFeeder } from '../queue/feeder';
-import { loadRecord } from '../queue/routes';
+import type { QueueFeeder } from '../queue/feeder';
+import { appendEvent, findByUscc, loadRecord, queueItem } from '../queue/projection';
 import type { Logger } from 'pino';
 
 export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
@@ -15,7 +15,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
 
   router.get('/submissions', async (req, res, next) => {
     try {
-      const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { uscc: req.session!.uscc, createdAt: { $gt: null } }, sort: [{ uscc: 'desc' }, { createdAt: 'desc' }], use_index: 'idx-uscc', limit: 200 });
+      const docs = await findByUscc(store, req.session!.uscc, 200);
       // Only what the enterprise needs: no applicant ID numbers, no internal ids of other parties.
       // The submission keeps the Chinese name it was taken in under; the English one comes from the catalog.
       const namesEn = new Map(await Promise.all([...new Set(docs.map((d) => d.matterId))].map(async (id) => [id, await feeder.matterNameEn(id)] as const)));
@@ -32,7 +32,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
   router.post('/submissions/:id/rating', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
       const submissionId = `submission:${req.params.id ?? ''}`;
-      const item = await store.get<QueueItem>(QUEUE_DB, submissionId);
+      const item = await queueItem(store, submissionId);
       // Someone else's submission looks exactly like a missing one.
       if (!item || item.uscc !== req.session!.uscc) return void res.status(404).json({ error: 'not_found', reason: 'no such submission of yours' });
       const record = await loadRecord(store, item.stationId, submissionId);
@@ -58,7 +58,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
       const applied = applyEvent(foldEvents(record.events, record.submission).status, parsed.data);
       if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error.includes('rated') ? '已评价过 Already rated' : `暂不能评价 Cannot rate yet: ${applied.error}` });
-      await store.put(`station-${item.stationId}`, parsed.data);
+      await appendEvent(store, parsed.data);
       log.info({ audit: 'rating', user: req.session!.username, submissionId, rating: parsed.data.action === 'rate' ? parsed.data.rating : undefined });
       await feeder.schedule(item.stationId, submissionId);
       res.status(201).json({ ok: true } as const);

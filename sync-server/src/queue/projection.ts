@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Dashboard, QueueItem, QueueState } from '../../../src/domain/api-contract';
 import { chinaDate, deadlineFlags } from '../../../src/domain/calendar';
+import type { MatterDoc } from '../../../src/domain/catalog';
 import type { EventDoc, SubmissionDoc } from '../../../src/domain/documents';
 import { CLOCK_STATES, OPEN_STATES } from '../../../src/domain/submission-machine';
 import type { CouchClient } from '../store/couch';
@@ -46,11 +47,19 @@ export async function loadRecord(store: CouchClient, stationId: string, submissi
 }
 
 /** A submission's events (they may arrive before the submission itself). */
-export async function loadEvents(store: CouchClient, stationId: string, submissionId: string): Promise<EventDoc[]> {
+async function loadEvents(store: CouchClient, stationId: string, submissionId: string): Promise<EventDoc[]> {
   const ulid = submissionId.slice('submission:'.length);
   const { rows } = await store.allDocs<EventDoc>(`station-${stationId}`, { startkey: `event:${ulid}:`, endkey: `event:${ulid}:\ufff0`, include_docs: true });
   return rows.flatMap((r) => (r.doc ? [r.doc] : []));
 }
+
+/** Append an event the server made (a decision, a rating) to the station's database, where the device gets it. */
+export async function appendEvent(store: CouchClient, event: EventDoc): Promise<void> {
+  await store.put(`station-${event.stationId}`, event);
+}
+
+/** A matter from the catalog, as it is now. */
+export const loadMatter = (store: CouchClient, matterId: string): Promise<MatterDoc | undefined> => store.get<MatterDoc>('catalog', `matter:${matterId}`);
 
 /**
  * Store a recomputed projection unless it equals the stored one. `foreign` when the id belongs to another
@@ -112,12 +121,12 @@ export async function queueByState(store: CouchClient, state: QueueState, filter
 }
 
 /** Projections by receipt number (at most `limit`; tracking wants exactly one). */
-export async function byReceipt(store: CouchClient, receiptNo: string, limit: number): Promise<QueueItem[]> {
+export async function findByReceipt(store: CouchClient, receiptNo: string, limit: number): Promise<QueueItem[]> {
   return (await store.find<QueueItem>(QUEUE_DB, { selector: { receiptNo }, use_index: 'idx-receipt', limit })).docs;
 }
 
 /** An enterprise's newest submissions. */
-export async function byUscc(store: CouchClient, uscc: string | undefined, limit: number): Promise<QueueItem[]> {
+export async function findByUscc(store: CouchClient, uscc: string | undefined, limit: number): Promise<QueueItem[]> {
   return (await store.find<QueueItem>(QUEUE_DB, { selector: { uscc, createdAt: { $gt: null } }, sort: [{ uscc: 'desc' }, { createdAt: 'desc' }], use_index: 'idx-uscc', limit })).docs;
 }
 

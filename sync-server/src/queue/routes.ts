@@ -8,20 +8,13 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { chinaDate, computeSla, deadlineFlags } from '../../../src/domain/calendar';
-import type { MatterDoc } from '../../../src/domain/catalog';
-import { decisionSchema, QUEUE_VIEWS, queueQuerySchema, type Dashboard, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
-import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
-import { applyEvent, CLOCK_STATES, foldEvents, OPEN_STATES } from '../../../src/domain/submission-machine';
+import { decisionSchema, QUEUE_VIEWS, queueQuerySchema, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
+import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber } from '../../../src/domain/documents';
+import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueFeeder } from './feeder';
-
-interface QueueFilter {
-  stationId?: string;
-  matterId?: string;
-  uscc?: string;
-  sortKey?: Record<string, string | null>;
-}
+import type { QueueFeeder } from './feeder';
+import { appendEvent, dashboard, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
 
 const CSV_COLUMNS: (keyof QueueItem)[] = ['receiptNo', 'state', 'stationId', 'matterName', 'enterpriseName', 'uscc', 'receivedAt', 'acceptedAt', 'dueDate', 'legalDueDate', 'deficient', 'pages'];
 const csvCell = (v: unknown): string => {
@@ -31,35 +24,9 @@ const csvCell = (v: unknown): string => {
   return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 };
 
-export async function loadRecord(store: CouchClient, stationId: string, submissionId: string): Promise<{ submission: SubmissionDoc; events: EventDoc[] } | undefined> {
-  const db = `station-${stationId}`;
-  const submission = await store.get<SubmissionDoc>(db, submissionId);
-  if (!submission) return undefined;
-  const ulidPart = submissionId.slice('submission:'.length);
-  const { rows } = await store.allDocs<EventDoc>(db, { startkey: `event:${ulidPart}:`, endkey: `event:${ulidPart}:\ufff0`, include_docs: true });
-  return { submission, events: rows.flatMap((r) => (r.doc ? [r.doc] : [])) };
-}
-
 export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
-
-  /**
-   * One state's page of the queue, through the index that fits the filter: the equality fields come first in
-   * the index and `sortKey` last, so the store reads a range in order instead of filtering a whole state.
-   */
-  async function queryState(state: QueueItem['state'], filter: QueueFilter, limit: number): Promise<QueueItem[]> {
-    const by = filter.stationId !== undefined ? 'stationId' : filter.matterId !== undefined ? 'matterId' : filter.uscc !== undefined ? 'uscc' : undefined;
-    const index = by === 'stationId' ? 'idx-state-station-sort' : by === 'matterId' ? 'idx-state-matter-sort' : by === 'uscc' ? 'idx-state-uscc-sort' : 'idx-state-sort';
-    const { sortKey, ...rest } = filter;
-    const result = await store.find<QueueItem>(QUEUE_DB, {
-      selector: { state, ...rest, sortKey: sortKey ?? { $gt: null } },
-      sort: [{ state: 'asc' }, ...(by ? [{ [by]: 'asc' }] : []), { sortKey: 'asc' }],
-      use_index: index,
-      limit,
-    });
-    return result.docs;
-  }
 
   router.get('/queue', async (req, res, next) => {
     try {
@@ -83,7 +50,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const inWindow = (i: QueueItem): boolean => (view === 'overdue' || view === 'dueSoon' ? deadlineFlags(i.dueDate, today)[view] : true);
       const want = format === 'csv' ? 10_000 : skip + limit;
       // One indexed query per state, merged by sort key (states per view are few).
-      const lists = await Promise.all(states.map((s) => queryState(s, extra, want)));
+      const lists = await Promise.all(states.map((s) => queueByState(store, s, extra, want)));
       const merged = lists.flat().filter(inWindow).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       if (format === 'csv') {
         res.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -105,12 +72,12 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
 
   router.get('/submissions/:id', async (req, res, next) => {
     try {
-      const item = await store.get<QueueItem>(QUEUE_DB, `submission:${req.params.id ?? ''}`);
+      const item = await queueItem(store, `submission:${req.params.id ?? ''}`);
       if (!item) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
       const record = await loadRecord(store, item.stationId, item.submissionId);
       if (!record) return void res.status(404).json({ error: 'not_found', reason: 'submission documents missing' });
       const folded = foldEvents(record.events, record.submission);
-      const matter = await store.get<MatterDoc>('catalog', `matter:${record.submission.matterId}`);
+      const matter = await loadMatter(store, record.submission.matterId);
       const sla =
         folded.status.acceptedAt && matter
           ? computeSla({ acceptedAt: folded.status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: folded.status.pauses, now: new Date().toISOString() })
@@ -133,7 +100,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const body = decisionSchema.safeParse(req.body);
       if (!body.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(body.error) });
       const submissionId = `submission:${req.params.id ?? ''}`;
-      const item = await store.get<QueueItem>(QUEUE_DB, submissionId);
+      const item = await queueItem(store, submissionId);
       const record = item && (await loadRecord(store, item.stationId, submissionId));
       if (!item || !record) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
       const session = req.session!;
@@ -155,7 +122,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const current = foldEvents(record.events, record.submission);
       const applied = applyEvent(current.status, event);
       if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error, state: current.state });
-      await store.put(`station-${item.stationId}`, event);
+      await appendEvent(store, event);
       log.info({ audit: 'decision', user: session.username, role: session.role, station: item.stationId, submissionId, action: event.action, ip: req.ip });
       await feeder.schedule(item.stationId, submissionId);
       res.status(201).json({ event, status: applied.status } satisfies DecisionResult);
@@ -186,37 +153,4 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
   });
 
   return router;
-}
-
-
-/** Dashboard figures from the projection (one pass; the projection is small per submission). */
-export async function dashboard(store: CouchClient): Promise<Dashboard> {
-  const today = chinaDate(new Date());
-  const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { type: 'queueItem' }, limit: 1_000_000 });
-  const d: Dashboard = { today, byState: {}, byStation: {}, receivedToday: 0, acceptedToday: 0, issuedToday: 0, open: 0, overdue: 0, dueSoon: 0, averageHandlingDays: null, ratings: { good: 0, average: 0, bad: 0 }, badRatings: [] };
-  let handled = 0;
-  let handledMs = 0;
-  for (const i of docs) {
-    d.byState[i.state] = (d.byState[i.state] ?? 0) + 1;
-    const station = (d.byStation[i.stationId] ??= {});
-    station[i.state] = (station[i.state] ?? 0) + 1;
-    if (i.receivedAt && chinaDate(new Date(i.receivedAt)) === today) d.receivedToday++;
-    if (i.acceptedAt && chinaDate(new Date(i.acceptedAt)) === today) d.acceptedToday++;
-    if (i.issuedAt && chinaDate(new Date(i.issuedAt)) === today) d.issuedToday++;
-    if ((OPEN_STATES as readonly string[]).includes(i.state)) d.open++;
-    if ((CLOCK_STATES as readonly string[]).includes(i.state)) {
-      const flags = deadlineFlags(i.dueDate, today);
-      if (flags.overdue) d.overdue++;
-      else if (flags.dueSoon) d.dueSoon++;
-    }
-    // Handling time: from receipt to the certificate (calendar days, as the public sees it).
-    if (i.receivedAt && i.issuedAt) {
-      handled++;
-      handledMs += Date.parse(i.issuedAt) - Date.parse(i.receivedAt);
-    }
-    if (i.rating === 'good' || i.rating === 'average' || i.rating === 'bad') d.ratings[i.rating]++;
-    if (i.rating === 'bad') d.badRatings.push({ submissionId: i.submissionId, receiptNo: i.receiptNo, stationId: i.stationId, enterpriseName: i.enterpriseName });
-  }
-  if (handled) d.averageHandlingDays = Math.round((handledMs / handled / 86_400_000) * 10) / 10;
-  return d;
 }
