@@ -1,6 +1,6 @@
 /** `/api/session`: sign in, who am I, sign out (DESIGN §7). Also the `requireSession` middleware. */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { signInRequestSchema, type SessionInfo } from '../../../src/domain/api-contract';
 import type { CouchClient } from '../store/couch';
 import { findAccount, STATIONS_DB, type StationDoc } from './accounts';
@@ -57,7 +57,7 @@ export function requireRole(...roles: Session['role'][]) {
   };
 }
 
-export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, log: Logger, policy: DevicePolicy): Router {
+export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, audit: Audit, policy: DevicePolicy): Router {
   const router = express.Router();
   // Counted in the store, so several server processes behind one port count one set of failures.
   const perUser = new SharedFailureLimiter(store, 'signin-user', 5, 15 * 60_000);
@@ -78,14 +78,14 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       if (wait > 0) {
         res.set('retry-after', String(Math.ceil(wait / 1000)));
         res.status(429).json({ error: 'too_many_requests', reason: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min` });
-        log.warn({ audit: 'signin', username, ip, outcome: 'locked' });
+        audit({ audit: 'signin', username, ip, outcome: 'locked' }, 'warn');
         return;
       }
       const account = await findAccount(store, username.toLowerCase());
       const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
       if (!account || !ok) {
         await Promise.all([perUser.fail(userKey), perAddress.fail(ip)]);
-        log.warn({ audit: 'signin', username, ip, outcome: 'failed' });
+        audit({ audit: 'signin', username, ip, outcome: 'failed' }, 'warn');
         res.status(401).json({ error: 'unauthorized', reason: 'wrong username or password' });
         return;
       }
@@ -93,7 +93,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       const station = account.stationId ? await store.get<StationDoc>(STATIONS_DB, `station:${account.stationId}`) : undefined;
       const { token, session } = await sessions.create(account, station?.name);
       setSessionCookie(req, res, token, ttlMs);
-      log.info({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
+      audit({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
       res.json(publicSession(session, policy));
     } catch (e) {
       next(e);

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { BLOB_TYPES, SHA256_PATTERN, type BlobType } from '../../../src/domain/documents';
 import { sniffBlobType } from '../../../src/domain/blob-types';
 import { presentRequestSchema, type BlobStored, type Present } from '../../../src/domain/api-contract';
@@ -46,7 +46,7 @@ function readCapped(req: Request, limit: number): Promise<{ body: Buffer; sha256
   });
 }
 
-export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, onStored: (sha256: string) => void): Router {
+export function blobRoutes(store: CouchClient, audit: Audit, maxBytes: number, onStored: (sha256: string) => void): Router {
   const router = express.Router();
 
   router.put('/:sha256', requireRole('station'), async (req, res, next) => {
@@ -72,7 +72,7 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       }
       const { stored } = await storeBlob(store, sha256, declared as BlobType, read.body, stationId);
       if (!stored) return void res.status(200).json({ ok: true, sha256, stored: false } satisfies BlobStored);
-      log.info({ audit: 'blob', user: req.session!.username, station: stationId, sha256, bytes: read.body.length });
+      audit({ audit: 'blob', user: req.session!.username, station: stationId, sha256, bytes: read.body.length });
       onStored(sha256);
       res.status(201).json({ ok: true, sha256, stored: true } satisfies BlobStored);
     } catch (e) {

@@ -7,7 +7,7 @@
  * database, where the station device sees them by replication, offline too.
  */
 import express, { type Request, type Router } from 'express';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { bookingChangeSchema, type BookingOutcome, type FreeSlot, type StationInfo } from '../../../src/domain/api-contract';
 import { chinaDate } from '../../../src/domain/calendar';
 import { bookingRequestSchema, describeIssues, type BookingDoc, type BookingRequest } from '../../../src/domain/documents';
@@ -53,10 +53,7 @@ function nowCst(): { date: string; time: string } {
 }
 
 export class Bookings {
-  constructor(
-    private readonly store: CouchClient,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly store: CouchClient) {}
 
   async station(id: string): Promise<(StationWithSchedule & { schedule: Schedule }) | undefined> {
     const doc = await this.store.get<StationWithSchedule>(STATIONS_DB, `station:${id}`);
@@ -116,8 +113,8 @@ export class Bookings {
   }
 }
 
-export function bookingRoutes(store: CouchClient, log: Logger): Router {
-  const bookings = new Bookings(store, log);
+export function bookingRoutes(store: CouchClient, audit: Audit): Router {
+  const bookings = new Bookings(store);
   const router = express.Router();
 
   router.get('/stations', requireRole(), async (_req, res, next) => {
@@ -182,7 +179,7 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
         throw e;
       }
       await bookings.mirror(booking);
-      log.info({ audit: 'booking', user: req.session!.username, station: b.stationId, slot: `${b.date}T${b.start}`, kind: b.kind });
+      audit({ audit: 'booking', user: req.session!.username, station: b.stationId, slot: `${b.date}T${b.start}`, kind: b.kind });
       res.status(201).json({ outcome: 'confirmed', booking } satisfies BookingOutcome);
     } catch (e) {
       next(e);

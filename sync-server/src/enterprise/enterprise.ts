@@ -7,9 +7,9 @@ import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { QueueFeeder } from '../queue/feeder';
 import { appendEvent, findByUscc, loadRecord, queueItem } from '../queue/projection';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 
-export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
+export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
   const router = express.Router();
   router.use(requireRole('enterprise'));
 
@@ -59,7 +59,7 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, log: L
       const applied = applyEvent(foldEvents(record.events, record.submission).status, parsed.data);
       if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error.includes('rated') ? '已评价过 Already rated' : `暂不能评价 Cannot rate yet: ${applied.error}` });
       await appendEvent(store, parsed.data);
-      log.info({ audit: 'rating', user: req.session!.username, submissionId, rating: parsed.data.action === 'rate' ? parsed.data.rating : undefined });
+      audit({ audit: 'rating', user: req.session!.username, submissionId, rating: parsed.data.action === 'rate' ? parsed.data.rating : undefined });
       await feeder.schedule(item.stationId, submissionId);
       res.status(201).json({ ok: true } as const);
     } catch (e) {

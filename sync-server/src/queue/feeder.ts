@@ -20,6 +20,7 @@ import type { MatterDoc } from '../../../src/domain/catalog';
 import { foldEvents } from '../../../src/domain/submission-machine';
 import type { QueueItem } from '../../../src/domain/api-contract';
 import { presentBlobs } from '../blobs/blob-store';
+import type { Audit } from '../audit/sink';
 import { StoreError, type CouchClient } from '../store/couch';
 import { appendEvent, loadMatter, loadRecord, pickupHash, QUEUE_DB, queueItem, submissionOf, waitingFor, writeProjection } from './projection';
 
@@ -69,12 +70,16 @@ export class QueueFeeder {
   private pendingHashes = new Set<string>();
   private hashTimer: ReturnType<typeof setTimeout> | undefined;
   readonly stats: FeederStats = { storeReads: 0, drains: 0 };
+  private readonly audit: Audit;
 
+  /** Without `audit`, entries (refused foreign ids, 秒批) are only logged. */
   constructor(
     private readonly store: CouchClient,
     private readonly log: Logger,
-    private readonly opts: { maxConcurrentDrains?: number } = {},
-  ) {}
+    private readonly opts: { maxConcurrentDrains?: number; audit?: Audit } = {},
+  ) {
+    this.audit = opts.audit ?? ((event, level = 'info') => log[level](event));
+  }
 
   /** Tell listeners of a projection once, whether this process wrote it or the projection feed brought it. */
   private emit(item: QueueItem): void {
@@ -339,7 +344,7 @@ export class QueueFeeder {
     // enterprise API): the same id in another station's database must never replace or mix with it.
     const claimed = await queueItem(this.store, submissionId);
     if (claimed && claimed.stationId !== stationId) {
-      this.log.warn({ audit: 'refused', reason: 'submission id of another station', submissionId, stationId, owner: claimed.stationId });
+      this.audit({ audit: 'refused', reason: 'submission id of another station', submissionId, stationId, owner: claimed.stationId }, 'warn');
       return undefined;
     }
     const record = await loadRecord(this.store, stationId, submissionId);
@@ -390,7 +395,7 @@ export class QueueFeeder {
       };
       try {
         await appendEvent(this.store, autoEvent);
-        this.log.info({ audit: 'autoApprove', submissionId, stationId });
+        this.audit({ audit: 'autoApprove', submissionId, stationId });
       } catch (e) {
         if (!(e instanceof StoreError && e.status === 409)) throw e; // another process approved it: once is enough
       }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { chinaDate, computeSla, deadlineFlags } from '../../../src/domain/calendar';
 import { decisionSchema, QUEUE_VIEWS, queueQuerySchema, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
 import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber } from '../../../src/domain/documents';
@@ -24,7 +24,7 @@ const csvCell = (v: unknown): string => {
   return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 };
 
-export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
+export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
 
@@ -123,7 +123,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const applied = applyEvent(current.status, event);
       if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error, state: current.state });
       await appendEvent(store, event);
-      log.info({ audit: 'decision', user: session.username, role: session.role, station: item.stationId, submissionId, action: event.action, ip: req.ip });
+      audit({ audit: 'decision', user: session.username, role: session.role, station: item.stationId, submissionId, action: event.action, ip: req.ip });
       await feeder.schedule(item.stationId, submissionId);
       res.status(201).json({ event, status: applied.status } satisfies DecisionResult);
     } catch (e) {
