@@ -29,7 +29,7 @@ for (let pass = 0; total.runs < target; pass++) {
     maxBuffer: 256 * 1024 * 1024,
   });
   // Vitest colours the lines it relays from tests: strip the escapes before reading the tallies.
-  const out = `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  const out = `${r.stdout}\n${r.stderr}`.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   let runs = 0;
   let lost = 0;
   let duplicated = 0;

@@ -6,6 +6,7 @@ import {
   addWorkingDays,
   chinaDate,
   computeSla,
+  deadlineFlags,
   isWorkingDay,
   workingDaysBetween,
   type Pause,
@@ -543,5 +544,23 @@ describe('computeSla', () => {
     expect(() => sla({ dueSoonDays: -1 })).toThrow(RangeError);
     expect(() => sla({ pauses: [{ from: cst('2026-03-04'), to: cst('2026-03-03') }] })).toThrow(/before it starts/);
     expect(() => sla({ pauses: [{ from: 'soon' }] })).toThrow(/pauses\[0\]\.from/);
+  });
+});
+
+describe('deadlineFlags', () => {
+  it('gives computeSla\'s overdue and dueSoon of a running clock from its due date alone (from the acceptance day on)', () => {
+    fc.assert(
+      fc.property(dateIn2025_2026, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), (acceptDate, promisedDays, nowIn) => {
+        const now = shift(acceptDate, nowIn);
+        const full = computeSla({ acceptedAt: cst(acceptDate), promisedDays, legalDays: promisedDays + 5, pauses: [], now: cst(now) });
+        const flags = deadlineFlags(full.dueDate, now);
+        expect({ overdue: flags.overdue, dueSoon: flags.dueSoon }).toEqual({ overdue: full.overdue, dueSoon: full.dueSoon });
+      }),
+      RUNS,
+    );
+  });
+
+  it('has no flags without a due date', () => {
+    expect(deadlineFlags(null, '2025-06-03')).toMatchObject({ overdue: false, dueSoon: false });
   });
 });

@@ -238,6 +238,17 @@ export interface SlaResult {
 }
 
 /**
+ * {@link computeSla}'s `overdue` and `dueSoon` for a running clock known only by its due date (a stored
+ * projection keeps the date, not the pauses): overdue after the due date, due soon from today until
+ * `dueSoonDays` working days ahead. `dueSoonUntil` is that last day, for range queries on due dates.
+ */
+export function deadlineFlags(dueDate: string | null, today: string, dueSoonDays = 1): { overdue: boolean; dueSoon: boolean; dueSoonUntil: string } {
+  const dueSoonUntil = addWorkingDays(today, dueSoonDays);
+  const overdue = dueDate !== null && dueDate < today;
+  return { overdue, dueSoon: dueDate !== null && !overdue && dueDate <= dueSoonUntil, dueSoonUntil };
+}
+
+/**
  * Evaluates the promised-time clock (DESIGN: "The promised-time clock starts at accepted, counts working
  * days (Chinese public holidays and make-up working days included), and pauses while correctionRequested
  * (补正 time does not count)").

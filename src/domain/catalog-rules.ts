@@ -15,10 +15,6 @@ export type Condition =
 /** Answers to 情景引导 questions: question id → option value. */
 export type Answers = Readonly<Record<string, string>>;
 
-export interface ChecklistEntry {
-  material: Material;
-}
-
 /** Result of `deriveChecklist`. */
 export interface Checklist {
   /** The materials needed given the answers, in catalog order. */
@@ -51,7 +47,7 @@ export function evaluateCondition(cond: Condition, answers: Answers): boolean {
 /**
  * 材料清单: the materials needed, the questions that apply and those still unanswered, given `answers`.
  * Pure and deterministic; catalog order is kept. Answers to questions that do not apply are ignored, and an
- * answer that is not one of the question's options counts as unanswered (see `validateAnswers` for messages).
+ * answer that is not one of the question's options counts as unanswered (see `answerIssues`).
  */
 export function deriveChecklist(matter: Pick<MatterDoc, 'materials' | 'questions'>, answers: Answers = {}): Checklist {
   const effective: Record<string, string> = {};
@@ -90,13 +86,3 @@ export function answerIssues(matter: Pick<MatterDoc, 'questions'>, answers: Answ
   }
   return issues;
 }
-
-/** Messages for answers to unknown questions and for values that are not an option of their question. */
-export function validateAnswers(matter: Pick<MatterDoc, 'questions'>, answers: Answers): string[] {
-  return answerIssues(matter, answers).map((issue) =>
-    issue.kind === 'invalidOption'
-      ? `${issue.question}: 选项“${issue.value}”无效 (invalid option "${issue.value}"; expected ${issue.expected.join(' | ')})`
-      : `${issue.question}: 未知问题 (unknown question)`,
-  );
-}
-

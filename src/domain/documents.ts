@@ -107,6 +107,9 @@ export type SubmissionDoc = z.infer<typeof submissionDocSchema>;
 
 export const ROLES = ['station', 'hall', 'admin', 'enterprise', 'system'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles a person signs in with (`system` is the server's own). */
+export const ACCOUNT_ROLES = ['station', 'hall', 'admin', 'enterprise'] as const satisfies readonly Role[];
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 /**
  * Event id: `event:<submission ULID>:<ULID>` from devices. The server's own have fixed suffixes, so writing one
@@ -191,44 +194,45 @@ export const BOOKING_KINDS = ['atStation', 'doorstep'] as const;
 export const BOOKING_STATES = ['confirmed', 'cancelled', 'arrived', 'noShow'] as const;
 
 /** What an enterprise asks for (the server adds ids, owner and outcome). */
-export const bookingRequestSchema = z
-  .strictObject({
-    /** Idempotency key made on the device, so an offline booking replayed twice books once. */
-    clientRef: ulidSchema,
-    stationId: stationIdSchema,
-    kind: z.enum(BOOKING_KINDS),
-    date: ISO_DATE,
-    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-    /** A matter, or none for general help. */
-    matterId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
-    note: z.string().max(500).optional(),
-    contactName: z.string().trim().min(1).max(50),
-    phone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'a mobile (11 digits) or landline number'),
-    /** Doorstep visits: where to go. */
-    building: z.string().max(100).optional(),
-    floor: z.string().max(20).optional(),
-    room: z.string().max(20).optional(),
-    /** Book the same slot for the same matter although this enterprise already holds it (a second visitor). */
-    again: z.literal(true).optional(),
-  })
-  .superRefine((b, ctx) => {
-    if (b.kind === 'doorstep' && (!b.building || !b.floor || !b.room)) ctx.addIssue({ code: 'custom', message: 'a doorstep visit needs building, floor and room' });
-  });
+const bookingRequestShape = z.strictObject({
+  /** Idempotency key made on the device, so an offline booking replayed twice books once. */
+  clientRef: ulidSchema,
+  stationId: stationIdSchema,
+  kind: z.enum(BOOKING_KINDS),
+  date: ISO_DATE,
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  /** A matter, or none for general help. */
+  matterId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  note: z.string().max(500).optional(),
+  contactName: z.string().trim().min(1).max(50),
+  phone: z.string().refine(isValidContactPhone, 'a mainland mobile or landline number'),
+  /** Doorstep visits: where to go. */
+  building: z.string().max(100).optional(),
+  floor: z.string().max(20).optional(),
+  room: z.string().max(20).optional(),
+  /** Book the same slot for the same matter although this enterprise already holds it (a second visitor). */
+  again: z.literal(true).optional(),
+});
+const doorstepHasAddress = (b: { kind: string; building?: string | undefined; floor?: string | undefined; room?: string | undefined }, ctx: z.RefinementCtx): void => {
+  if (b.kind === 'doorstep' && (!b.building || !b.floor || !b.room)) ctx.addIssue({ code: 'custom', message: 'a doorstep visit needs building, floor and room' });
+};
+export const bookingRequestSchema = bookingRequestShape.superRefine(doorstepHasAddress);
 export type BookingRequest = z.infer<typeof bookingRequestSchema>;
 
-/** 预约 as stored (in the station's database, written by the server only). */
-export interface BookingDoc extends Omit<BookingRequest, 'clientRef' | 'again'> {
-  _id: string;
-  _rev?: string;
-  type: 'booking';
-  uscc: string;
-  enterpriseName: string;
-  username: string;
-  status: (typeof BOOKING_STATES)[number];
-  end: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** 预约 as stored (in `lxe-bookings` and mirrored into the station's database, written by the server only). */
+export const bookingDocSchema = bookingRequestShape.omit({ clientRef: true, again: true }).extend({
+  _id: z.string().regex(/^booking:[0-9A-HJKMNP-TV-Z]{26}$/),
+  _rev: z.string().optional(),
+  type: z.literal('booking'),
+  uscc: z.string(),
+  enterpriseName: z.string(),
+  username: z.string(),
+  status: z.enum(BOOKING_STATES),
+  end: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type BookingDoc = z.infer<typeof bookingDocSchema>;
 
 /** Station staff mark a booking arrived or no-show (append-only, like events). */
 export const bookingCheckSchema = z.strictObject({

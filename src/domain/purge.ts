@@ -39,9 +39,6 @@ export function maskName(name: string): string {
   return (chars[0] ?? '') + '*'.repeat(chars.length - 1);
 }
 
-/** Already masked (by {@link maskIdNumber}): purging twice changes nothing. */
-export const isMaskedIdNumber = (id: string): boolean => id.includes('*');
-
 /**
  * When the device may let go of a submission's personal fields: the time (server clock where stamped) of the
  * first releasing event that applies, and only once the server has confirmed receipt (`receive`, written by

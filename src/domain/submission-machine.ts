@@ -26,6 +26,12 @@ export type SubmissionState = (typeof SUBMISSION_STATES)[number];
 /** States with nothing left to do for the hall. */
 export const FINAL_STATES: readonly SubmissionState[] = ['rejected', 'withdrawn', 'denied', 'delivered', 'rated'];
 
+/** States in which the hall still owes the applicant something (received, not yet handed over). */
+export const OPEN_STATES: readonly SubmissionState[] = ['received', 'correctionRequested', 'accepted', 'dispatched', 'approved', 'issued'];
+
+/** States in which the promised-time clock runs, so a submission can be due soon or overdue. */
+export const CLOCK_STATES = ['accepted', 'dispatched', 'approved'] as const satisfies readonly SubmissionState[];
+
 /** Which action moves which state where. Missing entries are refused. */
 const TRANSITIONS: Record<SubmissionState, Partial<Record<EventAction, SubmissionState>>> = {
   submitted: { receive: 'received', withdraw: 'withdrawn' },

@@ -25,7 +25,11 @@ export class ApiError extends Error {
 /** Network failure (offline, server down) as opposed to an answer from the server. */
 export class OfflineError extends Error {}
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * One request to the sync-server. With `schema` (from `domain/api-contract`) the answer is checked against
+ * the contract instead of trusted; a mismatch throws the schema's error.
+ */
+export async function api<T>(method: string, path: string, body?: unknown, schema?: { parse(data: unknown): T }): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -39,7 +43,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   const data = (await res.json().catch(() => ({}))) as { reason?: string };
   if (!res.ok) throw new ApiError(res.status, data.reason ?? `HTTP ${res.status}`, data);
-  return data as T;
+  return schema ? schema.parse(data) : (data as T);
 }
 
 export const signIn = (username: string, password: string): Promise<SessionInfo> => api('POST', '/api/session', { username, password });

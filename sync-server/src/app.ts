@@ -12,16 +12,19 @@ import { ACCOUNTS_DB, listStations, STATIONS_DB } from './auth/accounts';
 import { sessionMiddleware, sessionRoutes } from './auth/routes';
 import { LIMITS_DB } from './auth/rate-limit';
 import { SessionStore, SESSIONS_DB } from './auth/sessions';
-import { BLOBS_DB, blobRoutes } from './blobs/routes';
+import { BLOBS_DB } from './blobs/blob-store';
+import { blobRoutes } from './blobs/routes';
+import { AuditSink } from './audit/sink';
 import { view } from './bytes';
 import type { Config } from './config';
 import { seedDemo } from './demo/seed';
 import { slowBodyGuard } from './slow-body';
 import { Metrics } from './metrics/metrics';
 import { syncProxy } from './proxy/sync-proxy';
-import { QueueFeeder, setUpQueue } from './queue/feeder';
+import { QueueFeeder } from './queue/feeder';
+import { dashboard, setUpQueue } from './queue/projection';
 import { adminRoutes } from './admin/routes';
-import { dashboard, queueRoutes } from './queue/routes';
+import { queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
 import { startEmbeddedStore } from './store/embedded';
 import { bookingRoutes, setUpBookings } from './enterprise/bookings';
@@ -69,6 +72,8 @@ export interface Server {
   storeKind: 'embedded' | 'couchdb';
   feeder: QueueFeeder;
   log: Logger;
+  /** Where `audit(event)` entries are kept (flush it to read them back). */
+  auditSink: AuditSink;
   close(): Promise<void>;
 }
 
@@ -92,7 +97,7 @@ export async function prepareStore(store: CouchClient, config: Pick<Config, 'dem
   if (config.demo) await seedDemo(store, log);
 }
 
-export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Server> {
+export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel }), options: { auditSink?: AuditSink } = {}): Promise<Server> {
   const embedded = config.couchdbUrl ? undefined : await startEmbeddedStore(config.dataDir);
   const store = new CouchClient(config.couchdbUrl ?? embedded!.url, { prefix: config.couchdbUrl ? config.couchdbPrefix : '' });
   // A worker of `WORKERS=N` is handed the primary's embedded store by URL: it still is the embedded store.
@@ -100,7 +105,11 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   await connect(store, storeKind);
   if (!config.storePrepared) await prepareStore(store, config, log);
 
-  const feeder = new QueueFeeder(store, log);
+  // The audit trail goes to `lxe-audit` in this store unless the caller brings its own sink.
+  const auditSink = options.auditSink ?? new AuditSink();
+  await auditSink.attach(store);
+  const audit = auditSink.auditTo(log);
+  const feeder = new QueueFeeder(store, log, { audit });
   const stations = await listStations(store);
   for (const station of stations) await store.ensureDb(`station-${station.id}`);
   await feeder.start(stations.map((s) => s.id));
@@ -164,15 +173,15 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
       next(e);
     }
   });
-  app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, log, { purgeAfterDays: config.purgeAfterDays }));
-  app.use('/api/blobs', withSession, blobRoutes(store, log, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
-  app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
+  app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, audit, { purgeAfterDays: config.purgeAfterDays }));
+  app.use('/api/blobs', withSession, blobRoutes(store, audit, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
+  app.use('/api/hall', withSession, queueRoutes(store, feeder, audit));
   app.use('/api/track', trackRoutes(store, feeder));
-  app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, log));
-  app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
-  app.use('/api', withSession, bookingRoutes(store, log));
+  app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, audit));
+  app.use('/api/admin', withSession, adminRoutes(store, log, audit, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
+  app.use('/api', withSession, bookingRoutes(store, audit));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
-  app.use('/sync', withSession, syncProxy(store, log, config.maxSyncBodyBytes, (db) => {
+  app.use('/sync', withSession, syncProxy(store, log, audit, config.maxSyncBodyBytes, (db) => {
     if (db.startsWith('station-')) void feeder.touched(db.slice('station-'.length));
   }));
 
@@ -219,8 +228,10 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     storeKind,
     feeder,
     log,
+    auditSink,
     async close() {
       await feeder.stop();
+      await auditSink.close();
       await sessions.stop();
       await embedded?.close();
     },

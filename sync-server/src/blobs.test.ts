@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOBS_DB, blobDocId, type BlobDoc } from './blobs/routes';
+import { BLOBS_DB, blobDocId, type BlobDoc } from './blobs/blob-store';
 import { asciiBytes, concatBytes, containsBytes, makeJpeg, makePng, sameBytes, sha256Hex, startTestServer, type DemoUser, type Reply, type TestServer } from './test-support';
 
 const MAX_BLOB_BYTES = 100 * 1024;

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkClientWrite, type Writer } from '../../src/domain/authority';
 import { sniffBlobType } from '../../src/domain/blob-types';
 import { BLOB_TYPES } from '../../src/domain/documents';
-import { BLOBS_DB } from './blobs/routes';
+import { BLOBS_DB } from './blobs/blob-store';
 import { asArray, asciiBytes, asRecord, concatBytes, isRecord, makeEvent, makeSubmission, STATION, STATION_DB, startTestServer, type Reply, type TestServer } from './test-support';
 
 const RUNS = { numRuns: 1000, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) } as const;

@@ -8,7 +8,6 @@
 import cluster from 'node:cluster';
 import pino from 'pino';
 import { createServer, prepareStore } from './app';
-import { AuditSink } from './audit/sink';
 import { configFromEnv } from './config';
 import { DEMO_ACCOUNTS } from './demo/seed';
 import { CouchClient } from './store/couch';
@@ -77,16 +76,11 @@ if (config.workers > 1 && cluster.isPrimary) {
 }
 
 async function serve(): Promise<void> {
-  // Log lines go to stdout as JSON; those with an `audit` field are also kept in the store (lxe-audit).
-  const audit = new AuditSink();
-  // The logger itself runs at info at least, so audit entries are kept even when stdout shows only warnings.
-  const stdoutLevel = config.logLevel as pino.Level;
-  const loggerLevel = pino.levels.values[stdoutLevel] !== undefined && pino.levels.values[stdoutLevel] < pino.levels.values.info! ? stdoutLevel : 'info';
-  const log = pino({ level: loggerLevel }, pino.multistream([{ stream: process.stdout, level: stdoutLevel }, { stream: audit.stream, level: 'info' }]));
+  // Log lines go to stdout as JSON; the server keeps its audit trail in the store (lxe-audit) itself.
+  const log = pino({ level: config.logLevel });
 
   try {
     const server = await createServer(config, log);
-    await audit.attach(server.store);
     const http = server.app.listen(config.port, config.host, () => {
       const url = `http://${config.host}:${config.port}`;
       log.info({ url, store: server.storeKind, demo: config.demo, pid: process.pid }, 'listening');
@@ -101,7 +95,7 @@ async function serve(): Promise<void> {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down: finishing in-flight requests');
-      http.close(() => void audit.close().then(() => server.close()).then(() => process.exit(0)));
+      http.close(() => void server.close().then(() => process.exit(0)));
       http.closeIdleConnections();
       setTimeout(() => {
         http.closeAllConnections();

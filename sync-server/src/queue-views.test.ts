@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, chinaDate } from '../../src/domain/calendar';
-import { QUEUE_DB, type QueueItem, type QueueState } from './queue/feeder';
-import { QUEUE_VIEWS } from './queue/routes';
+import { dashboard, QUEUE_DB } from './queue/projection';
+import { QUEUE_VIEWS, type QueueItem, type QueueState } from '../../src/domain/api-contract';
+
 import { asRecord, startTestServer, type TestServer } from './test-support';
 
 let t: TestServer;
@@ -136,3 +137,22 @@ describe('hall queue views and filters', () => {
     expect(seen).toEqual(want);
   });
 });
+
+describe('hall dashboard', () => {
+  it('counts every projection by state and clock, the same whether read in one page or many', async () => {
+    const r = await t.as('hall', 'GET', '/api/hall/dashboard');
+    expect(r.status, r.text).toBe(200);
+    const body = asRecord(r.json);
+    const byState: Record<string, number> = {};
+    for (const i of items) byState[i.state] = (byState[i.state] ?? 0) + 1;
+    const running = items.filter((i) => ['accepted', 'dispatched', 'approved'].includes(i.state) && i.dueDate);
+    const soon = addWorkingDays(today, 1);
+    expect(body.byState).toEqual(byState);
+    expect(body.open).toBe(items.filter((i) => ['received', 'correctionRequested', 'accepted', 'dispatched', 'approved', 'issued'].includes(i.state)).length);
+    expect(body.overdue).toBe(running.filter((i) => i.dueDate! < today).length);
+    expect(body.dueSoon).toBe(running.filter((i) => i.dueDate! >= today && i.dueDate! <= soon).length);
+    // Pages of 7 cross page boundaries dozens of times: nothing may be counted twice or missed.
+    expect(await dashboard(t.server.store, 7)).toEqual(body);
+  });
+});
+

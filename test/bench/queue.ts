@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { addWorkingDays, chinaDate } from '../../src/domain/calendar';
-import { QUEUE_DB, type QueueItem, type QueueState } from '../../sync-server/src/queue/feeder';
-import { QUEUE_VIEWS } from '../../sync-server/src/queue/routes';
+import { QUEUE_DB } from '../../sync-server/src/queue/projection';
+import { QUEUE_VIEWS, type QueueItem, type QueueState } from '../../src/domain/api-contract';
+
 import { call } from '../../sync-server/src/test-support';
 import { figure, log, percentile, round, startBenchServer, type Figure } from './lib';
 

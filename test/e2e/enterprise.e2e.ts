@@ -60,7 +60,7 @@ describe('enterprise: book, track, rate', () => {
     await ent.getByRole('button', { name: '预约', exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('duplicate');
     expect(await seats()).toBe(seatsAfter);
-    await expect(ent.getByTestId('book-again')).toBeVisible();
+    expect(await ent.getByTestId('book-again').isVisible()).toBe(true);
 
     // Offline: the booking is queued, survives a reload, and is sent when the network returns.
     await entCtx.setOffline(true);

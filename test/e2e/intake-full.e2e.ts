@@ -272,7 +272,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
 
     await checklist.attachFiles('reissue-application', NOT_IMAGE);
     await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
-    const oversize = Buffer.alloc(41 * 1024 * 1024, 0x20);
+    const oversize = new Uint8Array(41 * 1024 * 1024).fill(0x20);
     oversize.set([0xff, 0xd8, 0xff, 0xe0], 0); // looks like a JPEG: it is the size that is refused
     // Picked from disk by path, as a real file is: sending 41 MB through the DevTools protocol as a buffer
     // took over 30 s on a loaded machine.

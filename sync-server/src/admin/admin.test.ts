@@ -26,7 +26,7 @@ beforeAll(async () => {
   app.use(
     '/api/admin',
     sessionMiddleware(new SessionStore(t.server.store, 60_000)),
-    adminRoutes(t.server.store, pino({ level: 'silent' }), (id) => {
+    adminRoutes(t.server.store, pino({ level: 'silent' }), t.server.auditSink.auditTo(pino({ level: 'silent' })), (id) => {
       followed.push(id);
       t.server.feeder.follow(id);
     }),

@@ -14,6 +14,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { requireRole } from '../auth/routes';
 import type { CouchClient } from '../store/couch';
 import { AdminError, createAccountChecked, createStation, getAccounts, getStations, resetPassword } from './service';
@@ -35,7 +36,7 @@ function jsonBody(req: Request, res: Response, next: NextFunction): void {
   });
 }
 
-export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: (id: string) => void, onSessionsRevoked?: (sessionIds: string[]) => void): Router {
+export function adminRoutes(store: CouchClient, log: Logger, audit: Audit, onStationCreated?: (id: string) => void, onSessionsRevoked?: (sessionIds: string[]) => void): Router {
   const router = express.Router();
   router.use(requireRole('admin'));
 
@@ -52,7 +53,7 @@ export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: 
   router.post('/stations', jsonBody, async (req, res, next) => {
     try {
       const station = await createStation(store, req.body);
-      log.info({ audit: 'admin', action: 'createStation', by: by(req), station: station.id });
+      audit({ audit: 'admin', action: 'createStation', by: by(req), station: station.id });
       try {
         onStationCreated?.(station.id);
       } catch (e) {
@@ -76,7 +77,7 @@ export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: 
   router.post('/accounts', jsonBody, async (req, res, next) => {
     try {
       const account = await createAccountChecked(store, req.body);
-      log.info({ audit: 'admin', action: 'createAccount', by: by(req), username: account.username, role: account.role, station: account.stationId, uscc: account.uscc });
+      audit({ audit: 'admin', action: 'createAccount', by: by(req), username: account.username, role: account.role, station: account.stationId, uscc: account.uscc });
       res.status(201).json({ account });
     } catch (e) {
       next(e);
@@ -86,7 +87,7 @@ export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: 
   router.post('/accounts/:username/password', jsonBody, async (req, res, next) => {
     try {
       const result = await resetPassword(store, req.params.username, req.body, onSessionsRevoked);
-      log.info({ audit: 'admin', action: 'resetPassword', by: by(req), username: result.username, revokedSessions: result.revokedSessions });
+      audit({ audit: 'admin', action: 'resetPassword', by: by(req), username: result.username, revokedSessions: result.revokedSessions });
       res.json({ ok: true, ...result });
     } catch (e) {
       next(e);
@@ -99,7 +100,7 @@ export function adminRoutes(store: CouchClient, log: Logger, onStationCreated?: 
 
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof AdminError)) return next(err);
-    log.warn({ audit: 'admin', outcome: 'refused', by: by(req), method: req.method, path: req.path, status: err.status, reason: err.reason });
+    audit({ audit: 'admin', outcome: 'refused', by: by(req), method: req.method, path: req.path, status: err.status, reason: err.reason }, 'warn');
     res.status(err.status).json({ error: err.error, reason: err.reason });
   });
 

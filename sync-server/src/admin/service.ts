@@ -5,7 +5,7 @@
  * person can act on. Password hashes never leave this module: accounts are returned in their public form.
  */
 import { z } from 'zod';
-import { describeIssues, STATION_ID_PATTERN } from '../../../src/domain/documents';
+import { ACCOUNT_ROLES, describeIssues, STATION_ID_PATTERN } from '../../../src/domain/documents';
 import { explainUscc, normaliseUscc } from '../../../src/domain/ids';
 import { accountId, accountSchema, ACCOUNTS_DB, createAccount, listStations, STATIONS_DB, USERNAME_PATTERN, type Account, type StationDoc } from '../auth/accounts';
 import { hashPassword } from '../auth/passwords';
@@ -25,7 +25,6 @@ export class AdminError extends Error {
 export const MIN_PASSWORD_LENGTH = 8;
 /** The sign-in endpoint accepts at most 256 characters; a longer password could never be used. */
 export const MAX_PASSWORD_LENGTH = 256;
-export const ACCOUNT_ROLES = ['station', 'hall', 'admin', 'enterprise'] as const;
 export const STATION_KINDS = ['building', 'branch'] as const;
 
 /** Messages name no field: `describeIssues` prefixes the path ("name: required", "kind: must be one of …"). */

@@ -1,37 +1,43 @@
 /**
- * 留痕 for the server itself: every log line carrying an `audit` field (sign-in attempts, accepted and refused
- * writes, uploads, decisions, bookings, ratings) is also stored in the `lxe-audit` database, in batches, so
- * the record survives log rotation and can be queried with the rest of the data. Entries logged before the
- * store is attached are buffered; a failing store never blocks a request (the line is still on stdout).
+ * 留痕 for the server itself: sign-in attempts, accepted and refused writes, uploads, decisions, bookings,
+ * ratings. Each is an explicit `audit(event)` call; the entry goes to the log and into the `lxe-audit` database
+ * (in batches), so the record survives log rotation and can be queried with the rest of the data — in tests as
+ * in production. Entries recorded before the store is attached are buffered; a failing store never blocks a
+ * request (the line is still in the log).
  */
-import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import type { CouchClient } from '../store/couch';
 
 export const AUDIT_DB = 'lxe-audit';
 const MAX_BUFFER = 10_000;
 
+/** One audit entry: `audit` names what happened, the rest says who, where and with what outcome. */
+export interface AuditEvent {
+  audit: string;
+  [field: string]: unknown;
+}
+
+/** Record an audit entry; `warn` for refusals and failures. */
+export type Audit = (event: AuditEvent, level?: 'info' | 'warn') => void;
+
 export class AuditSink {
-  readonly stream: Writable;
   private buffer: Record<string, unknown>[] = [];
   private store: CouchClient | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly intervalMs = 1000) {
-    this.stream = new Writable({
-      write: (chunk: Buffer, _enc, done) => {
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (!line.includes('"audit"')) continue;
-          try {
-            const entry = JSON.parse(line) as Record<string, unknown>;
-            if (typeof entry.audit === 'string' && this.buffer.length < MAX_BUFFER) this.buffer.push(entry);
-          } catch {
-            // not a JSON line: nothing to audit
-          }
-        }
-        done();
-      },
-    });
+  constructor(private readonly intervalMs = 1000) {}
+
+  record(event: AuditEvent): void {
+    if (this.buffer.length < MAX_BUFFER) this.buffer.push({ time: Date.now(), ...event });
+  }
+
+  /** The `audit` function the routes call: the entry is logged and kept. */
+  auditTo(log: Logger): Audit {
+    return (event, level = 'info') => {
+      log[level](event);
+      this.record(event);
+    };
   }
 
   async attach(store: CouchClient): Promise<void> {

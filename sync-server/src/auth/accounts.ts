@@ -3,7 +3,8 @@
  * reachable through the sync proxy. An account is bound to one station (`station`) or one USCC (`enterprise`).
  */
 import { z } from 'zod';
-import { ROLES, stationIdSchema } from '../../../src/domain/documents';
+import { ACCOUNT_ROLES, stationIdSchema, type AccountRole } from '../../../src/domain/documents';
+import type { StationInfo } from '../../../src/domain/api-contract';
 import type { CouchClient } from '../store/couch';
 import { hashPassword } from './passwords';
 
@@ -16,25 +17,20 @@ export const accountSchema = z.object({
   _id: z.string(),
   _rev: z.string().optional(),
   username: z.string().regex(USERNAME_PATTERN),
-  role: z.enum(ROLES).exclude(['system']),
+  role: z.enum(ACCOUNT_ROLES),
   stationId: stationIdSchema.optional(),
   uscc: z.string().optional(),
   displayName: z.string().optional(),
   passwordHash: z.string(),
 });
 export type Account = z.infer<typeof accountSchema>;
-export type AccountRole = Account['role'];
+export type { AccountRole };
 
-export interface StationDoc {
+/** A station as stored; `GET /api/stations` answers it as `StationInfo` with its schedule. */
+export interface StationDoc extends Omit<StationInfo, 'schedule'> {
   _id: string;
   _rev?: string;
   type: 'station';
-  id: string;
-  name: string;
-  nameEn: string;
-  kind: 'building' | 'branch';
-  district: string;
-  buildings: string[];
 }
 
 export const accountId = (username: string): string => `account:${username}`;

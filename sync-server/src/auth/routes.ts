@@ -1,7 +1,7 @@
 /** `/api/session`: sign in, who am I, sign out (DESIGN §7). Also the `requireSession` middleware. */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
+import { signInRequestSchema, type SessionInfo } from '../../../src/domain/api-contract';
 import type { CouchClient } from '../store/couch';
 import { findAccount, STATIONS_DB, type StationDoc } from './accounts';
 import { verifyPassword } from './passwords';
@@ -14,8 +14,6 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const signInSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
-
 // A fixed hash so unknown usernames cost the same time as known ones (no account enumeration by timing).
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
@@ -25,7 +23,7 @@ export interface DevicePolicy {
   purgeAfterDays: number;
 }
 
-export function publicSession(s: Session, policy: DevicePolicy): Record<string, string | number> {
+export function publicSession(s: Session, policy: DevicePolicy): SessionInfo {
   return {
     username: s.username,
     role: s.role,
@@ -59,7 +57,7 @@ export function requireRole(...roles: Session['role'][]) {
   };
 }
 
-export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, log: Logger, policy: DevicePolicy): Router {
+export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs: number, audit: Audit, policy: DevicePolicy): Router {
   const router = express.Router();
   // Counted in the store, so several server processes behind one port count one set of failures.
   const perUser = new SharedFailureLimiter(store, 'signin-user', 5, 15 * 60_000);
@@ -67,7 +65,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
 
   router.post('/', express.json({ limit: '4kb' }), async (req, res, next) => {
     try {
-      const parsed = signInSchema.safeParse(req.body);
+      const parsed = signInRequestSchema.safeParse(req.body);
       if (!parsed.success) {
         res.status(400).json({ error: 'bad_request', reason: 'username and password are required' });
         return;
@@ -80,14 +78,14 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       if (wait > 0) {
         res.set('retry-after', String(Math.ceil(wait / 1000)));
         res.status(429).json({ error: 'too_many_requests', reason: `too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min` });
-        log.warn({ audit: 'signin', username, ip, outcome: 'locked' });
+        audit({ audit: 'signin', username, ip, outcome: 'locked' }, 'warn');
         return;
       }
       const account = await findAccount(store, username.toLowerCase());
       const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
       if (!account || !ok) {
         await Promise.all([perUser.fail(userKey), perAddress.fail(ip)]);
-        log.warn({ audit: 'signin', username, ip, outcome: 'failed' });
+        audit({ audit: 'signin', username, ip, outcome: 'failed' }, 'warn');
         res.status(401).json({ error: 'unauthorized', reason: 'wrong username or password' });
         return;
       }
@@ -95,7 +93,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       const station = account.stationId ? await store.get<StationDoc>(STATIONS_DB, `station:${account.stationId}`) : undefined;
       const { token, session } = await sessions.create(account, station?.name);
       setSessionCookie(req, res, token, ttlMs);
-      log.info({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
+      audit({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });
       res.json(publicSession(session, policy));
     } catch (e) {
       next(e);
@@ -111,7 +109,7 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
     try {
       await sessions.destroy(readCookie(req, SESSION_COOKIE));
       res.clearCookie(SESSION_COOKIE, { path: '/' });
-      res.json({ ok: true });
+      res.json({ ok: true } as const);
     } catch (e) {
       next(e);
     }

@@ -24,6 +24,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SESSIONS_DB } from '../auth/sessions';
 import { LIMITS_DB } from '../auth/rate-limit';
+import { view } from '../bytes';
 import { StoreError, type CouchClient } from '../store/couch';
 
 export const BACKUP_FORMAT = 'lxe-backup';
@@ -102,9 +103,9 @@ export async function backupStore(store: CouchClient, dir: string, progress: Pro
           const res = await store.fetch(`/${name}/${encodeURIComponent(doc._id)}/${encodeURIComponent(att)}?rev=${encodeURIComponent(doc._rev)}`);
           if (!res.ok) throw new BackupError(`${name}/${doc._id}: attachment ${att} could not be read (HTTP ${res.status})`);
           const bytes = Buffer.from(await res.arrayBuffer());
-          const sha = createHash('sha256').update(bytes).digest('hex');
+          const sha = createHash('sha256').update(view(bytes)).digest('hex');
           const file = path.join(dir, 'attachments', sha);
-          if (!existsSync(file)) writeFileSync(file, bytes);
+          if (!existsSync(file)) writeFileSync(file, view(bytes));
           doc._attachments![att] = { content_type: meta.content_type, file: sha, length: bytes.length };
           entry.attachments++;
           entry.bytes += bytes.length;
@@ -186,7 +187,7 @@ export async function restoreStore(store: CouchClient, dir: string, progress: Pr
       const doc = JSON.parse(line) as StoredDoc;
       for (const [att, meta] of Object.entries(doc._attachments ?? {})) {
         const bytes = readFileSync(path.join(dir, 'attachments', meta.file ?? ''));
-        if (createHash('sha256').update(bytes).digest('hex') !== meta.file) throw new BackupError(`${db.name}/${doc._id}: attachment ${att} is damaged in the backup`);
+        if (createHash('sha256').update(view(bytes)).digest('hex') !== meta.file) throw new BackupError(`${db.name}/${doc._id}: attachment ${att} is damaged in the backup`);
         doc._attachments![att] = { content_type: meta.content_type, data: bytes.toString('base64') };
         batchBytes += bytes.length;
         summary.attachments++;

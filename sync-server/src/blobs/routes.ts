@@ -6,27 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { BLOB_TYPES, SHA256_PATTERN, type BlobType } from '../../../src/domain/documents';
 import { sniffBlobType } from '../../../src/domain/blob-types';
+import { presentRequestSchema, type BlobStored, type Present } from '../../../src/domain/api-contract';
 import { requireRole } from '../auth/routes';
 import { view } from '../bytes';
-import { StoreError, type CouchClient } from '../store/couch';
-
-export const BLOBS_DB = 'lxe-blobs';
-export const blobDocId = (sha256: string): string => `blob:${sha256}`;
-
-export interface BlobDoc {
-  _id: string;
-  _rev?: string;
-  type: BlobType;
-  bytes: number;
-  /** Stations that uploaded these bytes: they (and the hall) may read them. Missing when a process died between
-   * writing the bytes and this metadata (the next upload of the same bytes fills it in). */
-  stations?: string[];
-  createdAt: string;
-  _attachments?: Record<string, { content_type: string; length: number }>;
-}
+import type { CouchClient } from '../store/couch';
+import { presentBlobs, readBlob, storeBlob } from './blob-store';
 
 /** Read the body with a hard cap, hashing as it streams; never buffers more than `limit` bytes. */
 function readCapped(req: Request, limit: number): Promise<{ body: Buffer; sha256: string } | { tooLarge: true }> {
@@ -59,7 +46,7 @@ function readCapped(req: Request, limit: number): Promise<{ body: Buffer; sha256
   });
 }
 
-export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, onStored: (sha256: string) => void): Router {
+export function blobRoutes(store: CouchClient, audit: Audit, maxBytes: number, onStored: (sha256: string) => void): Router {
   const router = express.Router();
 
   router.put('/:sha256', requireRole('station'), async (req, res, next) => {
@@ -83,40 +70,11 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       if (sniffed !== declared) {
         return void res.status(415).json({ error: 'unsupported_media_type', reason: `the content is ${sniffed ?? 'not an accepted file type'}, not ${declared}` });
       }
-      const id = blobDocId(sha256);
-      const existing = await store.get<BlobDoc>(BLOBS_DB, id);
-      if (existing?._attachments?.data) {
-        // `stations` is missing when a process died between the bytes and the metadata: this upload repairs it.
-        if (!(existing.stations ?? []).includes(stationId) || existing.type === undefined) {
-          await store.upsert<BlobDoc>(BLOBS_DB, id, (old) =>
-            old && (!(old.stations ?? []).includes(stationId) || old.type === undefined)
-              ? { ...old, type: old.type ?? (declared as BlobType), bytes: old.bytes ?? read.body.length, createdAt: old.createdAt ?? new Date().toISOString(), stations: [...(old.stations ?? []), stationId] }
-              : undefined,
-          );
-        }
-        return void res.status(200).json({ ok: true, sha256, stored: false });
-      }
-      // Attachment first, then metadata: a crash between leaves a blob without owners, which the next
-      // upload of the same bytes repairs (the branch above), and never metadata without bytes.
-      try {
-        await store.putAttachment(BLOBS_DB, id, 'data', existing?._rev, read.body, declared);
-      } catch (e) {
-        if (!(e instanceof StoreError && e.status === 409)) throw e;
-      }
-      await store.upsert<BlobDoc>(BLOBS_DB, id, (old) => {
-        const stations = old?.stations ?? [];
-        return {
-          ...(old ?? { _id: id }),
-          _id: id,
-          type: declared as BlobType,
-          bytes: read.body.length,
-          createdAt: old?.createdAt ?? new Date().toISOString(),
-          stations: stations.includes(stationId) ? stations : [...stations, stationId],
-        };
-      });
-      log.info({ audit: 'blob', user: req.session!.username, station: stationId, sha256, bytes: read.body.length });
+      const { stored } = await storeBlob(store, sha256, declared as BlobType, read.body, stationId);
+      if (!stored) return void res.status(200).json({ ok: true, sha256, stored: false } satisfies BlobStored);
+      audit({ audit: 'blob', user: req.session!.username, station: stationId, sha256, bytes: read.body.length });
       onStored(sha256);
-      res.status(201).json({ ok: true, sha256, stored: true });
+      res.status(201).json({ ok: true, sha256, stored: true } satisfies BlobStored);
     } catch (e) {
       next(e);
     }
@@ -126,14 +84,11 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
     try {
       const sha256 = req.params.sha256 ?? '';
       if (!SHA256_PATTERN.test(sha256)) return void res.status(400).json({ error: 'bad_request', reason: 'the name must be a lower-case hex SHA-256' });
-      const doc = await store.get<BlobDoc>(BLOBS_DB, blobDocId(sha256));
-      const session = req.session!;
-      const allowed = doc && (session.role === 'hall' || (session.stationId !== undefined && (doc.stations ?? []).includes(session.stationId)));
       // Same answer for "missing" and "someone else's", so another station learns nothing of what was scanned.
-      if (!doc || !doc._attachments?.data || !allowed) return void res.status(404).json({ error: 'not_found', reason: 'no such blob for you' });
-      const upstream = await store.fetch(`/${BLOBS_DB}/${encodeURIComponent(blobDocId(sha256))}/data`);
-      if (!upstream.ok) return void res.status(404).json({ error: 'not_found', reason: 'blob missing' });
-      res.setHeader('content-type', doc.type);
+      const blob = await readBlob(store, sha256, req.session!);
+      if (!blob) return void res.status(404).json({ error: 'not_found', reason: 'no such blob for you' });
+      const { type } = blob;
+      res.setHeader('content-type', type);
       // ID scans must not outlive the session in a shared browser: never kept in its cache (the hall's viewer
       // loads them with <img src>/<iframe src> while the record is open, so nothing relies on caching).
       res.setHeader('cache-control', 'private, no-store');
@@ -141,9 +96,9 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
       // Opened on their own, scans run nothing: images in a sandbox with no sources; PDFs (shown in the hall's
       // same-origin frame, which a sandbox or `attachment` would break in Chromium's viewer) may only be framed
       // by the app and load nothing.
-      res.setHeader('content-security-policy', doc.type === 'application/pdf' ? "frame-ancestors 'self'; script-src 'none'; connect-src 'none'; form-action 'none'" : "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; sandbox; frame-ancestors 'self'");
-      res.setHeader('content-disposition', `${doc.type === 'application/pdf' ? 'inline' : 'attachment'}; filename="${sha256.slice(0, 16)}.${doc.type.split('/')[1]!.replace('jpeg', 'jpg')}"`);
-      res.send(Buffer.from(await upstream.arrayBuffer()));
+      res.setHeader('content-security-policy', type === 'application/pdf' ? "frame-ancestors 'self'; script-src 'none'; connect-src 'none'; form-action 'none'" : "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; sandbox; frame-ancestors 'self'");
+      res.setHeader('content-disposition', `${type === 'application/pdf' ? 'inline' : 'attachment'}; filename="${sha256.slice(0, 16)}.${type.split('/')[1]!.replace('jpeg', 'jpg')}"`);
+      res.send(blob.bytes);
     } catch (e) {
       next(e);
     }
@@ -152,26 +107,15 @@ export function blobRoutes(store: CouchClient, log: Logger, maxBytes: number, on
   /** Which of these hashes the server already holds (device resumes after a crash without re-sending). */
   router.post('/_present', requireRole('station'), express.json({ limit: '256kb' }), async (req, res, next) => {
     try {
-      const hashes = (req.body as { hashes?: unknown }).hashes;
-      if (!Array.isArray(hashes) || hashes.length > 2000 || !hashes.every((h) => typeof h === 'string' && SHA256_PATTERN.test(h))) {
-        return void res.status(400).json({ error: 'bad_request', reason: 'hashes: up to 2000 SHA-256 strings' });
-      }
+      const request = presentRequestSchema.safeParse(req.body);
+      if (!request.success) return void res.status(400).json({ error: 'bad_request', reason: 'hashes: up to 2000 SHA-256 strings' });
       // Only what this station may know: bytes it uploaded itself. Whether another station holds a hash is not its
       // business (and would tell it which documents others scanned); it simply uploads, which makes it an owner.
-      const present = await presentBlobs(store, hashes as string[], req.session!.stationId);
-      res.json({ present: [...present] });
+      const present = await presentBlobs(store, request.data.hashes, req.session!.stationId);
+      res.json({ present: [...present] } satisfies Present);
     } catch (e) {
       next(e);
     }
   });
   return router;
-}
-
-/** The subset of `hashes` whose bytes the server holds (uploaded by `stationId`, when given). */
-export async function presentBlobs(store: CouchClient, hashes: string[], stationId?: string): Promise<Set<string>> {
-  if (!hashes.length) return new Set();
-  const { rows } = await store.allDocs<BlobDoc>(BLOBS_DB, { keys: hashes.map(blobDocId), include_docs: true });
-  const out = new Set<string>();
-  for (const row of rows) if (row.doc?._attachments?.data && (stationId === undefined || (row.doc.stations ?? []).includes(stationId))) out.add(row.key.slice('blob:'.length));
-  return out;
 }

@@ -7,7 +7,8 @@
  * database, where the station device sees them by replication, offline too.
  */
 import express, { type Request, type Router } from 'express';
-import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
+import { bookingChangeSchema, type BookingOutcome, type FreeSlot, type StationInfo } from '../../../src/domain/api-contract';
 import { chinaDate } from '../../../src/domain/calendar';
 import { bookingRequestSchema, describeIssues, type BookingDoc, type BookingRequest } from '../../../src/domain/documents';
 import { isValidSlot, scheduleSchema, slotKey, slotsFor, type Schedule, type Slot } from '../../../src/domain/schedule';
@@ -52,10 +53,7 @@ function nowCst(): { date: string; time: string } {
 }
 
 export class Bookings {
-  constructor(
-    private readonly store: CouchClient,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly store: CouchClient) {}
 
   async station(id: string): Promise<(StationWithSchedule & { schedule: Schedule }) | undefined> {
     const doc = await this.store.get<StationWithSchedule>(STATIONS_DB, `station:${id}`);
@@ -88,7 +86,7 @@ export class Bookings {
   }
 
   /** Remaining seats of every slot from `date` for `days` days. */
-  async availability(station: StationWithSchedule & { schedule: Schedule }, kind: BookingRequest['kind'], date: string, days: number): Promise<(Slot & { remaining: number })[]> {
+  async availability(station: StationWithSchedule & { schedule: Schedule }, kind: BookingRequest['kind'], date: string, days: number): Promise<FreeSlot[]> {
     const slots: Slot[] = [];
     for (let i = 0; i < days; i++) slots.push(...slotsFor(station.schedule, new Date(Date.parse(`${date}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10)));
     if (!slots.length) return [];
@@ -115,14 +113,15 @@ export class Bookings {
   }
 }
 
-export function bookingRoutes(store: CouchClient, log: Logger): Router {
-  const bookings = new Bookings(store, log);
+export function bookingRoutes(store: CouchClient, audit: Audit): Router {
+  const bookings = new Bookings(store);
   const router = express.Router();
 
   router.get('/stations', requireRole(), async (_req, res, next) => {
     try {
       const { rows } = await store.allDocs<StationWithSchedule>(STATIONS_DB, { startkey: 'station:', endkey: 'station:\ufff0', include_docs: true });
-      res.json({ stations: rows.flatMap((r) => (r.doc ? [{ id: r.doc.id, name: r.doc.name, nameEn: r.doc.nameEn, kind: r.doc.kind, district: r.doc.district, buildings: r.doc.buildings, schedule: r.doc.schedule ?? null }] : [])) });
+      const stations = rows.flatMap((r): StationInfo[] => (r.doc ? [{ id: r.doc.id, name: r.doc.name, nameEn: r.doc.nameEn, kind: r.doc.kind, district: r.doc.district, buildings: r.doc.buildings, schedule: r.doc.schedule ?? null }] : []));
+      res.json({ stations });
     } catch (e) {
       next(e);
     }
@@ -156,7 +155,7 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
       if (existing) {
         // A replay of an offline booking: the same answer again, never a second seat.
         if (existing.uscc !== req.session!.uscc) return void res.status(409).json({ error: 'conflict', reason: 'this booking reference is taken' });
-        return void res.status(200).json({ outcome: 'confirmed', booking: existing });
+        return void res.status(200).json({ outcome: 'confirmed', booking: existing } satisfies BookingOutcome);
       }
       const station = await bookings.station(b.stationId);
       if (!station) return void res.status(404).json({ error: 'not_found', reason: 'no such station, or it takes no bookings' });
@@ -174,7 +173,7 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
       }
       const ok = await bookings.reserve(b.stationId, b, b.kind, capacityOf(station.schedule, b.kind), id);
       if (!ok) {
-        return void res.status(409).json({ outcome: 'full', error: 'full', reason: '该时段已约满 This slot is full', alternatives: await bookings.alternatives(station, b.kind, b) });
+        return void res.status(409).json({ outcome: 'full', error: 'full', reason: '该时段已约满 This slot is full', alternatives: await bookings.alternatives(station, b.kind, b) } satisfies BookingOutcome);
       }
       const slot = slotsFor(station.schedule, b.date).find((s) => s.start === b.start)!;
       const nowIso = new Date().toISOString();
@@ -187,8 +186,8 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
         throw e;
       }
       await bookings.mirror(booking);
-      log.info({ audit: 'booking', user: req.session!.username, station: b.stationId, slot: `${b.date}T${b.start}`, kind: b.kind });
-      res.status(201).json({ outcome: 'confirmed', booking });
+      audit({ audit: 'booking', user: req.session!.username, station: b.stationId, slot: `${b.date}T${b.start}`, kind: b.kind });
+      res.status(201).json({ outcome: 'confirmed', booking } satisfies BookingOutcome);
     } catch (e) {
       next(e);
     }
@@ -209,28 +208,29 @@ export function bookingRoutes(store: CouchClient, log: Logger): Router {
       const booking = await ownBooking(req, `booking:${req.params.id ?? ''}`);
       if (!booking) return void res.status(404).json({ error: 'not_found', reason: 'no such booking of yours' });
       if (booking.status !== 'confirmed') return void res.status(409).json({ error: 'conflict', reason: `the booking is ${booking.status}` });
-      const body = req.body as { status?: unknown; date?: unknown; start?: unknown };
+      const change = bookingChangeSchema.safeParse(req.body);
+      if (!change.success) return void res.status(400).json({ error: 'bad_request', reason: 'send {status:"cancelled"} or a new {date, start}' });
+      const body = change.data;
       const nowIso = new Date().toISOString();
-      if (body.status === 'cancelled') {
+      if ('status' in body) {
         const next = { ...booking, status: 'cancelled' as const, updatedAt: nowIso };
         await store.put(BOOKINGS_DB, next);
         await bookings.release(booking.stationId, booking, booking.kind, booking._id);
         await bookings.mirror(next);
-        return void res.json({ outcome: 'cancelled', booking: next });
+        return void res.json({ outcome: 'cancelled', booking: next } satisfies BookingOutcome);
       }
-      if (typeof body.date !== 'string' || typeof body.start !== 'string') return void res.status(400).json({ error: 'bad_request', reason: 'send {status:"cancelled"} or a new {date, start}' });
       const station = await bookings.station(booking.stationId);
       const target = { date: body.date, start: body.start };
-      if (target.date === booking.date && target.start === booking.start) return void res.json({ outcome: 'confirmed', booking });
+      if (target.date === booking.date && target.start === booking.start) return void res.json({ outcome: 'confirmed', booking } satisfies BookingOutcome);
       if (!station || !isValidSlot(station.schedule, target)) return void res.status(400).json({ error: 'bad_request', reason: `the station is not open for bookings at ${body.date} ${body.start}` });
       const ok = await bookings.reserve(booking.stationId, target, booking.kind, capacityOf(station.schedule, booking.kind), booking._id);
-      if (!ok) return void res.status(409).json({ outcome: 'full', error: 'full', reason: '该时段已约满 This slot is full', alternatives: await bookings.alternatives(station, booking.kind, target) });
+      if (!ok) return void res.status(409).json({ outcome: 'full', error: 'full', reason: '该时段已约满 This slot is full', alternatives: await bookings.alternatives(station, booking.kind, target) } satisfies BookingOutcome);
       const slot = slotsFor(station.schedule, target.date).find((s) => s.start === target.start)!;
       const next = { ...booking, ...target, end: slot.end, updatedAt: nowIso };
       await store.put(BOOKINGS_DB, next);
       await bookings.release(booking.stationId, booking, booking.kind, booking._id);
       await bookings.mirror(next);
-      res.json({ outcome: 'confirmed', booking: next });
+      res.json({ outcome: 'confirmed', booking: next } satisfies BookingOutcome);
     } catch (e) {
       next(e);
     }

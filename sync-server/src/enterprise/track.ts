@@ -4,17 +4,15 @@
  * and per receipt number (guesses spread over many addresses still meet the second), and the answer carries no
  * personal data (no names, no ID numbers).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
+import type { TrackResult } from '../../../src/domain/api-contract';
 import { foldEvents } from '../../../src/domain/submission-machine';
 import { SharedFailureLimiter } from '../auth/rate-limit';
 import { view } from '../bytes';
 import type { CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueFeeder, type QueueItem } from '../queue/feeder';
-import { loadRecord } from '../queue/routes';
-
-/** What the projection keeps instead of the pickup code itself. */
-export const pickupHash = (receiptNo: string, pickupCode: string): string => createHash('sha256').update(`${receiptNo}:${pickupCode}`).digest('hex');
+import type { QueueFeeder } from '../queue/feeder';
+import { findByReceipt, loadRecord, pickupHash } from '../queue/projection';
 
 export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matterNameEn'>): Router {
   const router = express.Router();
@@ -47,7 +45,7 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
         res.status(404).json({ error: 'not_found', reason: '回执号或取件码不正确 No submission matches this receipt number and pickup code' });
       };
       if (!wellFormed || !/^\d{6}$/.test(pickupCode)) return await notFound();
-      const { docs } = await store.find<QueueItem & { pickupHash?: string }>(QUEUE_DB, { selector: { receiptNo }, use_index: 'idx-receipt', limit: 2 });
+      const docs = await findByReceipt(store, receiptNo, 2);
       const item = docs[0];
       const expected = Buffer.from(item?.pickupHash ?? '0'.repeat(64), 'hex');
       const given = Buffer.from(pickupHash(receiptNo, pickupCode), 'hex');
@@ -65,7 +63,7 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
         steps: folded.applied.map((e) => ({ action: e.action, at: e.serverAt ?? e.at, ...(e.action === 'deliver' ? { method: e.method } : {}) })),
         outstanding: folded.status.outstanding.length,
         canRate: folded.state === 'delivered',
-      });
+      } satisfies TrackResult);
     } catch (e) {
       next(e);
     }

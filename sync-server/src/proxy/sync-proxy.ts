@@ -10,6 +10,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { Audit } from '../audit/sink';
 import { checkClientWrite, type Writer } from '../../../src/domain/authority';
 import type { CouchClient } from '../store/couch';
 import { readCookie, SESSION_COOKIE, type Session } from '../auth/sessions';
@@ -109,7 +110,7 @@ function serialised<T>(db: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number, onWrite: (db: string) => void, limits: LongPollLimits = DEFAULT_LONGPOLL_LIMITS): Router {
+export function syncProxy(store: CouchClient, log: Logger, audit: Audit, maxBodyBytes: number, onWrite: (db: string) => void, limits: LongPollLimits = DEFAULT_LONGPOLL_LIMITS): Router {
   const router = express.Router();
   const rawBody = express.raw({ type: () => true, limit: maxBodyBytes });
   const openBySession = new Map<string, number>();
@@ -181,7 +182,7 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
     const mine = openBySession.get(key) ?? 0;
     if (mine >= limits.perSession || openTotal >= limits.total) {
       res.setHeader('retry-after', mine >= limits.perSession ? '5' : '2');
-      log.warn({ audit: 'rate-limited', what: 'longpoll', user: req.session!.username, open: mine, total: openTotal });
+      audit({ audit: 'rate-limited', what: 'longpoll', user: req.session!.username, open: mine, total: openTotal }, 'warn');
       return fail(res, 429, mine >= limits.perSession ? `at most ${limits.perSession} open change feeds per session` : 'the server is following too many change feeds; retry shortly');
     }
     openBySession.set(key, mine + 1);
@@ -309,11 +310,11 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       if (!toWrite.length) return [] as BulkResult[];
       const out = await store.bulkDocs(target.db, toWrite.map((a) => a.doc), newEdits);
       onWrite(target.db);
-      log.info({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: toWrite.map((a) => a.doc._id) });
+      audit({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: toWrite.map((a) => a.doc._id) });
       return out;
     });
     const refused = results.filter((r): r is BulkResult => r !== undefined);
-    if (refused.length) log.warn({ audit: 'refused', db: target.db, user: writer.username, refused });
+    if (refused.length) audit({ audit: 'refused', db: target.db, user: writer.username, refused }, 'warn');
     if (!newEdits) {
       // CouchDB answers new_edits=false with errors only; order does not matter.
       res.status(201).json([...written, ...refused]);
@@ -343,7 +344,7 @@ export function syncProxy(store: CouchClient, log: Logger, maxBodyBytes: number,
       return r ?? { id };
     });
     if (!result) return fail(res, 409, 'document already exists and is immutable');
-    log.info({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: [id] });
+    audit({ audit: 'write', db: target.db, user: writer.username, role: writer.role, ids: [id] });
     if (result?.error) return fail(res, result.error === 'conflict' ? 409 : 400, result.reason ?? result.error);
     res.status(201).json({ ok: true, id, rev: result?.rev ?? (doc as { _rev?: string })._rev });
   }

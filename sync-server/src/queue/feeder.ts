@@ -13,75 +13,16 @@
  */
 import type { Logger } from 'pino';
 import { createHash } from 'node:crypto';
-import { eventId, referencedBlobs, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
+import { eventId, referencedBlobs, type EventDoc } from '../../../src/domain/documents';
 import { evaluateAutoApproval } from '../../../src/domain/auto-approval';
 import { computeSla } from '../../../src/domain/calendar';
 import type { MatterDoc } from '../../../src/domain/catalog';
-import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../../src/domain/submission-machine';
-import { presentBlobs } from '../blobs/routes';
-import { pickupHash } from '../enterprise/track';
+import { foldEvents } from '../../../src/domain/submission-machine';
+import type { QueueItem } from '../../../src/domain/api-contract';
+import { presentBlobs } from '../blobs/blob-store';
+import type { Audit } from '../audit/sink';
 import { StoreError, type CouchClient } from '../store/couch';
-
-export const QUEUE_DB = 'lxe-queue';
-
-/** `incomplete`: documents arrived, some pages not yet. */
-export type QueueState = SubmissionState | 'incomplete';
-
-export interface QueueItem {
-  _id: string;
-  _rev?: string;
-  type: 'queueItem';
-  submissionId: string;
-  stationId: string;
-  matterId: string;
-  matterName: string;
-  enterpriseName: string;
-  uscc: string;
-  applicantName: string;
-  receiptNo: string;
-  state: QueueState;
-  createdAt: string;
-  receivedAt: string | null;
-  pages: number;
-  deficient: number;
-  missingBlobs: string[];
-  /** 容缺 materials still outstanding. */
-  outstanding: string[];
-  departments: SubmissionStatus['departments'];
-  acceptedAt: string | null;
-  issuedAt: string | null;
-  /** Promised / legal due dates (CST YYYY-MM-DD), null before acceptance or while paused. */
-  dueDate: string | null;
-  legalDueDate: string | null;
-  paused: boolean;
-  /** Sort key within a state: the due date once the clock runs, else when it arrived. */
-  sortKey: string;
-  rating: string | null;
-  /** 秒批 outcome for eligible matters (failed rules send it to a person, with these reasons). */
-  autoApproval: { passed: boolean; outcomes: { rule: string; ok: boolean; detail: string }[] } | null;
-  /** SHA-256 of receipt number and pickup code: the public tracking check, without keeping the code. */
-  pickupHash: string;
-  updatedAt: string;
-}
-
-/** Which submission's projection a station-side change touches. */
-export const submissionOf = (docId: string): string | undefined => {
-  const m = /^(?:submission|event):([0-9A-HJKMNP-TV-Z]{26})/.exec(docId);
-  return m ? `submission:${m[1]}` : undefined;
-};
-
-export async function setUpQueue(store: CouchClient): Promise<void> {
-  await store.ensureDb(QUEUE_DB);
-  await store.createIndex(QUEUE_DB, 'state-received', ['state', 'receivedAt']);
-  await store.createIndex(QUEUE_DB, 'state-sort', ['state', 'sortKey']);
-  // The hall filters a view by station, matter or enterprise: each has its own index so a filter at 100k
-  // submissions is a range read, not a scan of the whole state (see `npm run bench`, queue section).
-  await store.createIndex(QUEUE_DB, 'state-station-sort', ['state', 'stationId', 'sortKey']);
-  await store.createIndex(QUEUE_DB, 'state-matter-sort', ['state', 'matterId', 'sortKey']);
-  await store.createIndex(QUEUE_DB, 'state-uscc-sort', ['state', 'uscc', 'sortKey']);
-  await store.createIndex(QUEUE_DB, 'receipt', ['receiptNo']);
-  await store.createIndex(QUEUE_DB, 'uscc', ['uscc', 'createdAt']);
-}
+import { appendEvent, loadMatter, loadRecord, pickupHash, QUEUE_DB, queueItem, submissionOf, waitingFor, writeProjection } from './projection';
 
 /** Crockford base32, the ULID alphabet. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -131,12 +72,16 @@ export class QueueFeeder {
   private pendingHashes = new Set<string>();
   private hashTimer: ReturnType<typeof setTimeout> | undefined;
   readonly stats: FeederStats = { storeReads: 0, drains: 0 };
+  private readonly audit: Audit;
 
+  /** Without `audit`, entries (refused foreign ids, 秒批) are only logged. */
   constructor(
     private readonly store: CouchClient,
     private readonly log: Logger,
-    private readonly opts: { maxConcurrentDrains?: number } = {},
-  ) {}
+    private readonly opts: { maxConcurrentDrains?: number; audit?: Audit } = {},
+  ) {
+    this.audit = opts.audit ?? ((event, level = 'info') => log[level](event));
+  }
 
   /** Tell listeners of a projection once, whether this process wrote it or the projection feed brought it. */
   private emit(item: QueueItem): void {
@@ -160,7 +105,7 @@ export class QueueFeeder {
   private async matter(id: string): Promise<MatterDoc | undefined> {
     const cached = this.matters.get(id);
     if (cached && Date.now() - cached.at < 60_000) return cached.doc;
-    const doc = await this.store.get<MatterDoc>('catalog', `matter:${id}`);
+    const doc = await loadMatter(this.store, id);
     this.matters.set(id, { doc, at: Date.now() });
     return doc;
   }
@@ -238,11 +183,7 @@ export class QueueFeeder {
   private async recheck(hashes: string[]): Promise<void> {
     if (!hashes.length || this.abort.signal.aborted) return;
     this.stats.storeReads++;
-    const { docs } = await this.store.find<QueueItem>(QUEUE_DB, {
-      selector: { state: 'incomplete', missingBlobs: { $elemMatch: { $in: hashes } } },
-      fields: ['_id', 'stationId', 'submissionId'],
-      limit: 5000,
-    });
+    const docs = await waitingFor(this.store, hashes);
     await Promise.all(docs.map((item) => this.schedule(item.stationId, item.submissionId)));
   }
 
@@ -408,19 +349,16 @@ export class QueueFeeder {
 
   /** Recompute one submission's projection from its documents; confirm receipt when complete. */
   async project(stationId: string, submissionId: string, depth = 0): Promise<QueueItem | undefined> {
-    const db = `station-${stationId}`;
     // A submission id belongs to the station that first brought it. Ids are not secret (hall URLs, the
     // enterprise API): the same id in another station's database must never replace or mix with it.
-    const claimed = await this.store.get<QueueItem>(QUEUE_DB, submissionId);
+    const claimed = await queueItem(this.store, submissionId);
     if (claimed && claimed.stationId !== stationId) {
-      this.log.warn({ audit: 'refused', reason: 'submission id of another station', submissionId, stationId, owner: claimed.stationId });
+      this.audit({ audit: 'refused', reason: 'submission id of another station', submissionId, stationId, owner: claimed.stationId }, 'warn');
       return undefined;
     }
-    const submission = await this.store.get<SubmissionDoc>(db, submissionId);
-    if (!submission) return undefined; // events can arrive before their submission; its own change will follow
-    const ulid = submissionId.slice('submission:'.length);
-    const { rows } = await this.store.allDocs<EventDoc>(db, { startkey: `event:${ulid}:`, endkey: `event:${ulid}:\ufff0`, include_docs: true });
-    const events = rows.flatMap((r) => (r.doc ? [r.doc] : []));
+    const record = await loadRecord(this.store, stationId, submissionId);
+    if (!record) return undefined; // events can arrive before their submission; its own change will follow
+    const { submission, events } = record;
     const folded = foldEvents(events, submission);
     const supplementPages = events.flatMap((e) => (e.action === 'supplement' ? e.items.flatMap((i) => i.pages) : []));
     const pages = [...referencedBlobs(submission), ...supplementPages];
@@ -441,7 +379,7 @@ export class QueueFeeder {
         serverAt: now,
       };
       try {
-        await this.store.put(db, receive);
+        await appendEvent(this.store, receive);
       } catch (e) {
         if (!(e instanceof StoreError && e.status === 409)) throw e;
       }
@@ -465,8 +403,8 @@ export class QueueFeeder {
         rules: autoApproval.outcomes,
       };
       try {
-        await this.store.put(db, autoEvent);
-        this.log.info({ audit: 'autoApprove', submissionId, stationId });
+        await appendEvent(this.store, autoEvent);
+        this.audit({ audit: 'autoApprove', submissionId, stationId });
       } catch (e) {
         if (!(e instanceof StoreError && e.status === 409)) throw e; // another process approved it: once is enough
       }
@@ -508,25 +446,9 @@ export class QueueFeeder {
       pickupHash: pickupHash(submission.receiptNo, submission.pickupCode),
       updatedAt: new Date().toISOString(),
     };
-    let foreign = false;
-    let changed = false;
-    await this.store.upsert<QueueItem>(QUEUE_DB, submissionId, (old) => {
-      if (old && old.stationId !== stationId) {
-        foreign = true;
-        return undefined;
-      }
-      if (old && sameProjection(old, item)) return undefined;
-      changed = true;
-      return item;
-    });
+    const { foreign, changed } = await writeProjection(this.store, item);
     // This process's listeners hear at once; other processes' from the projection feed (watchProjections).
     if (changed) this.emit(item);
     return foreign ? undefined : item;
   }
-}
-
-/** Everything but the timestamp of the projection itself. */
-function sameProjection(a: QueueItem, b: QueueItem): boolean {
-  const strip = ({ _rev: _r, updatedAt: _u, ...rest }: QueueItem): string => JSON.stringify(rest);
-  return strip(a) === strip(b);
 }

@@ -6,62 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
-import type { Logger } from 'pino';
-import { addWorkingDays, chinaDate, computeSla } from '../../../src/domain/calendar';
-import type { MatterDoc } from '../../../src/domain/catalog';
-import type { Dashboard } from '../../../src/domain/dashboard';
-import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber, type EventDoc, type SubmissionDoc } from '../../../src/domain/documents';
-import { applyEvent, foldEvents, type SubmissionState } from '../../../src/domain/submission-machine';
+import type { Audit } from '../audit/sink';
+import { chinaDate, computeSla, deadlineFlags } from '../../../src/domain/calendar';
+import { decisionSchema, QUEUE_VIEWS, queueQuerySchema, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
+import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber } from '../../../src/domain/documents';
+import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
-import { QUEUE_DB, type QueueFeeder, type QueueItem } from './feeder';
-
-/** Queue views (issue: new, in correction, accepted, dispatched, due soon / overdue, done). */
-export const QUEUE_VIEWS: Record<string, readonly QueueItem['state'][]> = {
-  incomplete: ['incomplete'],
-  new: ['received'],
-  correction: ['correctionRequested'],
-  accepted: ['accepted'],
-  dispatched: ['dispatched'],
-  approved: ['approved'],
-  dueSoon: ['accepted', 'dispatched', 'approved'],
-  overdue: ['accepted', 'dispatched', 'approved'],
-  done: ['issued', 'delivered', 'rated', 'rejected', 'denied', 'withdrawn'],
-};
-interface QueueFilter {
-  stationId?: string;
-  matterId?: string;
-  uscc?: string;
-  sortKey?: Record<string, string | null>;
-}
-
-const OPEN_STATES: readonly SubmissionState[] = ['received', 'correctionRequested', 'accepted', 'dispatched', 'approved', 'issued'];
-
-const querySchema = z.object({
-  view: z.enum(Object.keys(QUEUE_VIEWS) as [string, ...string[]]).optional(),
-  /** Backwards compatible single-state filter. */
-  state: z.enum(['incomplete', 'received', 'accepted', 'correctionRequested', 'rejected', 'withdrawn', 'dispatched', 'approved', 'denied', 'issued', 'delivered', 'rated']).optional(),
-  station: z.string().max(64).optional(),
-  matter: z.string().max(64).optional(),
-  uscc: z.string().max(18).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  skip: z.coerce.number().int().min(0).max(10_000).default(0),
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
-/** The decision body a hall officer sends; the server adds who, when and where. */
-const decisionSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('accept') }),
-  z.strictObject({ action: z.literal('requestCorrection'), reason: z.string(), materialIds: z.array(z.string()) }),
-  z.strictObject({ action: z.literal('reject'), reason: z.string() }),
-  z.strictObject({ action: z.literal('dispatch'), departments: z.array(z.string()) }),
-  z.strictObject({ action: z.literal('departmentDecision'), department: z.string(), decision: z.enum(['approve', 'deny']), note: z.string().optional() }),
-  z.strictObject({ action: z.literal('approve'), note: z.string().optional() }),
-  z.strictObject({ action: z.literal('deny'), reason: z.string() }),
-  z.strictObject({ action: z.literal('issue'), certificateNo: z.string().optional() }),
-  z.strictObject({ action: z.literal('deliver'), method: z.enum(['post', 'locker', 'pickup']), reference: z.string() }),
-]);
+import type { QueueFeeder } from './feeder';
+import { appendEvent, dashboard, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
 
 const CSV_COLUMNS: (keyof QueueItem)[] = ['receiptNo', 'state', 'stationId', 'matterName', 'enterpriseName', 'uscc', 'receivedAt', 'acceptedAt', 'dueDate', 'legalDueDate', 'deficient', 'pages'];
 const csvCell = (v: unknown): string => {
@@ -71,39 +24,13 @@ const csvCell = (v: unknown): string => {
   return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 };
 
-export async function loadRecord(store: CouchClient, stationId: string, submissionId: string): Promise<{ submission: SubmissionDoc; events: EventDoc[] } | undefined> {
-  const db = `station-${stationId}`;
-  const submission = await store.get<SubmissionDoc>(db, submissionId);
-  if (!submission) return undefined;
-  const ulidPart = submissionId.slice('submission:'.length);
-  const { rows } = await store.allDocs<EventDoc>(db, { startkey: `event:${ulidPart}:`, endkey: `event:${ulidPart}:\ufff0`, include_docs: true });
-  return { submission, events: rows.flatMap((r) => (r.doc ? [r.doc] : [])) };
-}
-
-export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger): Router {
+export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
 
-  /**
-   * One state's page of the queue, through the index that fits the filter: the equality fields come first in
-   * the index and `sortKey` last, so the store reads a range in order instead of filtering a whole state.
-   */
-  async function queryState(state: QueueItem['state'], filter: QueueFilter, limit: number): Promise<QueueItem[]> {
-    const by = filter.stationId !== undefined ? 'stationId' : filter.matterId !== undefined ? 'matterId' : filter.uscc !== undefined ? 'uscc' : undefined;
-    const index = by === 'stationId' ? 'idx-state-station-sort' : by === 'matterId' ? 'idx-state-matter-sort' : by === 'uscc' ? 'idx-state-uscc-sort' : 'idx-state-sort';
-    const { sortKey, ...rest } = filter;
-    const result = await store.find<QueueItem>(QUEUE_DB, {
-      selector: { state, ...rest, sortKey: sortKey ?? { $gt: null } },
-      sort: [{ state: 'asc' }, ...(by ? [{ [by]: 'asc' }] : []), { sortKey: 'asc' }],
-      use_index: index,
-      limit,
-    });
-    return result.docs;
-  }
-
   router.get('/queue', async (req, res, next) => {
     try {
-      const q = querySchema.safeParse(req.query);
+      const q = queueQuerySchema.safeParse(req.query);
       if (!q.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(q.error) });
       const { view, state, station, matter, uscc, limit, skip, format } = q.data;
       const states = view ? QUEUE_VIEWS[view]! : [state ?? 'received'];
@@ -115,15 +42,15 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       // A running submission's sort key is its due date, so "overdue" and "due soon" are sort-key ranges that
       // the index answers in order with the page limit applied in the store. Every selector field is in the
       // index: a field outside it would make the store read the whole range before limiting.
-      const soon = addWorkingDays(today, 1);
+      const { dueSoonUntil } = deadlineFlags(null, today);
       if (view === 'overdue') extra.sortKey = { $gt: null, $lt: today };
-      if (view === 'dueSoon') extra.sortKey = { $gte: today, $lte: soon };
+      if (view === 'dueSoon') extra.sortKey = { $gte: today, $lte: dueSoonUntil };
       // A running item has a due date unless its matter left the catalog; then its key is a receipt time,
       // which the range may catch: such items are left out here (a page may then be one short).
-      const inWindow = (i: QueueItem): boolean => (view === 'overdue' ? !!i.dueDate && i.dueDate < today : view === 'dueSoon' ? !!i.dueDate && i.dueDate >= today && i.dueDate <= soon : true);
+      const inWindow = (i: QueueItem): boolean => (view === 'overdue' || view === 'dueSoon' ? deadlineFlags(i.dueDate, today)[view] : true);
       const want = format === 'csv' ? 10_000 : skip + limit;
       // One indexed query per state, merged by sort key (states per view are few).
-      const lists = await Promise.all(states.map((s) => queryState(s, extra, want)));
+      const lists = await Promise.all(states.map((s) => queueByState(store, s, extra, want)));
       const merged = lists.flat().filter(inWindow).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       if (format === 'csv') {
         res.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -133,7 +60,11 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
         return;
       }
       const page = merged.slice(skip, skip + limit);
-      res.json({ items: page.map((i) => ({ ...i, overdue: !!i.dueDate && i.dueDate < today, dueSoon: !!i.dueDate && i.dueDate >= today && i.dueDate <= addWorkingDays(today, 1) })), hasMore: merged.length > skip + limit, today });
+      const items = page.map((i) => {
+        const { overdue, dueSoon } = deadlineFlags(i.dueDate, today);
+        return { ...i, overdue, dueSoon };
+      });
+      res.json({ items, hasMore: merged.length > skip + limit, today } satisfies QueuePage);
     } catch (e) {
       next(e);
     }
@@ -141,12 +72,12 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
 
   router.get('/submissions/:id', async (req, res, next) => {
     try {
-      const item = await store.get<QueueItem>(QUEUE_DB, `submission:${req.params.id ?? ''}`);
+      const item = await queueItem(store, `submission:${req.params.id ?? ''}`);
       if (!item) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
       const record = await loadRecord(store, item.stationId, item.submissionId);
       if (!record) return void res.status(404).json({ error: 'not_found', reason: 'submission documents missing' });
       const folded = foldEvents(record.events, record.submission);
-      const matter = await store.get<MatterDoc>('catalog', `matter:${record.submission.matterId}`);
+      const matter = await loadMatter(store, record.submission.matterId);
       const sla =
         folded.status.acceptedAt && matter
           ? computeSla({ acceptedAt: folded.status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: folded.status.pauses, now: new Date().toISOString() })
@@ -158,7 +89,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
         sla,
         matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name } : null,
         timeline: [...folded.applied.map((e) => ({ event: e, applied: true })), ...folded.ignored.map((x) => ({ event: x.event, applied: false, error: x.error }))],
-      });
+      } satisfies HallRecord);
     } catch (e) {
       next(e);
     }
@@ -169,7 +100,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const body = decisionSchema.safeParse(req.body);
       if (!body.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(body.error) });
       const submissionId = `submission:${req.params.id ?? ''}`;
-      const item = await store.get<QueueItem>(QUEUE_DB, submissionId);
+      const item = await queueItem(store, submissionId);
       const record = item && (await loadRecord(store, item.stationId, submissionId));
       if (!item || !record) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
       const session = req.session!;
@@ -191,10 +122,10 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
       const current = foldEvents(record.events, record.submission);
       const applied = applyEvent(current.status, event);
       if (!applied.ok) return void res.status(409).json({ error: 'conflict', reason: applied.error, state: current.state });
-      await store.put(`station-${item.stationId}`, event);
-      log.info({ audit: 'decision', user: session.username, role: session.role, station: item.stationId, submissionId, action: event.action, ip: req.ip });
+      await appendEvent(store, event);
+      audit({ audit: 'decision', user: session.username, role: session.role, station: item.stationId, submissionId, action: event.action, ip: req.ip });
       await feeder.schedule(item.stationId, submissionId);
-      res.status(201).json({ event, status: applied.status });
+      res.status(201).json({ event, status: applied.status } satisfies DecisionResult);
     } catch (e) {
       if (e instanceof StoreError && e.status === 409) return void res.status(409).json({ error: 'conflict', reason: 'someone else decided at the same time; reload' });
       next(e);
@@ -222,35 +153,4 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, log: Logger
   });
 
   return router;
-}
-
-
-/** Dashboard figures from the projection (one pass; the projection is small per submission). */
-export async function dashboard(store: CouchClient): Promise<Dashboard> {
-  const today = chinaDate(new Date());
-  const soon = addWorkingDays(today, 1);
-  const { docs } = await store.find<QueueItem>(QUEUE_DB, { selector: { type: 'queueItem' }, limit: 1_000_000 });
-  const d: Dashboard = { today, byState: {}, byStation: {}, receivedToday: 0, acceptedToday: 0, issuedToday: 0, open: 0, overdue: 0, dueSoon: 0, averageHandlingDays: null, ratings: { good: 0, average: 0, bad: 0 }, badRatings: [] };
-  let handled = 0;
-  let handledMs = 0;
-  for (const i of docs) {
-    d.byState[i.state] = (d.byState[i.state] ?? 0) + 1;
-    const station = (d.byStation[i.stationId] ??= {});
-    station[i.state] = (station[i.state] ?? 0) + 1;
-    if (i.receivedAt && chinaDate(new Date(i.receivedAt)) === today) d.receivedToday++;
-    if (i.acceptedAt && chinaDate(new Date(i.acceptedAt)) === today) d.acceptedToday++;
-    if (i.issuedAt && chinaDate(new Date(i.issuedAt)) === today) d.issuedToday++;
-    if ((OPEN_STATES as readonly string[]).includes(i.state)) d.open++;
-    if (i.dueDate && i.dueDate < today && ['accepted', 'dispatched', 'approved'].includes(i.state)) d.overdue++;
-    else if (i.dueDate && i.dueDate <= soon && ['accepted', 'dispatched', 'approved'].includes(i.state)) d.dueSoon++;
-    // Handling time: from receipt to the certificate (calendar days, as the public sees it).
-    if (i.receivedAt && i.issuedAt) {
-      handled++;
-      handledMs += Date.parse(i.issuedAt) - Date.parse(i.receivedAt);
-    }
-    if (i.rating === 'good' || i.rating === 'average' || i.rating === 'bad') d.ratings[i.rating]++;
-    if (i.rating === 'bad') d.badRatings.push({ submissionId: i.submissionId, receiptNo: i.receiptNo, stationId: i.stationId, enterpriseName: i.enterpriseName });
-  }
-  if (handled) d.averageHandlingDays = Math.round((handledMs / handled / 86_400_000) * 10) / 10;
-  return d;
 }

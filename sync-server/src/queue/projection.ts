@@ -1,0 +1,173 @@
+/**
+ * The queue projection (`lxe-queue`, one document per submission) and the station documents it is built from:
+ * every read and write of them, for the feeder (which writes projections), the hall and enterprise routes and
+ * public tracking (which read them). No HTTP here.
+ */
+import { createHash } from 'node:crypto';
+import type { Dashboard, QueueItem, QueueState } from '../../../src/domain/api-contract';
+import { chinaDate, deadlineFlags } from '../../../src/domain/calendar';
+import type { MatterDoc } from '../../../src/domain/catalog';
+import type { EventDoc, SubmissionDoc } from '../../../src/domain/documents';
+import { CLOCK_STATES, OPEN_STATES } from '../../../src/domain/submission-machine';
+import type { CouchClient } from '../store/couch';
+
+export const QUEUE_DB = 'lxe-queue';
+
+/** What the projection keeps instead of the pickup code itself. */
+export const pickupHash = (receiptNo: string, pickupCode: string): string => createHash('sha256').update(`${receiptNo}:${pickupCode}`).digest('hex');
+
+/** Which submission's projection a station-side change touches. */
+export const submissionOf = (docId: string): string | undefined => {
+  const m = /^(?:submission|event):([0-9A-HJKMNP-TV-Z]{26})/.exec(docId);
+  return m ? `submission:${m[1]}` : undefined;
+};
+
+export async function setUpQueue(store: CouchClient): Promise<void> {
+  await store.ensureDb(QUEUE_DB);
+  await store.createIndex(QUEUE_DB, 'state-received', ['state', 'receivedAt']);
+  await store.createIndex(QUEUE_DB, 'state-sort', ['state', 'sortKey']);
+  // The hall filters a view by station, matter or enterprise: each has its own index so a filter at 100k
+  // submissions is a range read, not a scan of the whole state (see `npm run bench`, queue section).
+  await store.createIndex(QUEUE_DB, 'state-station-sort', ['state', 'stationId', 'sortKey']);
+  await store.createIndex(QUEUE_DB, 'state-matter-sort', ['state', 'matterId', 'sortKey']);
+  await store.createIndex(QUEUE_DB, 'state-uscc-sort', ['state', 'uscc', 'sortKey']);
+  await store.createIndex(QUEUE_DB, 'receipt', ['receiptNo']);
+  await store.createIndex(QUEUE_DB, 'uscc', ['uscc', 'createdAt']);
+}
+
+/** One submission's projection, by submission id. */
+export const queueItem = (store: CouchClient, submissionId: string): Promise<QueueItem | undefined> => store.get<QueueItem>(QUEUE_DB, submissionId);
+
+/** A submission and its events, from the station's database that holds them. */
+export async function loadRecord(store: CouchClient, stationId: string, submissionId: string): Promise<{ submission: SubmissionDoc; events: EventDoc[] } | undefined> {
+  const db = `station-${stationId}`;
+  const submission = await store.get<SubmissionDoc>(db, submissionId);
+  if (!submission) return undefined;
+  return { submission, events: await loadEvents(store, stationId, submissionId) };
+}
+
+/** A submission's events (they may arrive before the submission itself). */
+async function loadEvents(store: CouchClient, stationId: string, submissionId: string): Promise<EventDoc[]> {
+  const ulid = submissionId.slice('submission:'.length);
+  const { rows } = await store.allDocs<EventDoc>(`station-${stationId}`, { startkey: `event:${ulid}:`, endkey: `event:${ulid}:\ufff0`, include_docs: true });
+  return rows.flatMap((r) => (r.doc ? [r.doc] : []));
+}
+
+/** Append an event the server made (a decision, a rating) to the station's database, where the device gets it. */
+export async function appendEvent(store: CouchClient, event: EventDoc): Promise<void> {
+  await store.put(`station-${event.stationId}`, event);
+}
+
+/** A matter from the catalog, as it is now. */
+export const loadMatter = (store: CouchClient, matterId: string): Promise<MatterDoc | undefined> => store.get<MatterDoc>('catalog', `matter:${matterId}`);
+
+/**
+ * Store a recomputed projection unless it equals the stored one. `foreign` when the id belongs to another
+ * station's submission (a submission id belongs to the station that first brought it), `changed` when written.
+ */
+export async function writeProjection(store: CouchClient, item: QueueItem): Promise<{ foreign: boolean; changed: boolean }> {
+  let foreign = false;
+  let changed = false;
+  await store.upsert<QueueItem>(QUEUE_DB, item._id, (old) => {
+    if (old && old.stationId !== item.stationId) {
+      foreign = true;
+      return undefined;
+    }
+    if (old && sameProjection(old, item)) return undefined;
+    changed = true;
+    return item;
+  });
+  return { foreign, changed };
+}
+
+/** Everything but the timestamp of the projection itself. */
+function sameProjection(a: QueueItem, b: QueueItem): boolean {
+  const strip = ({ _rev: _r, updatedAt: _u, ...rest }: QueueItem): string => JSON.stringify(rest);
+  return strip(a) === strip(b);
+}
+
+/** Incomplete submissions waiting for any of these pages. */
+export async function waitingFor(store: CouchClient, hashes: string[]): Promise<Pick<QueueItem, 'stationId' | 'submissionId'>[]> {
+  const { docs } = await store.find<QueueItem>(QUEUE_DB, {
+    selector: { state: 'incomplete', missingBlobs: { $elemMatch: { $in: hashes } } },
+    fields: ['_id', 'stationId', 'submissionId'],
+    limit: 5000,
+  });
+  return docs;
+}
+
+export interface QueueFilter {
+  stationId?: string;
+  matterId?: string;
+  uscc?: string;
+  sortKey?: Record<string, string | null>;
+}
+
+/**
+ * One state's page of the queue, through the index that fits the filter: the equality fields come first in
+ * the index and `sortKey` last, so the store reads a range in order instead of filtering a whole state.
+ */
+export async function queueByState(store: CouchClient, state: QueueState, filter: QueueFilter, limit: number): Promise<QueueItem[]> {
+  const by = filter.stationId !== undefined ? 'stationId' : filter.matterId !== undefined ? 'matterId' : filter.uscc !== undefined ? 'uscc' : undefined;
+  const index = by === 'stationId' ? 'idx-state-station-sort' : by === 'matterId' ? 'idx-state-matter-sort' : by === 'uscc' ? 'idx-state-uscc-sort' : 'idx-state-sort';
+  const { sortKey, ...rest } = filter;
+  const result = await store.find<QueueItem>(QUEUE_DB, {
+    selector: { state, ...rest, sortKey: sortKey ?? { $gt: null } },
+    sort: [{ state: 'asc' }, ...(by ? [{ [by]: 'asc' }] : []), { sortKey: 'asc' }],
+    use_index: index,
+    limit,
+  });
+  return result.docs;
+}
+
+/** Projections by receipt number (at most `limit`; tracking wants exactly one). */
+export async function findByReceipt(store: CouchClient, receiptNo: string, limit: number): Promise<QueueItem[]> {
+  return (await store.find<QueueItem>(QUEUE_DB, { selector: { receiptNo }, use_index: 'idx-receipt', limit })).docs;
+}
+
+/** An enterprise's newest submissions. */
+export async function findByUscc(store: CouchClient, uscc: string | undefined, limit: number): Promise<QueueItem[]> {
+  return (await store.find<QueueItem>(QUEUE_DB, { selector: { uscc, createdAt: { $gt: null } }, sort: [{ uscc: 'desc' }, { createdAt: 'desc' }], use_index: 'idx-uscc', limit })).docs;
+}
+
+/** Every projection, a page at a time: memory and each store request stay bounded however large the queue. */
+async function* allProjections(store: CouchClient, pageSize: number): AsyncGenerator<QueueItem> {
+  let startkey = 'submission:';
+  for (;;) {
+    const { rows } = await store.allDocs<QueueItem>(QUEUE_DB, { startkey, endkey: 'submission:\ufff0', include_docs: true, limit: pageSize });
+    for (const row of rows) if (row.doc?.type === 'queueItem') yield row.doc;
+    if (rows.length < pageSize) return;
+    startkey = `${rows[rows.length - 1]!.id}\u0000`;
+  }
+}
+
+/** Dashboard figures from the projection, read in bounded pages. */
+export async function dashboard(store: CouchClient, pageSize = 1000): Promise<Dashboard> {
+  const today = chinaDate(new Date());
+  const d: Dashboard = { today, byState: {}, byStation: {}, receivedToday: 0, acceptedToday: 0, issuedToday: 0, open: 0, overdue: 0, dueSoon: 0, averageHandlingDays: null, ratings: { good: 0, average: 0, bad: 0 }, badRatings: [] };
+  let handled = 0;
+  let handledMs = 0;
+  for await (const i of allProjections(store, pageSize)) {
+    d.byState[i.state] = (d.byState[i.state] ?? 0) + 1;
+    const station = (d.byStation[i.stationId] ??= {});
+    station[i.state] = (station[i.state] ?? 0) + 1;
+    if (i.receivedAt && chinaDate(new Date(i.receivedAt)) === today) d.receivedToday++;
+    if (i.acceptedAt && chinaDate(new Date(i.acceptedAt)) === today) d.acceptedToday++;
+    if (i.issuedAt && chinaDate(new Date(i.issuedAt)) === today) d.issuedToday++;
+    if ((OPEN_STATES as readonly string[]).includes(i.state)) d.open++;
+    if ((CLOCK_STATES as readonly string[]).includes(i.state)) {
+      const flags = deadlineFlags(i.dueDate, today);
+      if (flags.overdue) d.overdue++;
+      else if (flags.dueSoon) d.dueSoon++;
+    }
+    // Handling time: from receipt to the certificate (calendar days, as the public sees it).
+    if (i.receivedAt && i.issuedAt) {
+      handled++;
+      handledMs += Date.parse(i.issuedAt) - Date.parse(i.receivedAt);
+    }
+    if (i.rating === 'good' || i.rating === 'average' || i.rating === 'bad') d.ratings[i.rating]++;
+    if (i.rating === 'bad') d.badRatings.push({ submissionId: i.submissionId, receiptNo: i.receiptNo, stationId: i.stationId, enterpriseName: i.enterpriseName });
+  }
+  if (handled) d.averageHandlingDays = Math.round((handledMs / handled / 86_400_000) * 10) / 10;
+  return d;
+}
