@@ -10,7 +10,7 @@ import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import type { SubmissionStatus } from '../../domain/submission-machine';
 import type { Dashboard } from '../../domain/dashboard';
 import { matterDocSchema } from '../../domain/catalog';
-import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
+import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 
 export interface QueueItem {
   submissionId: string;

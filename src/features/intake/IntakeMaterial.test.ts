@@ -9,8 +9,8 @@ import { nextTick } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
 import type { Material } from '../../domain/catalog';
 import { db, type DraftPage, type StoredBlob } from '../../storage/db';
-import { msg, type Locale, type Msg } from '../../app/i18n/messages';
-import { testI18n } from '../../app/i18n/test-support';
+import { msg, type Locale, type Msg } from '../../shared/i18n/messages';
+import { testI18n } from '../../shared/i18n/test-support';
 import IntakeMaterial from './IntakeMaterial.vue';
 
 interface Props {

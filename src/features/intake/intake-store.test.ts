@@ -11,10 +11,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_MATTERS } from '../../../sync-server/src/demo/catalog';
 import { deriveChecklist, type MatterDoc } from '../../domain/catalog';
 import { db, type Draft, type DraftPage } from '../../storage/db';
-import { useSyncStore } from '../../app/stores/sync';
+import { useSyncStore } from '../../shared/stores/sync';
 import type { SyncEngine } from '../../sync/sync-engine';
 import { deficientMaterials, useIntakeStore } from './intake-store';
-import { textIn } from '../../app/i18n/test-support';
+import { textIn } from '../../shared/i18n/test-support';
 
 /** The store returns message descriptors; these tests read them as the UI shows them. */
 const zh = textIn('zh-CN');

@@ -17,10 +17,10 @@ import { capturePage, captureSignature, CaptureError } from '../../capture/files
 import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft, type DraftPage, type StoredBlob } from '../../storage/db';
 import { deleteDraft, hashesOf, releaseBlobs } from '../../storage/drafts';
 import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
-import { useSessionStore } from '../../app/stores/session';
-import { useSyncStore } from '../../app/stores/sync';
-import { msg, rawMsg, type Bilingual, type Msg } from '../../app/i18n/messages';
-import { captureMsg } from '../../app/i18n/errors';
+import { useSessionStore } from '../../shared/stores/session';
+import { useSyncStore } from '../../shared/stores/sync';
+import { msg, rawMsg, type Bilingual, type Msg } from '../../shared/i18n/messages';
+import { captureMsg } from '../../shared/i18n/errors';
 
 /** What keeps a draft from being submitted, per field, as messages the view words in its language. */
 export interface FieldErrors {

@@ -14,7 +14,7 @@ import type { PurgedSubmission } from '../../domain/purge';
 import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
 import type { SyncEngine } from '../../sync/sync-engine';
 import { matterDocSchema } from '../../domain/catalog';
-import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
+import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 
 export interface OutboxItem {
   /** The replicated document, or what stays of it once its personal fields have left the device (issue 8). */

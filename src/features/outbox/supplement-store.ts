@@ -9,10 +9,10 @@ import { ulid } from 'ulid';
 import { eventDocSchema, eventId, describeIssues, type PageRef } from '../../domain/documents';
 import { capturePage, CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, putSetting } from '../../storage/db';
-import { useSessionStore } from '../../app/stores/session';
-import { useSyncStore } from '../../app/stores/sync';
-import { msg, rawMsg, type Msg } from '../../app/i18n/messages';
-import { captureMsg } from '../../app/i18n/errors';
+import { useSessionStore } from '../../shared/stores/session';
+import { useSyncStore } from '../../shared/stores/sync';
+import { msg, rawMsg, type Msg } from '../../shared/i18n/messages';
+import { captureMsg } from '../../shared/i18n/errors';
 
 type SupplementDraft = Record<string, PageRef[]>;
 const key = (submissionId: string): string => `supplement:${submissionId}`;

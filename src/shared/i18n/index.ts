@@ -35,10 +35,6 @@ async function ensureMessages(locale: Locale): Promise<void> {
   loaded.add(locale);
 }
 
-export function currentLocale(): Locale {
-  return i18n.global.locale.value;
-}
-
 /** The language chosen on this device, or the default. */
 export function savedLocale(): Locale {
   try {
