@@ -11,6 +11,7 @@ import type { BookingDoc } from '../../domain/documents';
 import type { Schedule, Slot } from '../../domain/schedule';
 import { api, ApiError, OfflineError } from '../../sync/api';
 import { db, getSetting, putSetting, type QueuedBooking } from '../../storage/db';
+import { SETTING_KEYS } from '../../storage/keys';
 
 export interface StationInfo {
   id: string;
@@ -59,9 +60,9 @@ export const useEnterpriseStore = defineStore('enterprise', () => {
         const parsed = matterDocSchema.safeParse(r.doc);
         return parsed.success ? [parsed.data] : [];
       });
-      await putSetting('enterprise:static', JSON.parse(JSON.stringify({ stations: stations.value, matters: matters.value })));
+      await putSetting(SETTING_KEYS.enterpriseStatic, JSON.parse(JSON.stringify({ stations: stations.value, matters: matters.value })));
     } catch (e) {
-      const cached = await getSetting<{ stations: StationInfo[]; matters: MatterDoc[] }>('enterprise:static');
+      const cached = await getSetting<{ stations: StationInfo[]; matters: MatterDoc[] }>(SETTING_KEYS.enterpriseStatic);
       if (cached) {
         stations.value = cached.stations;
         matters.value = cached.matters;

@@ -8,8 +8,9 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './locales/zh-CN.json';
 import { DEFAULT_LOCALE, isLocale, type Locale, type MessageSchema } from './messages';
+import { LOCAL_KEYS } from '../../storage/keys';
 
-export const LOCALE_STORAGE_KEY = 'lxe-locale';
+export const LOCALE_STORAGE_KEY = LOCAL_KEYS.locale;
 
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
