@@ -6,7 +6,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { ulid } from 'ulid';
-import { matterDocSchema, type MatterDoc } from '../../domain/catalog';
+import type { MatterDoc } from '../../domain/catalog';
+import { loadMatters } from '../../shared/catalog';
 import type { BookingDoc } from '../../domain/documents';
 import type { Schedule, Slot } from '../../domain/schedule';
 import { api, ApiError, OfflineError } from '../../sync/api';
@@ -55,11 +56,7 @@ export const useEnterpriseStore = defineStore('enterprise', () => {
   async function loadStatic(): Promise<void> {
     try {
       stations.value = (await api<{ stations: StationInfo[] }>('GET', '/api/stations')).stations;
-      const all = await api<{ rows: { doc?: unknown }[] }>('GET', '/sync/catalog/_all_docs?include_docs=true');
-      matters.value = all.rows.flatMap((r) => {
-        const parsed = matterDocSchema.safeParse(r.doc);
-        return parsed.success ? [parsed.data] : [];
-      });
+      matters.value = await loadMatters('server');
       await putSetting(SETTING_KEYS.enterpriseStatic, JSON.parse(JSON.stringify({ stations: stations.value, matters: matters.value })));
     } catch (e) {
       const cached = await getSetting<{ stations: StationInfo[]; matters: MatterDoc[] }>(SETTING_KEYS.enterpriseStatic);

@@ -24,6 +24,7 @@ import { msg, rawMsg, type Bilingual, type Msg } from '../../shared/i18n/message
 import { captureMsg } from '../../shared/i18n/errors';
 import { keepPage, keepSignature, releasePages } from '../../shared/pages';
 import { chinaDate } from '../../shared/china-date';
+import { loadMatters } from '../../shared/catalog';
 
 /** What keeps a draft from being submitted, per field, as messages the view words in its language. */
 export interface FieldErrors {
@@ -99,11 +100,7 @@ export const useIntakeStore = defineStore('intake', () => {
       if (snapshot?.length && !matters.value.length) matters.value = snapshot;
       return;
     }
-    const [{ matterDocSchema }, res] = await Promise.all([import('../../domain/catalog'), engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true })]);
-    const fresh = res.rows.flatMap((r) => {
-      const parsed = matterDocSchema.safeParse(r.doc);
-      return parsed.success ? [parsed.data] : [];
-    });
+    const fresh = await loadMatters(engine);
     if (!fresh.length) return; // not replicated yet: keep what the snapshot gave
     matters.value = fresh;
     await putSetting(CATALOG_SNAPSHOT, fresh).catch(() => undefined); // a full disk only costs the next start's speed
