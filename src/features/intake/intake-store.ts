@@ -12,7 +12,6 @@ import type { MatterDoc } from '../../domain/catalog';
 import { eventId, isValidContactPhone } from '../../domain/document-rules';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
-import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
 import { CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft } from '../../storage/db';
 import { SETTING_KEYS } from '../../storage/keys';
@@ -25,6 +24,7 @@ import { captureMsg } from '../../shared/i18n/errors';
 import { keepPage, keepSignature, releasePages } from '../../shared/pages';
 import { chinaDate } from '../../shared/china-date';
 import { loadMatters } from '../../shared/catalog';
+import { buildSubmission } from './submission-builder';
 
 /** What keeps a draft from being submitted, per field, as messages the view words in its language. */
 export interface FieldErrors {
@@ -326,33 +326,13 @@ export const useIntakeStore = defineStore('intake', () => {
     if (Object.keys(errors).length || !d || !m || !session || !engine) return { ok: false, errors };
     await saving;
     const now = new Date();
-    const candidate = {
-      _id: `submission:${d.id}`,
-      type: 'submission',
-      schemaVersion: 1,
-      stationId: d.stationId,
-      matterId: m.id,
-      matterName: m.name,
-      enterprise: {
-        uscc: normaliseUscc(d.uscc),
-        name: d.enterpriseName.trim(),
-        ...optionalText({ address: d.enterpriseAddress, legalRepresentative: d.legalRepresentative, contactName: d.contactName, contactPhone: d.contactPhone }),
-      },
-      applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
-      // Only answers to questions that were asked: the record says what produced the checklist.
-      answers: Object.fromEntries(deriveChecklist(m, d.answers).questions.flatMap((q) => (d.answers[q.id] ? [[q.id, d.answers[q.id]!]] : []))),
-      items: deriveChecklist(m, d.answers).materials.map((mat) => {
-        const pages = (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type }));
-        if (pages.length || mat.core || d.deficient[mat.id] === undefined) return { materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages };
-        const signature = d.signature ? { sha256: d.signature.sha256, bytes: d.signature.bytes, type: d.signature.type } : undefined;
-        return { materialId: mat.id, name: mat.name, core: mat.core, status: 'deficient', pages, commitment: { dueDate: d.deficient[mat.id], text: m.commitmentText, ...(signature ? { signature } : {}) } };
-      }),
-      receiptNo: makeReceiptNo(d.stationId, now, crypto.getRandomValues(new Uint8Array(5))),
-      pickupCode: makePickupCode(crypto.getRandomValues(new Uint8Array(4))),
-      createdAt: now.toISOString(),
+    const candidate = buildSubmission(d, m, {
+      now,
       createdBy: session.username,
       deviceId: await deviceId(),
-    };
+      receiptRandom: crypto.getRandomValues(new Uint8Array(5)),
+      pickupRandom: crypto.getRandomValues(new Uint8Array(4)),
+    });
     const { describeIssues, submissionDocSchema } = await import('../../domain/documents');
     const parsed = submissionDocSchema.safeParse(candidate);
     if (!parsed.success) return { ok: false, errors: { matter: rawMsg(describeIssues(parsed.error)) } };
@@ -390,16 +370,6 @@ export async function finishSubmit(d: Draft): Promise<void> {
     await markPending(hashesOf(d));
     await db.drafts.delete(d.id);
   });
-}
-
-/** The trimmed non-empty values of `fields` (empty ones are left out of the document). */
-function optionalText<K extends string>(fields: Record<K, string | undefined>): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
-  for (const [key, value] of Object.entries(fields) as [K, string | undefined][]) {
-    const text = value?.trim();
-    if (text) out[key] = text;
-  }
-  return out;
 }
 
 async function deviceId(): Promise<string> {
