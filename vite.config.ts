@@ -16,7 +16,7 @@ export default defineConfig({
     // Locale messages are compiled at build time, so the app ships vue-i18n's runtime-only build (no message
     // compiler), without the legacy API and without the global <i18n-t> components and v-t directive.
     VueI18nPlugin({
-      include: [fileURLToPath(new URL('./src/app/i18n/locales/**', import.meta.url))],
+      include: [fileURLToPath(new URL('./src/shared/i18n/locales/**', import.meta.url))],
       runtimeOnly: true,
       compositionOnly: true,
       fullInstall: false,

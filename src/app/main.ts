@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router';
-import { i18n, restoreLocale } from './i18n';
+import { i18n, restoreLocale } from '../shared/i18n';
 import { listenForInstallPrompt, registerServiceWorker } from './pwa';
 import './styles.css';
 

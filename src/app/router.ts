@@ -1,10 +1,11 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
-import { useSessionStore } from './stores/session';
+import type { Role } from '../domain/documents';
+import { useSessionStore } from '../shared/stores/session';
+import { homeFor } from '../shared/home';
 import SignInView from '../features/auth/SignInView.vue';
 import IntakeView from '../features/intake/IntakeView.vue';
 import { prepareIntake } from '../features/intake/intake-store';
 
-type Role = 'station' | 'hall' | 'admin' | 'enterprise';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -35,10 +36,6 @@ export const router = createRouter({
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });
-
-export function homeFor(role: Role | undefined): string {
-  return role === 'station' ? '/intake' : role === 'hall' || role === 'admin' ? '/hall' : role === 'enterprise' ? '/enterprise' : '/sign-in';
-}
 
 router.beforeEach(async (to: RouteLocationNormalized) => {
   const session = useSessionStore();

@@ -6,6 +6,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { BlobType } from '../domain/documents';
 import type { PurgedSubmission } from '../domain/purge';
+import { DEXIE_NAME, DEXIE_TABLES, SETTING_KEYS } from './keys';
 
 export interface DraftPage {
   sha256: string;
@@ -106,20 +107,12 @@ export class StationDexie extends Dexie {
   /** 一次采集: enterprise profiles by USCC (src/storage/enterprises.ts). */
   enterprises!: EntityTable<EnterpriseProfile, 'uscc'>;
 
-  constructor(name = 'louxiaoer-station') {
+  constructor(name = DEXIE_NAME) {
     super(name);
     // Only the current schema: no version so far needed an upgrade function, and Dexie brings a database of any
     // earlier version (1: drafts…settings, 2: +bookingQueue, 3: +purged, 4: +enterprises) up to it by itself.
     // Declaring each version again cost every cold start their parsing (`npm run bench`, start).
-    this.version(4).stores({
-      drafts: 'id, stationId, updatedAt',
-      blobs: 'sha256, state, stationId',
-      docSync: 'id',
-      settings: 'key',
-      bookingQueue: 'clientRef, queuedAt',
-      purged: '_id, stationId',
-      enterprises: 'uscc, sourceSubmissionId',
-    });
+    this.version(4).stores(DEXIE_TABLES);
   }
 }
 
@@ -243,6 +236,6 @@ export function isQuotaError(e: unknown): boolean {
 export async function wipeWorkingData(): Promise<void> {
   await db.transaction('rw', [db.drafts, db.blobs, db.docSync, db.settings, db.bookingQueue, db.purged, db.enterprises], async () => {
     await Promise.all([db.drafts.clear(), db.blobs.clear(), db.docSync.clear(), db.bookingQueue.clear(), db.purged.clear(), db.enterprises.clear()]);
-    await db.settings.where('key').notEqual('deviceId').delete();
+    await db.settings.where('key').notEqual(SETTING_KEYS.deviceId).delete();
   });
 }

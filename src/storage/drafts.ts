@@ -1,17 +1,29 @@
-/** Draft housekeeping: discarding a draft also frees the photos only it referenced. */
+/**
+ * Draft housekeeping: discarding a draft also frees the photos only it referenced. A page's bytes are held by
+ * intake drafts (the `drafts` table) and by supplement drafts (`supplement:` settings, lists of pages per
+ * material); a page leaves the device when neither still refers to it.
+ */
 import { db, type Draft } from './db';
+import { SETTING_KEYS } from './keys';
 
 /** The blobs a draft refers to: its pages and its signature. */
 export function hashesOf(d: Pick<Draft, 'pages' | 'signature'>): string[] {
   return [...Object.values(d.pages).flat(), ...(d.signature ? [d.signature] : [])].map((p) => p.sha256);
 }
 
+/** Every page hash a saved intake or supplement draft still refers to. */
+async function heldHashes(): Promise<Set<string>> {
+  const supplements = await db.settings.where('key').startsWith(SETTING_KEYS.supplementPrefix).toArray();
+  const supplementPages = supplements.flatMap((s) => Object.values((s.value ?? {}) as Record<string, { sha256: string }[]>).flat());
+  return new Set([...(await db.drafts.toArray()).flatMap(hashesOf), ...supplementPages.map((p) => p.sha256)]);
+}
+
 export async function deleteDraft(id: string): Promise<void> {
-  await db.transaction('rw', db.drafts, db.blobs, async () => {
+  await db.transaction('rw', db.drafts, db.blobs, db.settings, async () => {
     const draft = await db.drafts.get(id);
     if (!draft) return;
     await db.drafts.delete(id);
-    const others = new Set((await db.drafts.toArray()).flatMap(hashesOf));
+    const others = await heldHashes();
     const orphans = hashesOf(draft).filter((h) => !others.has(h));
     // Only blobs still in 'draft' state: a page shared with a submitted intake is an upload and stays.
     await db.blobs.where('sha256').anyOf(orphans).and((b) => b.state === 'draft').delete();
@@ -20,14 +32,21 @@ export async function deleteDraft(id: string): Promise<void> {
 
 /**
  * Pages a draft no longer has (removed, retaken, a signature signed again): their bytes leave the device
- * unless another saved draft still refers to them. Only blobs still in 'draft' state: one that a submitted
+ * unless a saved draft (intake or supplement) still refers to them. Only blobs still in 'draft' state: one that a submitted
  * intake shares is an upload and stays until the server has it.
  */
 export async function releaseBlobs(hashes: string[]): Promise<void> {
   if (!hashes.length) return;
-  await db.transaction('rw', db.drafts, db.blobs, async () => {
-    const kept = new Set((await db.drafts.toArray()).flatMap(hashesOf));
+  await db.transaction('rw', db.drafts, db.blobs, db.settings, async () => {
+    const kept = await heldHashes();
     const orphans = hashes.filter((h) => !kept.has(h));
     await db.blobs.where('sha256').anyOf(orphans).and((b) => b.state === 'draft').delete();
+  });
+}
+
+/** Submitted: the pages become uploads (a page already pending or uploaded stays as it is). */
+export async function markPending(hashes: string[]): Promise<void> {
+  await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
+    if (b.state === 'draft') b.state = 'pending';
   });
 }

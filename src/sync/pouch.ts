@@ -3,6 +3,7 @@
  * Only this folder imports PouchDB. Remote databases go through the sync-server's `/sync/` proxy.
  */
 import PouchDB from 'pouchdb-browser';
+import { LOCAL_KEYS } from '../storage/keys';
 
 export type LocalDb = PouchDB.Database;
 
@@ -62,7 +63,7 @@ interface Generations {
   retired: string[];
 }
 
-const pointerKey = (base: string): string => `lxe:localdb:${base}`;
+const pointerKey = LOCAL_KEYS.localDbPointer;
 const baseOf = (name: string): string => name.split('@')[0] ?? name;
 
 function readGenerations(base: string): Generations {

@@ -6,11 +6,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { ulid } from 'ulid';
-import { matterDocSchema, type MatterDoc } from '../../domain/catalog';
+import type { MatterDoc } from '../../domain/catalog';
+import { loadMatters } from '../../shared/catalog';
 import type { BookingDoc } from '../../domain/documents';
 import type { Schedule, Slot } from '../../domain/schedule';
 import { api, ApiError, OfflineError } from '../../sync/api';
 import { db, getSetting, putSetting, type QueuedBooking } from '../../storage/db';
+import { SETTING_KEYS } from '../../storage/keys';
 
 export interface StationInfo {
   id: string;
@@ -55,14 +57,10 @@ export const useEnterpriseStore = defineStore('enterprise', () => {
   async function loadStatic(): Promise<void> {
     try {
       stations.value = (await api<{ stations: StationInfo[] }>('GET', '/api/stations')).stations;
-      const all = await api<{ rows: { doc?: unknown }[] }>('GET', '/sync/catalog/_all_docs?include_docs=true');
-      matters.value = all.rows.flatMap((r) => {
-        const parsed = matterDocSchema.safeParse(r.doc);
-        return parsed.success ? [parsed.data] : [];
-      });
-      await putSetting('enterprise:static', JSON.parse(JSON.stringify({ stations: stations.value, matters: matters.value })));
+      matters.value = await loadMatters('server');
+      await putSetting(SETTING_KEYS.enterpriseStatic, JSON.parse(JSON.stringify({ stations: stations.value, matters: matters.value })));
     } catch (e) {
-      const cached = await getSetting<{ stations: StationInfo[]; matters: MatterDoc[] }>('enterprise:static');
+      const cached = await getSetting<{ stations: StationInfo[]; matters: MatterDoc[] }>(SETTING_KEYS.enterpriseStatic);
       if (cached) {
         stations.value = cached.stations;
         matters.value = cached.matters;

@@ -9,8 +9,8 @@ import { api } from '../../sync/api';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import type { SubmissionStatus } from '../../domain/submission-machine';
 import type { Dashboard } from '../../domain/dashboard';
-import { matterDocSchema } from '../../domain/catalog';
-import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
+import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
+import { loadMatters } from '../../shared/catalog';
 
 export interface QueueItem {
   submissionId: string;
@@ -94,14 +94,9 @@ export const useHallStore = defineStore('hall', () => {
   let source: EventSource | undefined;
 
   function loadCatalog(): Promise<void> {
-    catalogLoad ??= api<{ rows: { doc?: unknown }[] }>('GET', '/sync/catalog/_all_docs?include_docs=true').then(
-      (all) => {
-        catalog.value = indexCatalog(
-          all.rows.flatMap((r) => {
-            const parsed = matterDocSchema.safeParse(r.doc);
-            return parsed.success ? [parsed.data] : [];
-          }),
-        );
+    catalogLoad ??= loadMatters('server').then(
+      (matters) => {
+        catalog.value = indexCatalog(matters);
       },
       () => {
         catalogLoad = undefined; // names stay as recorded; try again next time

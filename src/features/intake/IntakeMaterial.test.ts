@@ -9,8 +9,9 @@ import { nextTick } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
 import type { Material } from '../../domain/catalog';
 import { db, type DraftPage, type StoredBlob } from '../../storage/db';
-import { msg, type Locale, type Msg } from '../../app/i18n/messages';
-import { testI18n } from '../../app/i18n/test-support';
+import { msg, type Locale, type Msg } from '../../shared/i18n/messages';
+import { chinaDate } from '../../shared/china-date';
+import { testI18n } from '../../shared/i18n/test-support';
 import IntakeMaterial from './IntakeMaterial.vue';
 
 interface Props {
@@ -25,7 +26,8 @@ const NON_CORE: Material = { id: 'safety-officer-appointment', name: '食品安�
 const PDF_PAGE: DraftPage = { sha256: 'a'.repeat(64), bytes: 1234, type: 'application/pdf' };
 const PDF_PAGE_2: DraftPage = { sha256: 'b'.repeat(64), bytes: 2345, type: 'application/pdf' };
 
-const isoDay = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+/** A day in China time, as the intake counts them. */
+const isoDay = (days: number): string => chinaDate(days);
 
 function render(props: Partial<Props> = {}, locale: Locale = 'zh-CN'): VueWrapper {
   return mount(IntakeMaterial, { props: { material: NON_CORE, pages: [], errors: [], deficientDate: undefined, ...props }, global: { plugins: [testI18n(locale)] } });

@@ -11,10 +11,11 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_MATTERS } from '../../../sync-server/src/demo/catalog';
 import { deriveChecklist, type MatterDoc } from '../../domain/catalog';
 import { db, type Draft, type DraftPage } from '../../storage/db';
-import { useSyncStore } from '../../app/stores/sync';
+import { useSyncStore } from '../../shared/stores/sync';
 import type { SyncEngine } from '../../sync/sync-engine';
 import { deficientMaterials, useIntakeStore } from './intake-store';
-import { textIn } from '../../app/i18n/test-support';
+import { chinaDate } from '../../shared/china-date';
+import { textIn } from '../../shared/i18n/test-support';
 
 /** The store returns message descriptors; these tests read them as the UI shows them. */
 const zh = textIn('zh-CN');
@@ -27,7 +28,8 @@ const CORE = ['licence-application', 'legal-rep-id', 'food-safety-rules', 'shop-
 const NON_CORE = ['entity-licence-copy', 'safety-officer-appointment'];
 const OFFICER = 'safety-officer-appointment';
 
-const isoDay = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+/** A day in China time, as the intake counts them. */
+const isoDay = (days: number): string => chinaDate(days);
 let nextPage = 1;
 const page = (): DraftPage => ({ sha256: (nextPage++).toString(16).padStart(64, '0'), bytes: 1000, type: 'image/jpeg' });
 const SIGNATURE: DraftPage = { sha256: 'f'.repeat(64), bytes: 800, type: 'image/png' };
@@ -142,6 +144,19 @@ describe('validate()', () => {
       const errors = storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: due }, signature: SIGNATURE })).validate();
       expect(errors.pages, `due "${due}"`).toBeUndefined();
       expect(zh.m(errors.deficient), `due "${due}"`).toBe(`容缺材料需要今天之后的补交日期：${nameOf(OFFICER)}`);
+    }
+  });
+
+  it('容缺 "after today" is a day in China time, whatever the hour in UTC', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // 01:00 in Shanghai is still the previous day in UTC: today's date must not pass for tomorrow's.
+      vi.setSystemTime(new Date('2026-12-06T01:00:00+08:00'));
+      const withDue = (due: string) => storeWith(foodDraft([OFFICER], { deficient: { [OFFICER]: due }, signature: SIGNATURE })).validate();
+      expect(zh.m(withDue('2026-12-06').deficient)).toBe(`容缺材料需要今天之后的补交日期：${nameOf(OFFICER)}`);
+      expect(withDue('2026-12-07').deficient).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
     }
   });
 

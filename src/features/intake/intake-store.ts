@@ -12,15 +12,19 @@ import type { MatterDoc } from '../../domain/catalog';
 import { eventId, isValidContactPhone } from '../../domain/document-rules';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
-import { makePickupCode, makeReceiptNo } from '../../domain/receipt';
-import { capturePage, captureSignature, CaptureError } from '../../capture/files';
-import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft, type DraftPage, type StoredBlob } from '../../storage/db';
-import { deleteDraft, hashesOf, releaseBlobs } from '../../storage/drafts';
+import { CaptureError } from '../../capture/files';
+import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft } from '../../storage/db';
+import { SETTING_KEYS } from '../../storage/keys';
+import { deleteDraft, hashesOf, markPending } from '../../storage/drafts';
 import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
-import { useSessionStore } from '../../app/stores/session';
-import { useSyncStore } from '../../app/stores/sync';
-import { msg, rawMsg, type Bilingual, type Msg } from '../../app/i18n/messages';
-import { captureMsg } from '../../app/i18n/errors';
+import { useSessionStore } from '../../shared/stores/session';
+import { useSyncStore } from '../../shared/stores/sync';
+import { msg, rawMsg, type Bilingual, type Msg } from '../../shared/i18n/messages';
+import { captureMsg } from '../../shared/i18n/errors';
+import { keepPage, keepSignature, releasePages } from '../../shared/pages';
+import { chinaDate } from '../../shared/china-date';
+import { loadMatters } from '../../shared/catalog';
+import { buildSubmission } from './submission-builder';
 
 /** What keeps a draft from being submitted, per field, as messages the view words in its language. */
 export interface FieldErrors {
@@ -44,10 +48,8 @@ const STORAGE_FULL = msg('intakeError.storageFull');
 const STORAGE_UNAVAILABLE = msg('intakeError.storageUnavailable');
 /** What staff are told when the device's storage refused a write: full, or (after a failure) not yet reopened. */
 const storageProblem = (e: unknown): Msg | null => (isQuotaError(e) ? STORAGE_FULL : isStorageUnavailable(e) ? STORAGE_UNAVAILABLE : null);
-/** A page's bytes into the device; rides out a reopen of the database after a storage failure. */
-const keepBlob = (row: StoredBlob): Promise<unknown> => storageHealth.retrying(() => db.blobs.put(row));
 /** Settings key of the last validated catalog, for a fast first screen. */
-const CATALOG_SNAPSHOT = 'catalogSnapshot';
+const CATALOG_SNAPSHOT = SETTING_KEYS.catalogSnapshot;
 
 /** A USCC or ID number problem from the domain's validators, as a message naming the field. */
 export function describeIdProblem(field: 'uscc' | 'idNumber', p: IdProblem): Msg {
@@ -101,11 +103,7 @@ export const useIntakeStore = defineStore('intake', () => {
       if (snapshot?.length && !matters.value.length) matters.value = snapshot;
       return;
     }
-    const [{ matterDocSchema }, res] = await Promise.all([import('../../domain/catalog'), engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true })]);
-    const fresh = res.rows.flatMap((r) => {
-      const parsed = matterDocSchema.safeParse(r.doc);
-      return parsed.success ? [parsed.data] : [];
-    });
+    const fresh = await loadMatters(engine);
     if (!fresh.length) return; // not replicated yet: keep what the snapshot gave
     matters.value = fresh;
     await putSetting(CATALOG_SNAPSHOT, fresh).catch(() => undefined); // a full disk only costs the next start's speed
@@ -164,7 +162,7 @@ export const useIntakeStore = defineStore('intake', () => {
         const before = savedHashes.get(snapshot.id);
         savedHashes.set(snapshot.id, now);
         const dropped = before ? [...before].filter((h) => !now.has(h)) : [];
-        await releaseBlobs(dropped).catch((e: unknown) => console.warn('intake: could not free dropped pages', e));
+        await releasePages(dropped).catch((e: unknown) => console.warn('intake: could not free dropped pages', e));
       } catch (e) {
         saveError.value = storageProblem(e) ?? msg('intakeError.draftNotSaved', { reason: (e as Error).message });
       }
@@ -211,12 +209,9 @@ export const useIntakeStore = defineStore('intake', () => {
         const counter = files.length > 1 ? ` ${i + 1}/${files.length}` : '';
         busy.value = msg('busy.processing', { counter });
         try {
-          const page = await capturePage(file, (stage) => (busy.value = msg(`busy.${stage}`, { counter })));
-          await keepBlob({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+          const page = await keepPage(file, current.stationId, (stage) => (busy.value = msg(`busy.${stage}`, { counter })));
           const list = current.pages[materialId] ?? [];
-          if (!list.some((p) => p.sha256 === page.sha256)) {
-            list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type, ...(page.warnings.length ? { warnings: page.warnings } : {}) });
-          }
+          if (!list.some((p) => p.sha256 === page.sha256)) list.push(page);
           current.pages[materialId] = list;
         } catch (e) {
           errors.push(e instanceof CaptureError ? captureMsg(e.problem) : storageProblem(e) ?? msg('intakeError.file', { name: file.name, reason: (e as Error).message }));
@@ -233,9 +228,7 @@ export const useIntakeStore = defineStore('intake', () => {
     const current = draft.value;
     if (!current) return null;
     try {
-      const page = await captureSignature(png);
-      await keepBlob({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
-      current.signature = { sha256: page.sha256, bytes: page.bytes, type: page.type };
+      current.signature = await keepSignature(png, current.stationId);
       return null;
     } catch (e) {
       return e instanceof CaptureError ? captureMsg(e.problem) : storageProblem(e) ?? rawMsg((e as Error).message);
@@ -267,13 +260,11 @@ export const useIntakeStore = defineStore('intake', () => {
     if (!current) return [];
     busy.value = msg('busy.processing', { counter: '' });
     try {
-      const page = await capturePage(file, (stage) => (busy.value = msg(`busy.${stage}`, { counter: '' })));
-      await keepBlob({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: current.stationId, createdAt: new Date().toISOString(), attempts: 0 });
+      const replacement = await keepPage(file, current.stationId, (stage) => (busy.value = msg(`busy.${stage}`, { counter: '' })));
       const list = current.pages[materialId] ?? [];
       const at = list.findIndex((p) => p.sha256 === sha256);
-      const replacement: DraftPage = { sha256: page.sha256, bytes: page.bytes, type: page.type, ...(page.warnings.length ? { warnings: page.warnings } : {}) };
       // The same bytes elsewhere in the list would be a duplicate: keep the one at the retaken place.
-      const rest = list.filter((p, i) => i === at || p.sha256 !== page.sha256);
+      const rest = list.filter((p, i) => i === at || p.sha256 !== replacement.sha256);
       const place = rest.findIndex((p) => p.sha256 === sha256);
       if (place < 0) rest.push(replacement);
       else rest.splice(place, 1, replacement);
@@ -320,7 +311,7 @@ export const useIntakeStore = defineStore('intake', () => {
       }
       const missing = checklist.materials.filter((mat) => !d.pages[mat.id]?.length && !(d.deficient[mat.id] !== undefined && !mat.core));
       if (missing.length) errors.pages = msg('intakeError.missingPages', { names: missing.map(nameOf) });
-      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const tomorrow = chinaDate(1);
       const badDates = checklist.materials.filter((mat) => d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length && !(d.deficient[mat.id]! >= tomorrow));
       if (badDates.length) errors.deficient = msg('intakeError.dueAfterToday', { names: badDates.map(nameOf) });
       else if (deficientMaterials(d, m).length && !d.signature) errors.deficient = msg('intakeError.signCommitment');
@@ -338,33 +329,13 @@ export const useIntakeStore = defineStore('intake', () => {
     if (Object.keys(errors).length || !d || !m || !session || !engine) return { ok: false, errors };
     await saving;
     const now = new Date();
-    const candidate = {
-      _id: `submission:${d.id}`,
-      type: 'submission',
-      schemaVersion: 1,
-      stationId: d.stationId,
-      matterId: m.id,
-      matterName: m.name,
-      enterprise: {
-        uscc: normaliseUscc(d.uscc),
-        name: d.enterpriseName.trim(),
-        ...optionalText({ address: d.enterpriseAddress, legalRepresentative: d.legalRepresentative, contactName: d.contactName, contactPhone: d.contactPhone }),
-      },
-      applicant: { name: d.applicantName.trim(), idNumber: normaliseIdNumber(d.idNumber) },
-      // Only answers to questions that were asked: the record says what produced the checklist.
-      answers: Object.fromEntries(deriveChecklist(m, d.answers).questions.flatMap((q) => (d.answers[q.id] ? [[q.id, d.answers[q.id]!]] : []))),
-      items: deriveChecklist(m, d.answers).materials.map((mat) => {
-        const pages = (d.pages[mat.id] ?? []).map(({ sha256, bytes, type }) => ({ sha256, bytes, type }));
-        if (pages.length || mat.core || d.deficient[mat.id] === undefined) return { materialId: mat.id, name: mat.name, core: mat.core, status: 'provided', pages };
-        const signature = d.signature ? { sha256: d.signature.sha256, bytes: d.signature.bytes, type: d.signature.type } : undefined;
-        return { materialId: mat.id, name: mat.name, core: mat.core, status: 'deficient', pages, commitment: { dueDate: d.deficient[mat.id], text: m.commitmentText, ...(signature ? { signature } : {}) } };
-      }),
-      receiptNo: makeReceiptNo(d.stationId, now, crypto.getRandomValues(new Uint8Array(5))),
-      pickupCode: makePickupCode(crypto.getRandomValues(new Uint8Array(4))),
-      createdAt: now.toISOString(),
+    const candidate = buildSubmission(d, m, {
+      now,
       createdBy: session.username,
       deviceId: await deviceId(),
-    };
+      receiptRandom: crypto.getRandomValues(new Uint8Array(5)),
+      pickupRandom: crypto.getRandomValues(new Uint8Array(4)),
+    });
     const { describeIssues, submissionDocSchema } = await import('../../domain/documents');
     const parsed = submissionDocSchema.safeParse(candidate);
     if (!parsed.success) return { ok: false, errors: { matter: rawMsg(describeIssues(parsed.error)) } };
@@ -398,30 +369,17 @@ export const useIntakeStore = defineStore('intake', () => {
 
 /** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */
 export async function finishSubmit(d: Draft): Promise<void> {
-  const hashes = [...Object.values(d.pages).flat(), ...(d.signature ? [d.signature] : [])].map((p) => p.sha256);
   await db.transaction('rw', db.blobs, db.drafts, async () => {
-    await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
-      if (b.state === 'draft') b.state = 'pending';
-    });
+    await markPending(hashesOf(d));
     await db.drafts.delete(d.id);
   });
 }
 
-/** The trimmed non-empty values of `fields` (empty ones are left out of the document). */
-function optionalText<K extends string>(fields: Record<K, string | undefined>): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
-  for (const [key, value] of Object.entries(fields) as [K, string | undefined][]) {
-    const text = value?.trim();
-    if (text) out[key] = text;
-  }
-  return out;
-}
-
 async function deviceId(): Promise<string> {
-  const existing = (await db.settings.get('deviceId'))?.value;
+  const existing = (await db.settings.get(SETTING_KEYS.deviceId))?.value;
   if (typeof existing === 'string') return existing;
   const id = crypto.randomUUID();
-  await db.settings.put({ key: 'deviceId', value: id });
+  await db.settings.put({ key: SETTING_KEYS.deviceId, value: id });
   return id;
 }
 

@@ -13,8 +13,8 @@ import { purgedOf } from '../../storage/purge';
 import type { PurgedSubmission } from '../../domain/purge';
 import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
 import type { SyncEngine } from '../../sync/sync-engine';
-import { matterDocSchema } from '../../domain/catalog';
-import { indexCatalog, type CatalogIndex } from '../../app/i18n/catalog-names';
+import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
+import { loadMatters } from '../../shared/catalog';
 
 export interface OutboxItem {
   /** The replicated document, or what stays of it once its personal fields have left the device (issue 8). */
@@ -88,13 +88,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   }
 
   async function loadCatalog(engine: SyncEngine): Promise<void> {
-    const res = await engine.catalog.allDocs({ startkey: 'matter:', endkey: 'matter:\ufff0', include_docs: true });
-    catalog.value = indexCatalog(
-      res.rows.flatMap((r) => {
-        const parsed = matterDocSchema.safeParse(r.doc);
-        return parsed.success ? [parsed.data] : [];
-      }),
-    );
+    catalog.value = indexCatalog(await loadMatters(engine));
   }
 
   function watchAll(engine: SyncEngine): void {

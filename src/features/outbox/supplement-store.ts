@@ -7,15 +7,17 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { ulid } from 'ulid';
 import { eventDocSchema, eventId, describeIssues, type PageRef } from '../../domain/documents';
-import { capturePage, CaptureError } from '../../capture/files';
+import { CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, putSetting } from '../../storage/db';
-import { useSessionStore } from '../../app/stores/session';
-import { useSyncStore } from '../../app/stores/sync';
-import { msg, rawMsg, type Msg } from '../../app/i18n/messages';
-import { captureMsg } from '../../app/i18n/errors';
+import { SETTING_KEYS } from '../../storage/keys';
+import { useSessionStore } from '../../shared/stores/session';
+import { useSyncStore } from '../../shared/stores/sync';
+import { msg, rawMsg, type Msg } from '../../shared/i18n/messages';
+import { captureMsg } from '../../shared/i18n/errors';
+import { keepPage, releasePages, submitPages } from '../../shared/pages';
 
 type SupplementDraft = Record<string, PageRef[]>;
-const key = (submissionId: string): string => `supplement:${submissionId}`;
+const key = SETTING_KEYS.supplement;
 
 export const useSupplementStore = defineStore('supplement', () => {
   const pages = ref<SupplementDraft>({});
@@ -36,8 +38,7 @@ export const useSupplementStore = defineStore('supplement', () => {
       for (const [i, file] of files.entries()) {
         busy.value = msg('busy.processing', { counter: ` ${i + 1}/${files.length}` });
         try {
-          const page = await capturePage(file);
-          await db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId: session.station, createdAt: new Date().toISOString(), attempts: 0 });
+          const page = await keepPage(file, session.station);
           const list = pages.value[materialId] ?? [];
           if (!list.some((p) => p.sha256 === page.sha256)) list.push({ sha256: page.sha256, bytes: page.bytes, type: page.type });
           pages.value = { ...pages.value, [materialId]: list };
@@ -52,9 +53,11 @@ export const useSupplementStore = defineStore('supplement', () => {
     return errors;
   }
 
+  /** Take a page back: once the draft without it is saved, its bytes leave the device (unless held elsewhere). */
   async function remove(materialId: string, sha256: string): Promise<void> {
     pages.value = { ...pages.value, [materialId]: (pages.value[materialId] ?? []).filter((p) => p.sha256 !== sha256) };
     await putSetting(key(current), JSON.parse(JSON.stringify(pages.value)));
+    await releasePages([sha256]).catch((e: unknown) => console.warn('supplement: could not free a removed page', e));
   }
 
   /** Write the supplement event; its pages become uploads. Returns why it was not written, or null. */
@@ -81,9 +84,7 @@ export const useSupplementStore = defineStore('supplement', () => {
     try {
       await engine.write((local) => local.put(parsed.data));
       const hashes = items.flatMap((i) => i.pages.map((p) => p.sha256));
-      await db.blobs.where('sha256').anyOf(hashes).modify((b) => {
-        if (b.state === 'draft') b.state = 'pending';
-      });
+      await submitPages(hashes);
       await db.settings.delete(key(submissionId));
       pages.value = {};
       engine.kick();

@@ -1,14 +1,17 @@
 /**
  * The signed-in user. The last good session is kept on the device so a station keeps working offline,
  * and when the server says the session is gone (401) intake goes on while sync waits for the password.
+ * Sign-out lives here too: it stops sync and wipes the device's personal data.
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
-import { ApiError, currentSession, OfflineError, signIn, signOut, type SessionInfo } from '../../sync/api';
-import { getSetting, putSetting, db } from '../../storage/db';
+import { computed, ref, watch } from 'vue';
+import { ApiError, currentSession, OfflineError, signIn, signOut as endServerSession, type SessionInfo } from '../../sync/api';
+import { getSetting, putSetting, db, wipeWorkingData } from '../../storage/db';
+import { LOCAL_KEYS, SETTING_KEYS } from '../../storage/keys';
+import { useSyncStore } from './sync';
 
 /** The durable copy, in Dexie (also where versions before the localStorage copy kept it). */
-const DURABLE_KEY = 'session';
+const DURABLE_KEY = SETTING_KEYS.session;
 /**
  * The session is read from localStorage: synchronously, so the first route resolves without waiting for
  * IndexedDB to open (the cold start's critical path; `npm run bench`, start). It holds no secret (the cookie
@@ -16,7 +19,7 @@ const DURABLE_KEY = 'session';
  * because Chromium writes localStorage to disk a few seconds late: a browser killed right after sign-in lost the
  * localStorage copy (the fault suite's browser-kill run), and then the Dexie copy brings it back.
  */
-const STORAGE_KEY = 'lxe:session';
+const STORAGE_KEY = LOCAL_KEYS.session;
 
 function readStored(): SessionInfo | null {
   try {
@@ -51,6 +54,21 @@ async function readDurable(): Promise<SessionInfo | null> {
   return durable;
 }
 
+/** Why a sign-in failed, when it is one the sign-in form words itself (else the server's reason is shown). */
+export function signInProblem(e: unknown): 'offline' | 'tooMany' | 'wrong' | null {
+  if (e instanceof OfflineError) return 'offline';
+  if (e instanceof ApiError && e.status === 429) return 'tooMany';
+  if (e instanceof ApiError && e.status === 401) return 'wrong';
+  return null;
+}
+
+/** What sign-out would lose: documents, pages and drafts not yet on the server. */
+export interface Unsynced {
+  docs: number;
+  pages: number;
+  drafts: number;
+}
+
 /** The browser's next idle moment (at most 2 s away). */
 function whenIdle(): Promise<void> {
   return new Promise((resolve) => {
@@ -65,6 +83,13 @@ export const useSessionStore = defineStore('session', () => {
   const expired = ref(false);
   const restored = ref(false);
   const role = computed(() => session.value?.role);
+
+  const sync = useSyncStore();
+  sync.linkSession({ expired: () => expired.value, purgeAfterDays: () => session.value?.purgeAfterDays, markExpired });
+  // The password given again after an expiry: sync resumes by itself (the engine stopped at the 401).
+  watch(expired, (now, before) => {
+    if (before && !now) sync.engine?.signedInAgain();
+  });
 
   /**
    * The last session on this device is used at once (offline-first: a slow or absent network never holds up
@@ -117,11 +142,32 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function logout(): Promise<void> {
-    await signOut().catch(() => undefined);
+    await endServerSession().catch(() => undefined);
     await store(null);
     session.value = null;
     expired.value = false;
   }
 
-  return { session, expired, restored, role, restore, checked, login, logout, markExpired };
+  /**
+   * Sign-out wipes the device's personal data, so first make sure nothing would be lost: with anything
+   * unsynced, `confirmLoss` decides. False when the user chose to stay signed in.
+   */
+  async function signOut(confirmLoss: (left: Unsynced) => boolean | Promise<boolean>): Promise<boolean> {
+    // The engine knows what is unsynced; it loads on demand, so load it if this session has not yet.
+    const stationId = role.value === 'station' ? session.value?.station : undefined;
+    const engine = sync.engine ?? (stationId ? await sync.start(stationId) : null);
+    if (engine) {
+      const left = await engine.unsynced();
+      if (left.docs + left.pages + left.drafts > 0 && !(await confirmLoss(left))) return false;
+    }
+    const names = engine ? [engine.local.name, 'catalog'] : [];
+    sync.stop();
+    sync.clearLog();
+    await logout();
+    await wipeWorkingData();
+    if (names.length) await (await import('../../sync/pouch')).destroyLocalDbs(names);
+    return true;
+  }
+
+  return { session, expired, restored, role, restore, checked, login, logout, signOut, markExpired };
 });

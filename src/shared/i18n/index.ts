@@ -8,8 +8,9 @@
 import { createI18n } from 'vue-i18n';
 import zhCN from './locales/zh-CN.json';
 import { DEFAULT_LOCALE, isLocale, type Locale, type MessageSchema } from './messages';
+import { LOCAL_KEYS } from '../../storage/keys';
 
-export const LOCALE_STORAGE_KEY = 'lxe-locale';
+export const LOCALE_STORAGE_KEY = LOCAL_KEYS.locale;
 
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
@@ -33,10 +34,6 @@ async function ensureMessages(locale: Locale): Promise<void> {
   const messages = (await loaders[locale]()).default;
   i18n.global.setLocaleMessage(locale, messages);
   loaded.add(locale);
-}
-
-export function currentLocale(): Locale {
-  return i18n.global.locale.value;
 }
 
 /** The language chosen on this device, or the default. */

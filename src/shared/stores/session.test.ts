@@ -9,6 +9,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db, getSetting, putSetting } from '../../storage/db';
 import type { SessionInfo } from '../../sync/api';
 import { useSessionStore } from './session';
+import { useSyncStore } from './sync';
+
+const pouch = vi.hoisted(() => ({ destroyLocalDbs: vi.fn(async (_names: string[]) => undefined) }));
+vi.mock('../../sync/pouch', () => pouch);
 
 const STATION: SessionInfo = { username: 'station', role: 'station', station: 'jingan-hkri', expiresAt: '2099-01-01T00:00:00.000Z' };
 
@@ -62,5 +66,43 @@ describe('session on the device', () => {
     await session.login('station', 'demo');
     expect(JSON.parse(localStorage.getItem('lxe:session') ?? 'null')).toEqual(STATION);
     expect(await getSetting('session')).toEqual(STATION);
+  });
+});
+
+describe('signing out of the device', () => {
+  async function signedInWithUnsynced(left: { docs: number; pages: number; drafts: number }) {
+    localStorage.setItem('lxe:session', JSON.stringify(STATION));
+    const session = useSessionStore();
+    await session.restore();
+    await session.checked();
+    const stop = vi.fn();
+    useSyncStore().engine = { stationId: 'jingan-hkri', unsynced: async () => left, local: { name: 'station-jingan-hkri-1' }, stop } as unknown as NonNullable<ReturnType<typeof useSyncStore>['engine']>;
+    await db.drafts.put({ id: 'd1', stationId: 'jingan-hkri', matterId: '', uscc: '', enterpriseName: '', applicantName: '', idNumber: '', pages: {}, deficient: {}, signature: null, answers: {}, createdAt: '', updatedAt: '' });
+    pouch.destroyLocalDbs.mockClear();
+    return { session, stop };
+  }
+
+  it('asks first when work is unsynced, and a no leaves everything as it was', async () => {
+    const { session, stop } = await signedInWithUnsynced({ docs: 1, pages: 2, drafts: 0 });
+    const asked: unknown[] = [];
+    expect(await session.signOut((left) => (asked.push(left), false))).toBe(false);
+    expect(asked).toEqual([{ docs: 1, pages: 2, drafts: 0 }]);
+    expect(session.session).toEqual(STATION);
+    expect(stop).not.toHaveBeenCalled();
+    expect(await db.drafts.count()).toBe(1);
+    expect(pouch.destroyLocalDbs).not.toHaveBeenCalled();
+  });
+
+  it('with nothing unsynced, stops sync and wipes the device without asking', async () => {
+    const { session, stop } = await signedInWithUnsynced({ docs: 0, pages: 0, drafts: 0 });
+    const confirm = vi.fn(() => true);
+    expect(await session.signOut(confirm)).toBe(true);
+    expect(confirm).not.toHaveBeenCalled();
+    expect(stop).toHaveBeenCalled();
+    expect(useSyncStore().engine).toBeNull();
+    expect(session.session).toBeNull();
+    expect(localStorage.getItem('lxe:session')).toBeNull();
+    expect(await db.drafts.count()).toBe(0);
+    expect(pouch.destroyLocalDbs).toHaveBeenCalledWith(['station-jingan-hkri-1', 'catalog']);
   });
 });

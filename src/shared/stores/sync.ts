@@ -2,12 +2,14 @@
  * Sync status for the indicator, and the one SyncEngine of a signed-in station device. The engine (PouchDB,
  * replication, uploader, purge) is loaded on demand, after the first screen is up: it is most of the
  * station's JavaScript and nothing on the first screen needs it (the catalog comes from a Dexie snapshot).
+ * The session store links itself here (`linkSession`): it owns sign-in and sign-out, which stop and resume
+ * the engine, so it imports this store and not the other way round.
  */
 import { defineStore } from 'pinia';
-import { ref, shallowRef, watch } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { SyncEngine, SyncStatus } from '../../sync/sync-engine';
 import type * as EngineModuleTypes from '../../sync/sync-engine';
-import { useSessionStore } from './session';
+import { LOCAL_KEYS } from '../../storage/keys';
 
 type EngineModule = typeof EngineModuleTypes;
 let engineModule: Promise<EngineModule> | undefined;
@@ -20,8 +22,8 @@ export interface SyncLogEntry {
   message?: string;
 }
 
-const LOG_KEY = 'lxe-sync-log';
-const LAST_SYNC_KEY = 'lxe-last-sync';
+const LOG_KEY = LOCAL_KEYS.syncLog;
+const LAST_SYNC_KEY = LOCAL_KEYS.lastSync;
 /** Kept on the device (localStorage: small, no personal data) so the log survives reloads; newest first. */
 export const SYNC_LOG_SIZE = 50;
 
@@ -34,6 +36,14 @@ function readLog(): SyncLogEntry[] {
   }
 }
 
+/** What the engine needs of the signed-in session. */
+export interface SessionLink {
+  expired(): boolean;
+  purgeAfterDays(): number | undefined;
+  markExpired(): void;
+}
+const NO_SESSION: SessionLink = { expired: () => false, purgeAfterDays: () => undefined, markExpired: () => undefined };
+
 export const useSyncStore = defineStore('sync', () => {
   const status = ref<SyncStatus>({ phase: 'offline' });
   const engine = shallowRef<SyncEngine | null>(null);
@@ -41,13 +51,10 @@ export const useSyncStore = defineStore('sync', () => {
   const lastSyncAt = ref<string | null>(localStorage.getItem(LAST_SYNC_KEY));
   let starting: { stationId: string; promise: Promise<SyncEngine> } | undefined;
 
-  // The password given again after an expiry: sync resumes by itself (the engine stopped at the 401).
-  watch(
-    () => useSessionStore().expired,
-    (expired, before) => {
-      if (before && !expired) engine.value?.signedInAgain();
-    },
-  );
+  let session = NO_SESSION;
+  function linkSession(link: SessionLink): void {
+    session = link;
+  }
 
   /** Status from the engine: shown at once; a change of phase (or a new error) becomes a line of the log. */
   function report(s: SyncStatus): void {
@@ -83,19 +90,18 @@ export const useSyncStore = defineStore('sync', () => {
     const promise = loadEngineModule().then(({ SyncEngine }) => {
       if (engine.value?.stationId === stationId) return engine.value;
       engine.value?.stop();
-      const session = useSessionStore();
       const next = new SyncEngine(
         stationId,
         (s) => {
           report(s);
           if (s.phase === 'unauthorized') session.markExpired();
         },
-        () => session.session?.purgeAfterDays,
+        () => session.purgeAfterDays(),
       );
       engine.value = next;
       // App start: personal fields past their window leave the device first, online or not, signed in or expired.
       void next.purge();
-      if (!session.expired) next.start();
+      if (!session.expired()) next.start();
       else report({ phase: 'unauthorized' }); // the header says why, in the UI's language
       return next;
     });
@@ -112,5 +118,5 @@ export const useSyncStore = defineStore('sync', () => {
     engine.value = null;
   }
 
-  return { status, engine, log, lastSyncAt, report, clearLog, start, stop };
+  return { status, engine, log, lastSyncAt, linkSession, report, clearLog, start, stop };
 });
