@@ -81,6 +81,23 @@ export async function signInAndInstall(page: Page, base: string, account: 'stati
   await takeControl(page, () => intake.waitForCatalog(matter));
 }
 
+/** Shifts the page's clock (Date and Date.now) by `offsetMs`; the server's clock is untouched. */
+export async function skewClock(context: BrowserContext, offsetMs: number): Promise<void> {
+  await context.addInitScript((offset: number) => {
+    const RealDate = Date;
+    class SkewedDate extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(RealDate.now() + offset);
+        else super(...(args as [string | number]));
+      }
+      static override now(): number {
+        return RealDate.now() + offset;
+      }
+    }
+    globalThis.Date = SkewedDate as DateConstructor;
+  }, offsetMs);
+}
+
 export interface SignedIn {
   context: BrowserContext;
   page: Page;
