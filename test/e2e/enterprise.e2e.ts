@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { useStage } from './support/fixtures';
-import { AppShell, IntakePage, UI } from './pages/app';
+import { AppShell, IntakePage, MESSAGES, UI } from './pages/app';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
@@ -104,7 +104,7 @@ describe('enterprise: book, track, rate', () => {
     await shot(phone, 'track-from-qr');
     // A wrong pickup code learns nothing.
     await phone.goto(trackUrl.replace(/pickupCode=\d{6}/, 'pickupCode=000000'));
-    await expect.poll(() => phone.getByRole('alert').first().textContent()).toContain('不正确');
+    await expect.poll(() => phone.getByRole('alert').first().textContent()).toContain(MESSAGES['zh-CN'].trackNotFound);
 
     // The hall takes it to delivery through its API.
     const { context: hall, page: hallPage } = await stage.signedIn('hall', { viewport: { width: 1280, height: 720 } });

@@ -64,7 +64,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await shot(page, 'camera-preview');
     expect(await audit(page), 'camera dialog').toEqual([]);
     await take.click();
-    await expect.poll(() => camera.getByRole('status').textContent()).toContain('已拍 1 页');
+    await expect.poll(() => camera.getByRole('status').textContent()).toContain(intake.says.pagesTaken(1));
     await camera.getByRole('button', { name: text.cameraDone, exact: true }).click();
     await camera.waitFor({ state: 'hidden' });
     await expect.poll(() => intake.pageCount('reissue-application'), { timeout: 20_000 }).toBe(1);
@@ -133,7 +133,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
 
     // 5. The phone is checked; then submit.
     await intake.submitButton().click();
-    await expect.poll(() => intake.errorFor('contact-phone').textContent()).toBe('联系电话应为手机号或带区号的固定电话');
+    await expect.poll(() => intake.errorFor('contact-phone').textContent()).toBe(intake.says.contactPhone);
     await intake.contactPhone().fill('021-62881234');
     await expect.poll(() => intake.errorFor('contact-phone').textContent()).toBe('');
     const order = await pageOrder(page, 'reissue-application');
@@ -179,7 +179,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     expect(await intake.legalRepresentative().inputValue()).toBe('李四');
     expect(await intake.contactName().inputValue()).toBe('王五');
     expect(await intake.contactPhone().inputValue()).toBe('021-62881234');
-    expect(await page.getByTestId('enterprise-prefilled').textContent()).toContain('已按该企业上次代收的信息预填');
+    expect(await page.getByTestId('enterprise-prefilled').textContent()).toContain(intake.says.profilePrefilled);
     await intake.contactName().fill('赵六');
     expect(await intake.contactName().inputValue()).toBe('赵六');
     await shot(page, 'profile-prefilled');
@@ -200,7 +200,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await intake.answer('reason', 'lost');
     const material = intake.material('reissue-application');
     await material.getByRole('button', { name: '相机取景 补领营业执照申请书' }).click();
-    await expect.poll(() => material.locator('.camera-problem').textContent()).toBe('未获准使用相机：请在浏览器中允许使用相机，或改用“拍照 / 选择文件”');
+    await expect.poll(() => material.locator('.camera-problem').textContent()).toBe(intake.says.cameraDenied);
     expect(await p.locator('dialog.camera').count()).toBe(0);
     expect(await p.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('补领营业执照申请书 拍照或选择文件');
     await shot(p, 'camera-refused-fallback');

@@ -143,12 +143,12 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(await checklist.deficientBox('entity-licence-copy').count()).toBe(0); // it has a page now
     const due = isoDay(10);
     await checklist.markDeficient(DEFICIENT, due);
-    await expect.poll(() => checklist.deficientCount().textContent()).toContain('容缺 1 项待补');
+    await expect.poll(() => checklist.deficientCount().textContent()).toContain(checklist.says.deficientOutstanding(1));
     expect(await page.locator(`#due-${DEFICIENT}`).inputValue()).toBe(due);
 
     // Submitting before the applicant signs is refused with a clear message.
     await intake.submitButton().click();
-    await expect.poll(() => checklist.commitmentError().textContent()).toContain('签署告知承诺');
+    await expect.poll(() => checklist.commitmentError().textContent()).toContain(checklist.says.signCommitment);
     await checklist.sign();
     await expect.poll(() => checklist.commitmentError().textContent()).toBe('');
     await shot(page, 'food-pages-deficient-signed');
@@ -211,11 +211,11 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(await intake.material('loss-statement').locator('li.page .pdf').textContent()).toBe('PDF');
 
     await checklist.attachFiles('reissue-application', NOT_IMAGE);
-    await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
+    await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain(checklist.says.notImageOrPdf);
     const oversize = Buffer.alloc(41 * 1024 * 1024, 0x20);
     oversize.set([0xff, 0xd8, 0xff, 0xe0], 0); // looks like a JPEG: it is the size that is refused
     await checklist.attachFiles('loss-statement', { name: 'huge-scan.jpg', mimeType: 'image/jpeg', buffer: oversize });
-    await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain('超过 40 MB 上限');
+    await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain(checklist.says.tooLarge(40));
     expect(await checklist.materialError('loss-statement').textContent()).toContain('huge-scan.jpg');
     expect(await intake.pageCount('reissue-application')).toBe(1);
     expect(await intake.pageCount('loss-statement')).toBe(1);

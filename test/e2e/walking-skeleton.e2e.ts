@@ -54,10 +54,10 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await intake.applicantName().fill('张三');
     await intake.idNumber().fill('31010619850312123X');
     await intake.submitButton().click();
-    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain('校验位错误，应为 W');
-    expect(await intake.errorFor('id-number').textContent()).toContain('校验位错误，应为 8');
+    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain(intake.says.checkDigit('W'));
+    expect(await intake.errorFor('id-number').textContent()).toContain(intake.says.checkDigit('8'));
     await intake.attach('reissue-application', NOT_IMAGE);
-    await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
+    await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toContain(intake.says.notImageOrPdf);
     await shot(page, 'validation-messages');
 
     // 4. Correct the codes, attach a photo per material.
@@ -104,7 +104,7 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await expect.poll(() => shell.syncPhase(), { timeout: 30_000 }).toBe('idle');
     // The outbox says when the device last synced, and the sync log tells the offline spell and the sync after it.
     await expect.poll(async () => Date.parse((await outbox.lastSyncAt()) ?? '')).toBeGreaterThan(0);
-    expect(await page.getByTestId('last-sync').textContent()).toContain('最近一次成功同步'); // the wording shows the time
+    expect(await page.getByTestId('last-sync').textContent()).toContain(outbox.says.lastSync); // and says so
     const log = await outbox.logPhases();
     expect(log[0]).toBe('idle');
     expect(log).toContain('offline');

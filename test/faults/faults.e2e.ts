@@ -320,7 +320,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await disk.fill(page);
       console.log(`fault 5: disk full (${disk.kind === 'tmpfs' ? 'the profile is on a small tmpfs, filled to the last KB' : 'mount not allowed here: IndexedDB Blob writes throw QuotaExceededError'})`);
       await attachPage(page, MATERIALS[1], files[1]!);
-      await expect.poll(() => materialError(page, MATERIALS[1]).textContent().catch(() => ''), { timeout: 15_000 }).toContain('设备存储已满');
+      await expect.poll(() => materialError(page, MATERIALS[1]).textContent().catch(() => ''), { timeout: 15_000 }).toContain(intake.says.storageFull);
       expect(await intake.pageCount(MATERIALS[1])).toBe(0);
       await shot(page, 'f5-storage-full-error');
 

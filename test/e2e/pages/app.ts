@@ -3,20 +3,23 @@
  * shows (`locale`, Chinese by default), and read states from the screens' data attributes, not their words.
  */
 import type { Locator, Page } from 'playwright-core';
-import { UI, type Locale, type UiText } from './text';
+import { MESSAGES, UI, type Locale, type Messages, type UiText } from './text';
 
-export { UI, LOCALES, type Locale, type UiText } from './text';
+export { MESSAGES, UI, LOCALES, type Locale, type Messages, type UiText } from './text';
 
 /** The state a badge shows (its `data-state`: a submission state, or the sync phase). */
 export const stateOf = (badge: Locator): Promise<string | null> => badge.getAttribute('data-state');
 
 abstract class Screen {
   protected readonly text: UiText;
+  /** What this screen says to staff, in its language (for tests whose point is the wording). */
+  readonly says: Messages;
   constructor(
     protected readonly page: Page,
     readonly locale: Locale = 'zh-CN',
   ) {
     this.text = UI[locale];
+    this.says = MESSAGES[locale];
   }
 }
 

@@ -81,3 +81,51 @@ const en: UiText = {
 };
 
 export const UI: Record<Locale, UiText> = { 'zh-CN': zh, en };
+
+/** Messages the screens show staff, where the wording is what a test checks (parts of them, by language). */
+export interface Messages {
+  /** A check character is wrong (USCC, ID number). */
+  checkDigit(expected: string): string;
+  notImageOrPdf: string;
+  tooLarge(mb: number): string;
+  contactPhone: string;
+  signCommitment: string;
+  cameraDenied: string;
+  profilePrefilled: string;
+  storageFull: string;
+  trackNotFound: string;
+  lastSync: string;
+  pagesTaken(n: number): string;
+  deficientOutstanding(n: number): string;
+}
+
+export const MESSAGES: Record<Locale, Messages> = {
+  'zh-CN': {
+    checkDigit: (expected) => `校验位错误，应为 ${expected}`,
+    notImageOrPdf: '不是 JPEG/PNG/WebP 图片或 PDF',
+    tooLarge: (mb) => `超过 ${mb} MB 上限`,
+    contactPhone: '联系电话应为手机号或带区号的固定电话',
+    signCommitment: '签署告知承诺',
+    cameraDenied: '未获准使用相机：请在浏览器中允许使用相机，或改用“拍照 / 选择文件”',
+    profilePrefilled: '已按该企业上次代收的信息预填',
+    storageFull: '设备存储已满',
+    trackNotFound: '不正确',
+    lastSync: '最近一次成功同步',
+    pagesTaken: (n) => `已拍 ${n} 页`,
+    deficientOutstanding: (n) => `容缺 ${n} 项待补`,
+  },
+  en: {
+    checkDigit: (expected) => `wrong check character, should be ${expected}`,
+    notImageOrPdf: 'is not a JPEG/PNG/WebP image or a PDF',
+    tooLarge: (mb) => `is over the ${mb} MB limit`,
+    contactPhone: 'The contact phone must be a mobile number or a landline with its area code',
+    signCommitment: 'must sign the commitment',
+    cameraDenied: 'The camera is not allowed: allow it in the browser, or use “Photo or file”',
+    profilePrefilled: 'Filled in from this enterprise’s last intake',
+    storageFull: 'Device storage is full',
+    trackNotFound: 'No submission matches',
+    lastSync: 'Last successful sync',
+    pagesTaken: (n) => `${n} page${n === 1 ? '' : 's'} taken`,
+    deficientOutstanding: (n) => `${n} deficient material${n === 1 ? '' : 's'} outstanding`,
+  },
+};
