@@ -10,6 +10,10 @@
  *       …
  *     });
  *   });
+ *
+ * A fault-suite file takes `useBrowser()` and a server per test (`startFaultServer` in test/faults/server.ts:
+ * killable with kill -9, restartable on the same port and data), then `newDevice`, `signInAndInstall` and
+ * `signIn` from here, and the page models (test/e2e/pages) in the device's language.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -152,7 +156,12 @@ export function useStage(suite: string, options: StageOptions = {}): Stage {
     return value;
   };
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(options.env, options.server), options.noBrowser ? undefined : launchBrowser(options.browserArgs)]);
+    // Both at once; whichever started is stopped in afterAll even when the other failed.
+    const [s, b] = await Promise.allSettled([startServer(options.env, options.server), options.noBrowser ? Promise.resolve(undefined) : launchBrowser(options.browserArgs)]);
+    if (s.status === 'fulfilled') server = s.value;
+    if (b.status === 'fulfilled') browser = b.value;
+    if (s.status === 'rejected') throw s.reason;
+    if (b.status === 'rejected') throw b.reason;
   });
   afterAll(async () => {
     await browser?.close();
