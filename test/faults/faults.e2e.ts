@@ -6,8 +6,7 @@
  * server exactly once with the captured SHA-256, drafts are intact, and the hall's queue holds each submission
  * exactly once in `received` or later. Ends with one line: `faults: N runs, lost L, duplicated D`.
  *
- * Fault schedules are drawn from FAULT_SEED (printed; set it to replay a run). Tests marked `it.fails` pin
- * known bugs (see their comments): they pass while the bug is there and start failing once it is fixed.
+ * Fault schedules are drawn from FAULT_SEED (printed; set it to replay a run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
