@@ -28,7 +28,7 @@ import {
 } from './submission-machine';
 
 // ---------------------------------------------------------------------------
-// The expected lifecycle, written out by hand (DESIGN §4), independent of the implementation's table.
+// The expected lifecycle, written out by hand, independent of the implementation's table.
 //
 //   submit → submitted ─receive→ received ─┬─accept→ accepted ─dispatch→ dispatched ─(all departments approve)→ approved
 //                                          │                 ├─approve→ approved          └─(any department denies)→ denied
@@ -823,11 +823,8 @@ describe('parallel approval (并联审批)', () => {
     expect(r.ok).toBe(false);
   });
 
-  // BUG (low severity): `departments` is a plain object, so `status.departments['constructor']` finds
-  // Object.prototype.constructor (a function, not undefined), and a decision for the undispatched department
-  // "constructor" (DEPARTMENT_PATTERN allows it) gets 'department constructor already decided' instead of
-  // 'was not dispatched'. Fix (applyEvent, case 'departmentDecision'):
-  //   const current = Object.hasOwn(status.departments, event.department) ? status.departments[event.department] : undefined;
+  // `departments` is a plain object: `departments['constructor']` must not find Object.prototype's (a department
+  // id may be "constructor"), or the decision would read as 'already decided'.
   it('a decision for the undispatched department "constructor" says it was not dispatched', () => {
     expect(after(toDispatched(['market']), ev('departmentDecision', 10, { department: 'constructor' }))).toEqual({
       ok: false,
@@ -1021,12 +1018,8 @@ describe('补正 (correction) and its pauses', () => {
     expect(foldAll([...toReceived(), ev('requestCorrection', 10), ev('withdraw', 11)]).state).toBe('withdrawn');
   });
 
-  // Regression (found by these tests, fixed): DESIGN §4 "A device may withdraw a submission only before `accepted`." The table allows withdraw from
-  // correctionRequested, and applyEvent does not look at where the correction came from, so an accepted (or
-  // dispatched) submission that is sent back for 补正 can be withdrawn by the station.
-  // Fix (applyEvent, right after `if (!t.ok) return t;`):
-  //   if (event.action === 'withdraw' && status.acceptedAt !== undefined) return { ok: false, error: 'cannot withdraw after accepted' };
-  // (`status.resumeState !== undefined` works too, but acceptedAt also covers any later path back to a withdrawable state.)
+  // A device may withdraw only before acceptance. The table allows withdraw from correctionRequested, so the fold
+  // must also look at whether the submission was ever accepted (a 补正 asked after acceptance or dispatch).
   it('a withdraw during a correction asked after acceptance is refused', () => {
     for (const prefix of [toAccepted(), toDispatched(['market'])]) {
       const folded = foldEvents([...prefix, ev('requestCorrection', 10), ev('withdraw', 11)]);
@@ -1077,10 +1070,7 @@ describe('timestamps and recorded payloads', () => {
     expect(after(toReceived(), ev('autoApprove', 3, { role: 'hall' }))).toEqual({ ok: false, error: 'role hall may not autoApprove' });
   });
 
-  // Possible BUG (defence in depth): DESIGN §4 draws "autoApprove (秒批 rules pass) → approved", and the event
-  // records each rule's outcome, yet applyEvent approves an autoApprove whose recorded rules include a failure.
-  // Fix (applyEvent, case 'autoApprove', before setting decidedAt):
-  //   if (event.rules.some((r) => !r.ok)) return { ok: false, error: 'autoApprove needs every 秒批 rule to pass' };
+  // Defence in depth: 秒批 approves only when every rule passed, and the event records each rule's outcome.
   it('an autoApprove whose recorded 秒批 rules did not all pass is refused', () => {
     const r = after(toReceived(), ev('autoApprove', 2, { rules: [{ rule: 'no-violations', ok: false, detail: '存在未结案件' }] }));
     expect(r.ok).toBe(false);
@@ -1220,7 +1210,7 @@ describe('foldEvents', () => {
 });
 
 // ---------------------------------------------------------------------------
-// Properties, against an independent model of DESIGN §4
+// Properties, against an independent model of the lifecycle
 // ---------------------------------------------------------------------------
 
 type Decision = 'pending' | 'approved' | 'denied';
@@ -1236,22 +1226,17 @@ interface ModelStatus {
   decidedAt?: string;
   certificateNo?: string;
 }
-type ModelStep = { ok: true; status: ModelStatus; knownBug: boolean } | { ok: false; error: string };
+type ModelStep = { ok: true; status: ModelStatus } | { ok: false; error: string };
 
-/**
- * One event through the model: the hand-written table, then the history rules, written independently of the
- * implementation. `knownBug` marks steps where the model (DESIGN) and the current implementation are known to
- * differ (the `it.fails` tests above); remove it once those are fixed.
- */
+/** One event through the model: the hand-written table, then the history rules, written independently of the implementation. */
 function modelStep(m: ModelStatus, e: EventDoc): ModelStep {
   const t = expectedTransition(m.state, e.action, e.role);
   if (!t.ok) return t;
   const time = e.serverAt ?? e.at;
   const s: ModelStatus = { ...m, state: t.state, departments: m.departments.map(([d, v]) => [d, v]), outstanding: [...m.outstanding], pauses: m.pauses.map((p) => ({ ...p })) };
-  const knownBug = false;
   switch (e.action) {
     case 'withdraw':
-      if (m.acceptedAt !== undefined) return { ok: false, error: 'cannot withdraw after accepted' }; // DESIGN: only before accepted
+      if (m.acceptedAt !== undefined) return { ok: false, error: 'cannot withdraw after accepted' }; // only before acceptance
       break;
     case 'receive':
       s.receivedAt = time;
@@ -1292,7 +1277,7 @@ function modelStep(m: ModelStatus, e: EventDoc): ModelStep {
       break;
     }
     case 'autoApprove':
-      if (e.rules.some((r) => !r.ok)) return { ok: false, error: 'autoApprove needs every 秒批 rule to pass' }; // DESIGN: 秒批 only when the rules pass
+      if (e.rules.some((r) => !r.ok)) return { ok: false, error: 'autoApprove needs every 秒批 rule to pass' };
       s.acceptedAt = time; // approval by rule is acceptance: the clock starts
       s.decidedAt = time;
       break;
@@ -1310,7 +1295,7 @@ function modelStep(m: ModelStatus, e: EventDoc): ModelStep {
     case 'rate':
       break;
   }
-  return { ok: true, status: s, knownBug };
+  return { ok: true, status: s };
 }
 
 const modelInitial = (deficient: readonly string[]): ModelStatus => ({
@@ -1336,16 +1321,14 @@ function modelFold(events: readonly EventDoc[], deficient: readonly string[]) {
   let status = modelInitial(deficient);
   const applied: string[] = [];
   const ignored: [string, string][] = [];
-  let knownBug = false;
   for (const e of modelSort(events)) {
     const r = modelStep(status, e);
     if (r.ok) {
       status = r.status;
-      knownBug ||= r.knownBug;
       applied.push(e._id);
     } else ignored.push([e._id, r.error]);
   }
-  return { status, applied, ignored, knownBug };
+  return { status, applied, ignored };
 }
 
 function expectMatchesModel(folded: FoldedSubmission, model: ReturnType<typeof modelFold>): void {
@@ -1462,7 +1445,7 @@ const walkArb = fc.tuple(deficientArb, fc.array(stepArb, { maxLength: 16 })).map
   const events: EventDoc[] = [];
   const take = (e: EventDoc): boolean => {
     const r = modelStep(status, e);
-    if (!r.ok || r.knownBug) return false;
+    if (!r.ok) return false;
     status = r.status;
     if (status.state) visited.add(status.state);
     events.push(e);
@@ -1484,7 +1467,7 @@ const walkArb = fc.tuple(deficientArb, fc.array(stepArb, { maxLength: 16 })).map
       };
       const e = fromRaw(raw, t, n + 1);
       const r = modelStep(status, e);
-      return r.ok && !r.knownBug ? [e] : [];
+      return r.ok ? [e] : [];
     });
     const chosen = candidates[step.choice % Math.max(candidates.length, 1)];
     if (chosen === undefined) break; // final state: the walk ends
@@ -1589,8 +1572,7 @@ describe('properties', () => {
           if (!folded) return;
           expectInvariants(walk.events, folded);
           expect(foldEvents(walk.events, sub)).toEqual(folded);
-          const model = modelFold(walk.events, walk.deficient);
-            expectMatchesModel(folded, model);
+          expectMatchesModel(folded, modelFold(walk.events, walk.deficient));
         },
       ),
       { numRuns: 1000 },

@@ -5,39 +5,26 @@
  */
 import path from 'node:path';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter, watchErrors } from './support/browser';
-import { startServer, type RunningServer } from './support/server';
-import { IntakePage, SignInPage } from './pages/app';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useStage } from './support/fixtures';
+import { AppShell, IntakePage, MESSAGES, UI } from './pages/app';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
 describe('enterprise: book, track, rate', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const stage = useStage('enterprise');
+  const { shot } = stage;
+  const text = UI['zh-CN'];
+  // The enterprise's phone, signed in once for both tests.
   let entCtx: BrowserContext;
   let ent: Page;
   let errors: string[];
-  const shot = screenshotter('enterprise');
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    entCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    ent = await entCtx.newPage();
-    errors = watchErrors(ent);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
 
   it('books a slot online, and offline with a replay when the network returns', async () => {
-    await new SignInPage(ent).signIn(server.url, 'enterprise');
-    await ent.waitForURL('**/enterprise');
-    await ent.getByRole('link', { name: '预约服务', exact: true }).click();
+    const { server } = stage;
+    ({ context: entCtx, page: ent, errors } = await stage.signedIn('enterprise', { viewport: { width: 390, height: 844 } }));
+    await ent.getByRole('link', { name: text.bookHelp, exact: true }).click();
     await ent.waitForURL('**/enterprise/book');
     await ent.locator('#matter').selectOption('food-business-licence');
     await expect.poll(() => ent.getByTestId('bring-list').textContent()).toContain('营业执照');
@@ -48,7 +35,7 @@ describe('enterprise: book, track, rate', () => {
     const seatsBefore = await seats();
     await ent.locator('#contact').fill('王五');
     await ent.locator('#phone').fill('13800138000');
-    await ent.getByRole('button', { name: '预约', exact: true }).click();
+    await ent.getByRole('button', { name: text.book, exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('confirmed');
     // Booked: the seats left follow and the slot is cleared, so pressing 预约 again cannot take a second seat…
     await expect.poll(seats).not.toBe(seatsBefore);
@@ -65,36 +52,35 @@ describe('enterprise: book, track, rate', () => {
     // Offline: the booking is queued, survives a reload, and is sent when the network returns.
     await entCtx.setOffline(true);
     await ent.locator('.slot:not(.full) input').nth(1).check();
-    await ent.getByRole('button', { name: '预约', exact: true }).click();
+    await ent.getByRole('button', { name: text.book, exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('queued');
     await ent.goto(`${server.url}/enterprise`).catch(() => undefined);
     await ent.waitForURL('**/enterprise');
     await expect.poll(() => ent.getByTestId('queued-booking').count()).toBe(1);
     await shot(ent, 'queued-offline');
     await entCtx.setOffline(false);
-    await expect.poll(() => ent.getByTestId('replayed').textContent(), { timeout: 20_000 }).toContain('已确认');
+    await expect.poll(() => ent.getByTestId('replayed').getAttribute('data-outcome'), { timeout: 20_000 }).toBe('confirmed');
     await expect.poll(() => ent.locator('[data-testid="booking"][data-status="confirmed"]').count()).toBe(2);
     expect(await ent.getByTestId('queued-booking').count()).toBe(0);
     await shot(ent, 'replayed-online');
   });
 
   it('tracks progress from the receipt QR code and rates after delivery', async () => {
+    const { server } = stage;
     // A station takes in a submission for the demo enterprise and opens its receipt.
-    const stationCtx = await browser.newContext({ locale: 'zh-CN' });
-    const station = await stationCtx.newPage();
-    await new SignInPage(station).signIn(server.url, 'station');
+    const { context: stationCtx, page: station } = await stage.signedIn('station', { viewport: { width: 1280, height: 720 } });
     const intake = new IntakePage(station);
     await intake.waitForCatalog('licence-reissue');
 
     // The station device has the enterprise's bookings by replication; staff mark one arrived and start
     // an intake prefilled from it (一次采集).
-    await station.getByRole('link', { name: '预约', exact: true }).click();
+    await new AppShell(station).nav('navBookings').click();
     await expect.poll(() => station.getByTestId('station-booking').count(), { timeout: 20_000 }).toBe(2);
     const first = station.getByTestId('station-booking').first();
-    await first.getByRole('button', { name: '已到', exact: true }).click();
-    await expect.poll(() => first.getByTestId('booking-status').textContent()).toContain('已到');
+    await first.getByRole('button', { name: text.arrived, exact: true }).click();
+    await expect.poll(() => first.getByTestId('booking-status').getAttribute('data-status')).toBe('arrived');
     await shot(station, 'station-bookings');
-    await first.getByRole('button', { name: '开始代收', exact: true }).click();
+    await first.getByRole('button', { name: text.startIntake, exact: true }).click();
     await station.waitForURL('**/intake?draft=*');
     await expect.poll(() => intake.uscc().inputValue()).toBe('91310106MA1FL4XQ0W');
     expect(await intake.enterpriseName().inputValue()).toBe('上海示例科技有限公司');
@@ -109,7 +95,7 @@ describe('enterprise: book, track, rate', () => {
     await intake.attach('loss-statement', path.join(FIXTURES, 'page-statement.png'));
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
     await intake.submitButton().click();
-    await station.getByRole('link', { name: '打印回执', exact: true }).click();
+    await intake.printReceiptLink().click();
     await station.getByTestId('receipt-qr').locator('svg').waitFor();
     const trackUrl = (await station.getByTestId('track-link').getAttribute('href')) ?? '';
     expect(trackUrl).toMatch(/\/track\?receiptNo=.+&pickupCode=\d{6}$/);
@@ -123,22 +109,19 @@ describe('enterprise: book, track, rate', () => {
     await shot(station, 'receipt');
 
     // Anyone holding the receipt: a fresh browser, no sign-in.
-    const anon = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const anon = await stage.device({ viewport: { width: 390, height: 844 } });
     const phone = await anon.newPage();
     await expect.poll(async () => {
       await phone.goto(trackUrl);
-      return phone.getByTestId('track-state').textContent({ timeout: 5_000 }).catch(() => '');
-    }, { timeout: 40_000 }).toContain('大厅已收到');
+      return phone.getByTestId('track-state').getAttribute('data-state', { timeout: 5_000 }).catch(() => '');
+    }, { timeout: 40_000 }).toBe('received');
     await shot(phone, 'track-from-qr');
     // A wrong pickup code learns nothing.
     await phone.goto(trackUrl.replace(/pickupCode=\d{6}/, 'pickupCode=000000'));
-    await expect.poll(() => phone.getByRole('alert').first().textContent()).toContain('不正确');
+    await expect.poll(() => phone.getByRole('alert').first().textContent()).toContain(MESSAGES['zh-CN'].trackNotFound);
 
     // The hall takes it to delivery through its API.
-    const hall = await browser.newContext();
-    const hallPage = await hall.newPage();
-    await new SignInPage(hallPage).signIn(server.url, 'hall');
-    await hallPage.waitForURL('**/hall');
+    const { context: hall, page: hallPage } = await stage.signedIn('hall', { viewport: { width: 1280, height: 720 } });
     for (const body of [{ action: 'accept' }, { action: 'approve' }, { action: 'issue' }, { action: 'deliver', method: 'locker', reference: 'A-17' }]) {
       const r = await hallPage.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: body });
       expect(r.status()).toBe(201);
@@ -147,11 +130,11 @@ describe('enterprise: book, track, rate', () => {
     // The enterprise sees it delivered, rates it "bad"; it cannot rate twice; the hall's dashboard flags it.
     await ent.goto(`${server.url}/enterprise`);
     const item = ent.locator('[data-testid="enterprise-submission"]').first();
-    await expect.poll(() => item.textContent(), { timeout: 20_000 }).toContain('已送达');
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 20_000 }).toBe('delivered');
     await item.locator('input[type=radio][value="bad"]').check();
     await item.locator('input[id^="comment-"]').fill('等待时间太长');
-    await item.getByRole('button', { name: '提交评价', exact: true }).click();
-    await expect.poll(() => item.textContent()).toContain('已评价');
+    await item.getByRole('button', { name: text.submitRating, exact: true }).click();
+    await expect.poll(() => item.getAttribute('data-state')).toBe('rated');
     const again = await ent.request.post(`${server.url}/api/enterprise/submissions/${ulid}/rating`, { data: { rating: 'good' } });
     expect(again.status()).toBe(409);
     await shot(ent, 'rated');
@@ -159,7 +142,7 @@ describe('enterprise: book, track, rate', () => {
     await expect.poll(() => hallPage.getByTestId('bad-ratings').textContent()).toContain('上海示例科技有限公司');
     await shot(hallPage, 'dashboard-bad-rating');
     await phone.goto(trackUrl);
-    await expect.poll(() => phone.getByTestId('track-state').textContent()).toContain('已评价');
+    await expect.poll(() => phone.getByTestId('track-state').getAttribute('data-state')).toBe('rated');
     await Promise.all([stationCtx.close(), anon.close(), hall.close()]);
     expect(errors).toEqual([]);
   });

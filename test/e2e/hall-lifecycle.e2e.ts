@@ -4,46 +4,22 @@
  * device shows every step, learned by replication.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter, watchErrors } from './support/browser';
-import { startServer, type RunningServer } from './support/server';
-import { DeviceSubmissionPage, HallRecordPage, IntakePage, SignInPage } from './pages/app';
+import { describe, expect, it } from 'vitest';
+import { useStage } from './support/fixtures';
+import { DeviceSubmissionPage, HallQueuePage, HallRecordPage, IntakePage } from './pages/app';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
 const STATEMENT = path.join(FIXTURES, 'page-statement.png');
 
 describe('hall lifecycle with a station device following along', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let stationCtx: BrowserContext;
-  let hallCtx: BrowserContext;
-  let station: Page;
-  let hall: Page;
-  let errors: string[];
-  const shot = screenshotter('hall-lifecycle');
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    stationCtx = await browser.newContext({ viewport: { width: 900, height: 900 }, locale: 'zh-CN' });
-    hallCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    station = await stationCtx.newPage();
-    hall = await hallCtx.newPage();
-    errors = [...watchErrors(station), ...watchErrors(hall)];
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
+  const stage = useStage('hall-lifecycle');
+  const { shot } = stage;
 
   it('correction offline, parallel approval, issue and delivery', async () => {
+    const { server } = stage;
     // Station takes in a licence reissue online.
-    await new SignInPage(station).signIn(server.url, 'station');
-    await station.waitForURL('**/intake');
+    const { context: stationCtx, page: station, errors: stationErrors } = await stage.signedIn('station', { viewport: { width: 900, height: 900 } });
     const intake = new IntakePage(station);
     await intake.waitForCatalog('licence-reissue');
     await intake.matter().selectOption('licence-reissue');
@@ -57,31 +33,30 @@ describe('hall lifecycle with a station device following along', () => {
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
     await intake.submitButton().click();
     const receiptNo = (await station.getByTestId('receipt-no').textContent())?.trim() ?? '';
-    const ulid = (await station.getByRole('link', { name: '打印回执', exact: true }).getAttribute('href'))?.split('/').pop() ?? '';
+    const ulid = (await intake.printReceiptLink().getAttribute('href'))?.split('/').pop() ?? '';
     expect(ulid).toMatch(/^[0-9A-Z]{26}$/);
     const device = new DeviceSubmissionPage(station);
     await device.open(server.url, ulid);
-    await expect.poll(() => device.state().textContent(), { timeout: 30_000 }).toContain('大厅已收到');
+    await expect.poll(() => device.stateName(), { timeout: 30_000 }).toBe('received');
 
     // Hall asks for a correction of the loss statement.
-    await new SignInPage(hall).signIn(server.url, 'hall');
-    await hall.waitForURL('**/hall');
-    await hall.locator(`[data-testid="queue-item"][data-receipt="${receiptNo}"]`).waitFor({ timeout: 30_000 });
+    const { page: hall, errors: hallErrors } = await stage.signedIn('hall', { viewport: { width: 1280, height: 900 } });
+    await new HallQueuePage(hall).item(receiptNo).waitFor({ timeout: 30_000 });
     await shot(hall, 'queue-new');
     const record = new HallRecordPage(hall);
     await record.open(server.url, ulid);
     await record.requestCorrection(['loss-statement'], '遗失声明未盖公章，请补交盖章件');
-    await expect.poll(() => record.state().textContent()).toContain('补正中');
+    await expect.poll(() => record.stateName()).toBe('correctionRequested');
     await shot(hall, 'correction-requested');
 
     // The device learns of it, then supplies the page offline; the supplement survives a reload.
-    await expect.poll(() => device.state().textContent(), { timeout: 30_000 }).toContain('需补正');
-    await expect.poll(() => station.getByTestId('correction').textContent()).toContain('未盖公章');
+    await expect.poll(() => device.stateName(), { timeout: 30_000 }).toBe('correctionRequested');
+    await expect.poll(() => station.getByTestId('correction').textContent()).toContain('未盖公章'); // the hall's own words reach the station
     await stationCtx.setOffline(true);
     await device.supplementPage('loss-statement', APPLICATION);
-    await expect.poll(() => station.locator('[data-material="loss-statement"] .hint').textContent()).toContain('已拍 1');
+    await expect.poll(() => station.locator('[data-material="loss-statement"] .hint').getAttribute('data-pages')).toBe('1');
     await device.sendSupplement();
-    await expect.poll(() => station.getByTestId('supplement-message').textContent()).toContain('补交材料已保存');
+    await expect.poll(() => station.getByTestId('supplement-message').getAttribute('data-message')).toBe('submission.saved');
     await station.reload();
     await expect.poll(() => device.timelineActions()).toContain('supplement');
     await shot(station, 'supplement-offline');
@@ -90,32 +65,32 @@ describe('hall lifecycle with a station device following along', () => {
     // Back online: the hall sees the supplement, accepts, dispatches to two departments; both approve.
     await expect.poll(async () => {
       await record.open(server.url, ulid);
-      return (await record.state().textContent()) ?? '';
-    }, { timeout: 30_000 }).toContain('待受理');
-    expect(await hall.getByTestId('timeline').textContent()).toContain('补交材料');
-    const expectDevice = async (label: string): Promise<void> => {
-      await expect.poll(() => device.state().textContent(), { timeout: 30_000 }).toContain(label);
+      return record.stateName();
+    }, { timeout: 30_000 }).toBe('received');
+    expect(await hall.locator('[data-testid="timeline"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action')))).toContain('supplement');
+    const expectDevice = async (state: string): Promise<void> => {
+      await expect.poll(() => device.stateName(), { timeout: 30_000 }).toBe(state);
     };
     await record.accept();
-    await expect.poll(() => record.state().textContent()).toContain('已受理');
+    await expect.poll(() => record.stateName()).toBe('accepted');
     await expect.poll(() => hall.getByTestId('sla').textContent()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/); // the due date, as a date in the reader's language
-    await expectDevice('已受理');
+    await expectDevice('accepted');
     await record.dispatch(['market-regulation', 'fire']);
-    await expect.poll(() => record.state().textContent()).toContain('并联审批中');
-    await expectDevice('并联审批中');
+    await expect.poll(() => record.stateName()).toBe('dispatched');
+    await expectDevice('dispatched');
     await record.departmentApproves('market-regulation');
     await expect.poll(() => hall.locator('[data-department="market-regulation"]').textContent()).toContain('approved');
-    expect(await record.state().textContent()).toContain('并联审批中');
+    expect(await record.stateName()).toBe('dispatched');
     await record.departmentApproves('fire');
-    await expect.poll(() => record.state().textContent()).toContain('审批通过');
-    await expectDevice('审批通过');
+    await expect.poll(() => record.stateName()).toBe('approved');
+    await expectDevice('approved');
     await shot(hall, 'approved');
     await record.issue();
-    await expect.poll(() => record.state().textContent()).toContain('已发证');
-    await expectDevice('已发证');
+    await expect.poll(() => record.stateName()).toBe('issued');
+    await expectDevice('issued');
     await record.deliver('post', 'SF1234567890');
-    await expect.poll(() => record.state().textContent()).toContain('已送达');
-    await expectDevice('已送达');
+    await expect.poll(() => record.stateName()).toBe('delivered');
+    await expectDevice('delivered');
     await shot(hall, 'delivered-timeline');
 
     // The device's own timeline holds every step, in order.
@@ -128,6 +103,6 @@ describe('hall lifecycle with a station device following along', () => {
     await expect.poll(() => hall.getByTestId('received-today').textContent()).toBe('1');
     expect(await hall.getByTestId('issued-today').textContent()).toBe('1');
     await shot(hall, 'dashboard');
-    expect(errors).toEqual([]);
+    expect([...stationErrors, ...hallErrors]).toEqual([]);
   });
 });

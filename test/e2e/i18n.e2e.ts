@@ -6,11 +6,11 @@
  * Screenshots of the English screens land in test/artifacts/i18n.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter, watchErrors } from './support/browser';
-import { startServer, type RunningServer } from './support/server';
-import { HallQueuePage, IntakePage, OutboxPage, SignInPage } from './pages/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { signIn, takeControl, useStage } from './support/fixtures';
+import { watchErrors } from './support/browser';
+import { AppShell, HallQueuePage, IntakePage, OutboxPage } from './pages/app';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
@@ -57,45 +57,27 @@ const lang = (page: Page): Promise<string> => page.evaluate(() => document.docum
 const heading = (page: Page): Promise<string> => page.locator('main h1').first().innerText();
 
 describe('languages: Chinese by default, English on request, remembered on the device', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let station: BrowserContext;
-  let page: Page;
-  let errors: string[];
+  const stage = useStage('i18n');
+  const { shot } = stage;
   let receiptNo = '';
-  const shot = screenshotter('i18n');
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    // The browser itself prefers English: the app still starts in Chinese until someone chooses English.
-    station = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'en-US' });
-    page = await station.newPage();
-    errors = watchErrors(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
 
   it('station: switches to English, works in English, keeps it across reloads and offline, and switches back', async () => {
+    const { server } = stage;
+    // The browser itself prefers English: the app still starts in Chinese until someone chooses English.
+    const station = await stage.device({ browserLocale: 'en-US' });
+    const page = await station.newPage();
+    const errors = watchErrors(page);
+    // The page models speak the language the screen is in at each step.
     const intake = new IntakePage(page);
+    const intakeEn = new IntakePage(page, 'en');
 
     // Chinese by default, the service worker installed and in control.
-    await new SignInPage(page).signIn(server.url, 'station');
-    await page.waitForURL('**/intake');
+    await signIn(page, server.url, 'station');
     await intake.waitForCatalog('licence-reissue');
     expect(await lang(page)).toBe('zh-CN');
     expect(await heading(page)).toBe('新建代收');
     expect((await chineseInControls(page)).length).toBeGreaterThan(5); // the check below sees Chinese when there is some
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-    await intake.waitForCatalog('licence-reissue');
+    await takeControl(page, () => intake.waitForCatalog('licence-reissue'));
 
     // Switch to English: the intake screen, the catalog's English names, English validation messages.
     await page.getByTestId('locale-switch').selectOption('en');
@@ -118,7 +100,7 @@ describe('languages: Chinese by default, English on request, remembered on the d
     await intake.enterpriseName().fill('上海示例科技有限公司');
     await intake.applicantName().fill('张三');
     await intake.idNumber().fill('31010619850312123X');
-    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await intakeEn.submitButton().click();
     await expect.poll(() => intake.errorFor('uscc').textContent()).toBe('The credit code does not check out, a character may be mistyped; compare it character by character with the licence or ID card');
     expect(await intake.errorFor('id-number').textContent()).toBe('The ID number does not check out, a character may be mistyped; compare it character by character with the licence or ID card');
     await intake.attach('reissue-application', NOT_IMAGE);
@@ -135,7 +117,7 @@ describe('languages: Chinese by default, English on request, remembered on the d
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
     expect(await chineseInControls(page)).toEqual([]);
     await shot(page, 'intake-en-ready');
-    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await intakeEn.submitButton().click();
     receiptNo = (await page.getByTestId('receipt-no').textContent())?.trim() ?? '';
     expect(receiptNo).toMatch(/^JING-\d{8}-[0-9A-Z]{8}$/);
     expect(await page.getByTestId('receipt').innerText()).toContain('Receipt no.');
@@ -143,18 +125,19 @@ describe('languages: Chinese by default, English on request, remembered on the d
     await shot(page, 'intake-en-submitted');
 
     // The receipt in English: the catalog's English names, with the Chinese names the submission recorded beside them.
-    await page.getByRole('link', { name: 'Print receipt', exact: true }).click();
+    await intakeEn.printReceiptLink().click();
     await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
     await expect.poll(() => page.getByTestId('receipt-matter').innerText()).toBe('Reissue of business licence\n营业执照补办');
     expect(await page.getByTestId('receipt-matter').locator('span').getAttribute('lang')).toBe('en');
     expect(await page.locator('table').innerText()).toContain('Loss statement');
     await shot(page, 'receipt-en');
-    await page.getByRole('navigation').getByRole('link', { name: 'Intake', exact: true }).click();
+    const shellEn = new AppShell(page, 'en');
+    await shellEn.nav('navIntake').click();
     await page.waitForURL('**/intake');
 
     // The outbox in English: the matter's English name, the state and sync progress.
-    await page.getByRole('navigation').getByRole('link', { name: 'Outbox', exact: true }).click();
-    const outbox = new OutboxPage(page);
+    await shellEn.nav('navOutbox').click();
+    const outbox = new OutboxPage(page, 'en');
     await outbox.item(receiptNo).waitFor();
     expect(await heading(page)).toBe('Outbox');
     expect(await outbox.item(receiptNo).locator('strong').first().innerText()).toBe('Reissue of business licence');
@@ -197,16 +180,12 @@ describe('languages: Chinese by default, English on request, remembered on the d
 
   it('hall: the queue, a record and the dashboard in English', async () => {
     expect(receiptNo).not.toBe('');
-    const hall = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    const hallPage = await hall.newPage();
-    const hallErrors = watchErrors(hallPage);
-    await new SignInPage(hallPage).signIn(server.url, 'hall');
-    await hallPage.waitForURL('**/hall');
+    const { context: hall, page: hallPage, errors: hallErrors } = await stage.signedIn('hall', { viewport: { width: 1280, height: 900 } });
     expect(await heading(hallPage)).toContain('受理队列');
     await hallPage.getByTestId('locale-switch').selectOption('en');
     await expect.poll(() => hallPage.locator('main h1').first().innerText()).toContain('Acceptance queue');
 
-    const queue = new HallQueuePage(hallPage);
+    const queue = new HallQueuePage(hallPage, 'en');
     await queue.item(receiptNo).waitFor({ timeout: 30_000 });
     const row = queue.item(receiptNo);
     await expect.poll(() => row.locator('td').nth(1).innerText()).toBe('Reissue of business licence');
@@ -223,7 +202,7 @@ describe('languages: Chinese by default, English on request, remembered on the d
     expect(await chineseInControls(hallPage)).toEqual([]);
     await shot(hallPage, 'hall-record-en');
 
-    await hallPage.getByRole('navigation').getByRole('link', { name: 'Dashboard', exact: true }).click();
+    await new AppShell(hallPage, 'en').nav('navDashboard').click();
     await hallPage.getByTestId('figures').waitFor();
     expect(await heading(hallPage)).toContain('Dashboard');
     expect(await chineseInControls(hallPage)).toEqual([]);

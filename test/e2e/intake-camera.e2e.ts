@@ -6,44 +6,22 @@
  * prefilled. A browser whose camera is refused falls back to the file input with a clear message.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, screenshotter, watchErrors } from './support/browser';
-import { startServer, type RunningServer } from './support/server';
-import { IntakeChecklistPage, IntakePage, SignInPage } from './pages/app';
-import { readTable } from './support/idb';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { audit } from './support/axe';
+import { watchErrors } from './support/browser';
+import { signIn, useStage } from './support/fixtures';
+import { AppShell, IntakeChecklistPage, IntakePage, UI } from './pages/app';
+import { readDrafts, readTable } from './support/idb';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const PHOTO = path.join(FIXTURES, 'page-application.jpg');
 const PDF = path.join(FIXTURES, 'void-notice.pdf');
 const USCC = '91310106MA1FL4XQ0W';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** Serious or critical axe-core violations (WCAG 2.1 A/AA) on the page as it is now (as in a11y.e2e.ts). */
-async function audit(page: Page): Promise<string[]> {
-  // Evaluated through DevTools, not added as a <script>: the app's Content-Security-Policy (rightly) refuses inline
-  // scripts, and the audit must not need the policy relaxed.
-  await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  })) as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(Uint8Array.from(bytes)).digest('hex');
-
-interface DraftRecord {
-  matterId: string;
-  pages: Record<string, { sha256: string }[]>;
-}
-
-const readDrafts = (page: Page): Promise<DraftRecord[]> => readTable<DraftRecord>(page, 'drafts');
 
 /** The hashes of every page whose bytes are on the device (Dexie's blobs table). */
 const storedBlobs = async (page: Page): Promise<string[]> => (await readTable<{ sha256: string }>(page, 'blobs')).map((b) => b.sha256);
@@ -51,33 +29,16 @@ const storedBlobs = async (page: Page): Promise<string[]> => (await readTable<{ 
 const pageOrder = async (page: Page, materialId: string): Promise<string[]> => (await readDrafts(page)).find((d) => d.matterId === 'licence-reissue')?.pages[materialId]?.map((p) => p.sha256) ?? [];
 
 describe('intake: live camera, page order, enterprise profile', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let station: BrowserContext;
-  let page: Page;
-  let errors: string[];
-  const shot = screenshotter('intake-camera');
-
-  beforeAll(async () => {
-    server = await startServer();
-    // Only this suite's browser has a (fake) camera, allowed without a prompt.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
-    station = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
-    page = await station.newPage();
-    errors = watchErrors(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
+  // Only this suite's browser has a (fake) camera, allowed without a prompt.
+  const stage = useStage('intake-camera', { browserArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  const { shot } = stage;
+  const text = UI['zh-CN'];
 
   it('takes a page from the live camera, reorders, zooms, retakes, submits; the hall sees the order and the profile', async () => {
+    const { server } = stage;
+    const { page, errors } = await stage.signedIn('station');
     const intake = new IntakePage(page);
     const checklist = new IntakeChecklistPage(page);
-    await new SignInPage(page).signIn(server.url, 'station');
-    await page.waitForURL('**/intake');
     await intake.waitForCatalog('licence-reissue');
     await intake.matter().selectOption('licence-reissue');
     await intake.answer('reason', 'lost');
@@ -97,14 +58,14 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await material.getByRole('button', { name: '相机取景 补领营业执照申请书' }).click();
     const camera = page.getByRole('dialog', { name: '补领营业执照申请书 · 相机' });
     await camera.waitFor();
-    const take = camera.getByRole('button', { name: '拍摄', exact: true });
+    const take = camera.getByRole('button', { name: text.cameraTake, exact: true });
     await expect.poll(() => take.isEnabled(), { timeout: 15_000 }).toBe(true);
     expect(await page.evaluate(() => (document.querySelector('dialog.camera video') as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
     await shot(page, 'camera-preview');
     expect(await audit(page), 'camera dialog').toEqual([]);
     await take.click();
-    await expect.poll(() => camera.getByRole('status').textContent()).toContain('已拍 1 页');
-    await camera.getByRole('button', { name: '完成', exact: true }).click();
+    await expect.poll(() => camera.getByRole('status').textContent()).toContain(intake.says.pagesTaken(1));
+    await camera.getByRole('button', { name: text.cameraDone, exact: true }).click();
     await camera.waitFor({ state: 'hidden' });
     await expect.poll(() => intake.pageCount('reissue-application'), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => pageOrder(page, 'reissue-application')).toHaveLength(1);
@@ -151,7 +112,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await intake.material('loss-statement').getByRole('button', { name: '重拍 遗失声明 第 1 页' }).click();
     const retakeCamera = page.getByRole('dialog', { name: '重拍 遗失声明 第 1 页 · 相机' });
     await retakeCamera.waitFor();
-    const retakeShot = retakeCamera.getByRole('button', { name: '拍摄', exact: true });
+    const retakeShot = retakeCamera.getByRole('button', { name: text.cameraTake, exact: true });
     await expect.poll(() => retakeShot.isEnabled(), { timeout: 15_000 }).toBe(true);
     await retakeShot.click();
     await retakeCamera.waitFor({ state: 'hidden' });
@@ -164,7 +125,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await intake.material('loss-statement').getByRole('button', { name: '重拍 遗失声明 第 1 页' }).click();
     await retakeCamera.waitFor();
     const chooser = page.waitForEvent('filechooser');
-    await retakeCamera.getByRole('button', { name: '改用文件', exact: true }).click();
+    await retakeCamera.getByRole('button', { name: text.cameraFromFile, exact: true }).click();
     await (await chooser).setFiles(PHOTO);
     await expect.poll(() => pageOrder(page, 'loss-statement')).not.toEqual([fromCamera]);
     expect(await intake.pageCount('loss-statement')).toBe(1);
@@ -172,22 +133,19 @@ describe('intake: live camera, page order, enterprise profile', () => {
 
     // 5. The phone is checked; then submit.
     await intake.submitButton().click();
-    await expect.poll(() => intake.errorFor('contact-phone').textContent()).toBe('联系电话应为手机号或带区号的固定电话');
+    await expect.poll(() => intake.errorFor('contact-phone').textContent()).toBe(intake.says.contactPhone);
     await intake.contactPhone().fill('021-62881234');
     await expect.poll(() => intake.errorFor('contact-phone').textContent()).toBe('');
     const order = await pageOrder(page, 'reissue-application');
     await shot(page, 'before-submit');
     await intake.submitButton().click();
     await page.getByTestId('receipt-no').waitFor();
-    await page.getByRole('link', { name: '打印回执', exact: true }).click();
+    await intake.printReceiptLink().click();
     await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
     const ulid = page.url().split('/').pop() ?? '';
 
     // 6. The hall: the pages in the order staff left them, and the enterprise profile.
-    const hallContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    const hall = await hallContext.newPage();
-    await new SignInPage(hall).signIn(server.url, 'hall');
-    await hall.waitForURL('**/hall**');
+    const { context: hallContext, page: hall } = await stage.signedIn('hall', { viewport: { width: 1280, height: 900 } });
     let record: { submission: { enterprise: Record<string, string>; items: { materialId: string; pages: { sha256: string }[] }[] } } | undefined;
     await expect
       .poll(
@@ -210,7 +168,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await hallContext.close();
 
     // 7. 一次采集: the next intake for this USCC is prefilled as soon as the USCC is valid, and stays editable.
-    await page.getByRole('navigation').getByRole('link', { name: '新建代收' }).click();
+    await new AppShell(page).nav('navIntake').click();
     await page.waitForURL('**/intake');
     await intake.waitForCatalog('licence-reissue');
     await intake.uscc().fill(USCC.slice(0, 17));
@@ -221,7 +179,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     expect(await intake.legalRepresentative().inputValue()).toBe('李四');
     expect(await intake.contactName().inputValue()).toBe('王五');
     expect(await intake.contactPhone().inputValue()).toBe('021-62881234');
-    expect(await page.getByTestId('enterprise-prefilled').textContent()).toContain('已按该企业上次代收的信息预填');
+    expect(await page.getByTestId('enterprise-prefilled').textContent()).toContain(intake.says.profilePrefilled);
     await intake.contactName().fill('赵六');
     expect(await intake.contactName().inputValue()).toBe('赵六');
     await shot(page, 'profile-prefilled');
@@ -229,21 +187,20 @@ describe('intake: live camera, page order, enterprise profile', () => {
   });
 
   it('falls back to the file input with a clear message when the camera is refused', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
+    const context = await stage.device();
     await context.addInitScript(() => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });
     const p = await context.newPage();
     const pageErrors = watchErrors(p);
     const intake = new IntakePage(p);
-    await new SignInPage(p).signIn(server.url, 'station');
-    await p.waitForURL('**/intake');
+    await signIn(p, stage.server.url, 'station');
     await intake.waitForCatalog('licence-reissue');
     await intake.matter().selectOption('licence-reissue');
     await intake.answer('reason', 'lost');
     const material = intake.material('reissue-application');
     await material.getByRole('button', { name: '相机取景 补领营业执照申请书' }).click();
-    await expect.poll(() => material.locator('.camera-problem').textContent()).toBe('未获准使用相机：请在浏览器中允许使用相机，或改用“拍照 / 选择文件”');
+    await expect.poll(() => material.locator('.camera-problem').textContent()).toBe(intake.says.cameraDenied);
     expect(await p.locator('dialog.camera').count()).toBe(0);
     expect(await p.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('补领营业执照申请书 拍照或选择文件');
     await shot(p, 'camera-refused-fallback');

@@ -9,13 +9,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter, watchErrors } from './support/browser';
-import { startServer, type RunningServer } from './support/server';
-import { IntakeChecklistPage, IntakePage, OutboxPage, ReceiptPage, SignInPage, type FilePayload } from './pages/app';
-import { readTable } from './support/idb';
-import { formatDate } from '../../src/app/i18n/format';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { watchErrors } from './support/browser';
+import { signInAndInstall, useStage } from './support/fixtures';
+import { AppShell, IntakeChecklistPage, IntakePage, OutboxPage, ReceiptPage, type FilePayload } from './pages/app';
+import { deviceBlobs, readDrafts, type DraftRecord } from './support/idb';
+import { formatDate } from '../../src/shared/i18n/format';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const PHOTO = path.join(FIXTURES, 'page-application.jpg');
@@ -51,43 +51,6 @@ async function scannedPage(page: Page, label: string): Promise<FilePayload> {
   return { name: `${label}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 }
 
-interface DraftRecord {
-  matterId: string;
-  pages: Record<string, { sha256: string }[]>;
-  deficient: Record<string, string>;
-  signature: { sha256: string } | null;
-}
-
-/** The drafts as the device stores them in Dexie (IndexedDB `louxiaoer-station`, table `drafts`). */
-const readDrafts = (page: Page): Promise<DraftRecord[]> => readTable<DraftRecord>(page, 'drafts');
-
-/** Every scan blob in Dexie (table `blobs`, key = sha256): its key and the SHA-256 of its stored bytes, recomputed. */
-function rehashDeviceBlobs(page: Page): Promise<{ key: string; computed: string; bytes: number; type: string }[]> {
-  return page.evaluate(async () => {
-    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('louxiaoer-station');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('open failed'));
-    });
-    try {
-      const rows = await new Promise<{ sha256: string; blob: Blob; type: string }[]>((resolve, reject) => {
-        const req = idb.transaction('blobs').objectStore('blobs').getAll();
-        req.onsuccess = () => resolve(req.result as { sha256: string; blob: Blob; type: string }[]);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-      return await Promise.all(
-        rows.map(async (row) => {
-          const bytes = await row.blob.arrayBuffer();
-          const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-          return { key: row.sha256, computed: [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''), bytes: bytes.byteLength, type: row.type };
-        }),
-      );
-    } finally {
-      idb.close();
-    }
-  });
-}
-
 /** All page hashes (and the signature's) a draft references, per material. */
 function draftHashes(d: DraftRecord): Record<string, string[]> {
   const out: Record<string, string[]> = Object.fromEntries(Object.entries(d.pages).filter(([, pages]) => pages.length).map(([id, pages]) => [id, pages.map((p) => p.sha256)]));
@@ -110,47 +73,25 @@ function serverHashes(s: ServerSubmission): Record<string, string[]> {
 }
 
 describe('full offline intake: guided checklist, 容缺 with signature, PDF, receipts, byte-exact upload', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let station: BrowserContext;
-  let page: Page;
-  let errors: string[];
-  const shot = screenshotter('intake-full');
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    station = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
-    page = await station.newPage();
-    errors = watchErrors(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
+  const stage = useStage('intake-full');
+  const { shot } = stage;
 
   it('takes in two matters offline and every captured page reaches the server unchanged', async () => {
+    const { server } = stage;
+    const station = await stage.device();
+    const page = await station.newPage();
+    const errors = watchErrors(page);
     const intake = new IntakePage(page);
     const checklist = new IntakeChecklistPage(page);
     const receipt = new ReceiptPage(page);
-    const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name });
+    const shell = new AppShell(page);
 
     // 1. Sign in online; wait for the catalog and for the service worker to control the page.
-    await new SignInPage(page).signIn(server.url, 'station');
-    await page.waitForURL('**/intake');
-    await intake.waitForCatalog('food-business-licence');
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await intake.waitForCatalog('food-business-licence');
-    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await signInAndInstall(page, server.url, 'station', { matter: 'food-business-licence' });
 
     // 2. Offline from here on.
     await station.setOffline(true);
-    await expect.poll(() => page.getByTestId('sync-status').textContent()).toContain('离线');
+    await expect.poll(() => shell.syncPhase()).toBe('offline');
 
     // 3a. 食品经营许可: the checklist follows the answers.
     // (Each step waits for the legend "材料清单 Checklist · N" to show the new count.)
@@ -203,14 +144,14 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(await checklist.deficientBox('entity-licence-copy').count()).toBe(0); // it has a page now
     const due = isoDay(10);
     await checklist.markDeficient(DEFICIENT, due);
-    await expect.poll(() => checklist.deficientCount().textContent()).toContain('容缺 1 项待补');
+    await expect.poll(() => checklist.deficientCount().textContent()).toContain(checklist.says.deficientOutstanding(1));
     expect(await page.locator(`#due-${DEFICIENT}`).inputValue()).toBe(due);
 
     // Submitting before the applicant signs is refused with a clear message.
     await intake.submitButton().click();
-    await expect.poll(() => page.locator('fieldset').filter({ has: page.locator('legend', { hasText: /^告知承诺$/ }) }).locator('.error').textContent()).toContain('签署告知承诺');
+    await expect.poll(() => checklist.commitmentError().textContent()).toContain(checklist.says.signCommitment);
     await checklist.sign();
-    await expect.poll(() => page.locator('fieldset').filter({ has: page.locator('legend', { hasText: /^告知承诺$/ }) }).locator('.error').textContent()).toBe('');
+    await expect.poll(() => checklist.commitmentError().textContent()).toBe('');
     await shot(page, 'food-pages-deficient-signed');
 
     // What the device captured, as its draft in Dexie says (autosave is asynchronous: wait for it).
@@ -231,7 +172,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(foodPickup).toMatch(/^\d{6}$/);
 
     // 4a. The printable receipt, offline.
-    await page.getByRole('link', { name: '打印回执', exact: true }).click();
+    await intake.printReceiptLink().click();
     await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
     const foodId = page.url().split('/').pop() ?? '';
     await receipt.sheet().waitFor();
@@ -245,14 +186,14 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     await shot(page, 'food-receipt');
     await page.emulateMedia({ media: 'print' });
     expect(await receipt.appHeader().isVisible()).toBe(false);
-    expect(await page.getByRole('button', { name: '打印 A4', exact: true }).isVisible()).toBe(false);
+    expect(await receipt.printA4Button().isVisible()).toBe(false);
     expect(await receipt.sheet().isVisible()).toBe(true);
     await shot(page, 'food-receipt-print-media');
     await page.emulateMedia({ media: 'screen' });
     expect(await receipt.appHeader().isVisible()).toBe(true);
 
     // 3b. 营业执照补办 (lost): a photo and a PDF; a non-image and an oversize file are refused.
-    await nav('新建代收').click();
+    await shell.nav('navIntake').click();
     await page.waitForURL('**/intake');
     await intake.waitForCatalog('licence-reissue');
     await intake.matter().selectOption('licence-reissue');
@@ -271,7 +212,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(await intake.material('loss-statement').locator('li.page .pdf').textContent()).toBe('PDF');
 
     await checklist.attachFiles('reissue-application', NOT_IMAGE);
-    await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
+    await expect.poll(() => checklist.materialError('reissue-application').textContent()).toContain(checklist.says.notImageOrPdf);
     const oversize = new Uint8Array(41 * 1024 * 1024).fill(0x20);
     oversize.set([0xff, 0xd8, 0xff, 0xe0], 0); // looks like a JPEG: it is the size that is refused
     // Picked from disk by path, as a real file is: sending 41 MB through the DevTools protocol as a buffer
@@ -280,7 +221,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     const hugeFile = path.join(hugeDir, 'huge-scan.jpg');
     writeFileSync(hugeFile, oversize);
     await checklist.attachFiles('loss-statement', hugeFile).finally(() => rmSync(hugeDir, { recursive: true, force: true }));
-    await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain('超过 40 MB 上限');
+    await expect.poll(() => checklist.materialError('loss-statement').textContent(), { timeout: 15_000 }).toContain(checklist.says.tooLarge(40));
     expect(await checklist.materialError('loss-statement').textContent()).toContain('huge-scan.jpg');
     expect(await intake.pageCount('reissue-application')).toBe(1);
     expect(await intake.pageCount('loss-statement')).toBe(1);
@@ -303,7 +244,7 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     expect(reissueReceiptNo).not.toBe(foodReceiptNo);
 
     // 4b. Its receipt: both materials provided, nothing deficient.
-    await page.getByRole('link', { name: '打印回执', exact: true }).click();
+    await intake.printReceiptLink().click();
     await page.waitForURL(/\/receipt\/[0-9A-Z]{26}$/);
     const reissueId = page.url().split('/').pop() ?? '';
     expect(reissueId).not.toBe(foodId);
@@ -316,19 +257,19 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
     await shot(page, 'reissue-receipt');
 
     // 5. Both wait in the outbox while offline. Before the network returns, rehash the bytes kept in Dexie.
-    await nav('发件箱').click();
+    await shell.nav('navOutbox').click();
     const outbox = new OutboxPage(page);
     await outbox.item(foodReceiptNo).waitFor();
     await outbox.item(reissueReceiptNo).waitFor();
-    for (const no of [foodReceiptNo, reissueReceiptNo]) expect(await outbox.item(no).getByTestId('sync-state').textContent()).toMatch(/上传中|待发送/);
+    for (const no of [foodReceiptNo, reissueReceiptNo]) expect(['uploading', 'waiting']).toContain(await outbox.sync(no));
     await shot(page, 'outbox-offline');
-    const deviceBlobs = new Map((await rehashDeviceBlobs(page)).map((b) => [b.key, b]));
+    const onDevice = new Map((await deviceBlobs(page)).map((b) => [b.key, b]));
 
     // 6. Online: both are received by the hall.
     await station.setOffline(false);
     for (const no of [foodReceiptNo, reissueReceiptNo]) {
-      await expect.poll(() => outbox.item(no).getByTestId('state').textContent(), { timeout: 45_000 }).toContain('大厅已收到');
-      expect(await outbox.item(no).getByTestId('sync-state').textContent()).toContain('已同步');
+      await expect.poll(() => outbox.state(no), { timeout: 45_000 }).toBe('received');
+      expect(await outbox.sync(no)).toBe('synced');
     }
     await shot(page, 'outbox-received');
 
@@ -354,8 +295,8 @@ describe('full offline intake: guided checklist, 容缺 with signature, PDF, rec
       expect(res.status(), `GET /api/blobs/${hash}`).toBe(200);
       const body = await res.body();
       expect(sha256(body), `server bytes of ${hash}`).toBe(hash);
-      expect(deviceBlobs.get(hash)?.computed, `device bytes of ${hash}`).toBe(hash);
-      expect(deviceBlobs.get(hash)?.bytes).toBe(body.length);
+      expect(onDevice.get(hash)?.computed, `device bytes of ${hash}`).toBe(hash);
+      expect(onDevice.get(hash)?.bytes).toBe(body.length);
     }
     // The PDF travelled as it was picked, byte for byte.
     expect(reissueCaptured['loss-statement']).toEqual([sha256(readFileSync(PDF))]);

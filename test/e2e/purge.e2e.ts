@@ -8,11 +8,10 @@
  * the rebuilt database (the second acceptance arrives and purges that one too).
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter, watchErrors } from './support/browser';
-import { startServer, type RunningServer } from './support/server';
-import { IntakePage, OutboxPage } from './pages/app';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { skewClock, takeControl, useStage } from './support/fixtures';
+import { AppShell, IntakePage, OutboxPage } from './pages/app';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
@@ -89,35 +88,29 @@ function scanIndexedDb(page: Page, needles: string[]): Promise<{ databases: stri
   }, needles);
 }
 
+/** The page's own clock (the second test moves it 31 days on). */
+const pageNow = (page: Page): Promise<string> => page.evaluate(() => new Date().toISOString());
+
+/**
+ * Wait for a complete sync after `since` (page time): replication has pulled everything the server holds and
+ * paused, up to date. Whatever a pull would bring back is on the device by then. The page is on the outbox.
+ */
+async function syncedAfter(page: Page, since: string, timeout = 30_000): Promise<void> {
+  const shell = new AppShell(page);
+  const outbox = new OutboxPage(page);
+  await expect.poll(async () => (await shell.syncPhase()) === 'idle' && ((await outbox.lastSyncAt()) ?? '') > since, { timeout }).toBe(true);
+}
+
 /** Which databases hold `needle`. */
 const holding = (scan: { found: Record<string, string[]> }, needle: string): string[] => Object.entries(scan.found).flatMap(([db, hits]) => (hits.includes(needle) ? [db] : []));
 
 describe('personal fields leave the device after the hall accepts', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let stationCtx: BrowserContext;
-  let hallCtx: BrowserContext;
-  let station: Page;
-  let errors: string[];
-  const shot = screenshotter('purge');
-
-  beforeAll(async () => {
-    server = await startServer({ LXE_PURGE_AFTER_DAYS: '0' });
-    browser = await launchBrowser();
-    stationCtx = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
-    hallCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    station = await stationCtx.newPage();
-    errors = watchErrors(station);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
+  const stage = useStage('purge', { env: { LXE_PURGE_AFTER_DAYS: '0' } });
+  const { shot } = stage;
 
   /** One licence reissue with two pages; returns its receipt number and submission ULID. */
-  async function intake(applicant: string, idNumber: string): Promise<{ receiptNo: string; ulid: string }> {
+  async function intake(station: Page, applicant: string, idNumber: string): Promise<{ receiptNo: string; ulid: string }> {
+    const { server } = stage;
     const form = new IntakePage(station);
     await station.goto(`${server.url}/intake`);
     await form.waitForCatalog('licence-reissue');
@@ -141,17 +134,18 @@ describe('personal fields leave the device after the hall accepts', () => {
   }
 
   it('removes the accepted applicant’s ID number from every local store and keeps the item listed', async () => {
+    const { server } = stage;
     // The station signs in (the session carries the 0-day window) and takes in two submissions.
-    const signIn = await stationCtx.request.post(`${server.url}/api/session`, { data: { username: 'station', password: 'demo' } });
-    expect(signIn.status()).toBe(200);
-    expect(await signIn.json()).toMatchObject({ station: 'jingan-hkri', purgeAfterDays: 0 });
-    const accepted = await intake(ACCEPTED_NAME, ACCEPTED_ID);
-    const open = await intake('李四', OPEN_ID);
+    const { context: stationCtx, page: station, errors, session } = await stage.signedInByApi('station');
+    expect(session).toMatchObject({ station: 'jingan-hkri', purgeAfterDays: 0 });
+    const { context: hallCtx } = await stage.signedInByApi('hall', { viewport: { width: 1280, height: 900 } });
+    const accepted = await intake(station, ACCEPTED_NAME, ACCEPTED_ID);
+    const open = await intake(station, '李四', OPEN_ID);
 
     const outbox = new OutboxPage(station);
     await station.goto(`${server.url}/outbox`);
     for (const { receiptNo } of [accepted, open]) {
-      await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
+      await expect.poll(() => outbox.state(receiptNo), { timeout: 60_000 }).toBe('received');
     }
     // Before any decision both ID numbers are on the device (and the scan finds them).
     const before = await scanIndexedDb(station, [ACCEPTED_ID, OPEN_ID]);
@@ -160,12 +154,11 @@ describe('personal fields leave the device after the hall accepts', () => {
     await shot(station, 'outbox-received');
 
     // The hall accepts the first one.
-    expect((await hallCtx.request.post(`${server.url}/api/session`, { data: { username: 'hall', password: 'demo' } })).status()).toBe(200);
     const decided = await hallCtx.request.post(`${server.url}/api/hall/submissions/${accepted.ulid}/events`, { data: { action: 'accept' } });
     expect(decided.status()).toBe(201);
 
     // The device learns of it by replication, and with a 0-day window the personal fields leave at once.
-    await expect.poll(() => outbox.item(accepted.receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('已受理');
+    await expect.poll(() => outbox.state(accepted.receiptNo), { timeout: 60_000 }).toBe('accepted');
     await expect.poll(async () => holding(await scanIndexedDb(station, [ACCEPTED_ID]), ACCEPTED_ID), { timeout: 60_000 }).toEqual([]);
     const after = await scanIndexedDb(station, [ACCEPTED_ID, ACCEPTED_NAME, OPEN_ID, '3101**********1238', '张**', accepted.receiptNo]);
     expect(holding(after, ACCEPTED_ID)).toEqual([]);
@@ -182,19 +175,19 @@ describe('personal fields leave the device after the hall accepts', () => {
     // The outbox still lists both, the purged one with its receipt number and state.
     await outbox.item(accepted.receiptNo).waitFor();
     expect(await outbox.item(accepted.receiptNo).textContent()).toContain('上海示例科技有限公司');
-    expect(await outbox.item(accepted.receiptNo).getByTestId('state').textContent()).toContain('已受理');
-    expect(await outbox.item(open.receiptNo).getByTestId('state').textContent()).toContain('大厅已收到');
+    expect(await outbox.state(accepted.receiptNo)).toBe('accepted');
+    expect(await outbox.state(open.receiptNo)).toBe('received');
     await shot(station, 'outbox-after-purge');
 
     // Reload (app start: the purge runs again, then sync pulls on from where it was): nothing comes back.
+    const beforeReload = await pageNow(station);
     await station.reload();
     await outbox.item(accepted.receiptNo).waitFor({ timeout: 30_000 });
-    await expect.poll(() => station.getByTestId('sync-status').getAttribute('class'), { timeout: 30_000 }).toContain('idle');
-    await station.waitForTimeout(1500);
+    await syncedAfter(station, beforeReload);
     const reloaded = await scanIndexedDb(station, [ACCEPTED_ID, OPEN_ID]);
     expect(holding(reloaded, ACCEPTED_ID)).toEqual([]);
     expect(holding(reloaded, OPEN_ID).length).toBe(1);
-    expect(await outbox.item(accepted.receiptNo).getByTestId('state').textContent()).toContain('已受理');
+    expect(await outbox.state(accepted.receiptNo)).toBe('accepted');
 
     // The server's copy is the one first written: the device wrote nothing back.
     const onServer = await stationCtx.request.get(`${server.url}/sync/${STATION_DB}/submission:${accepted.ulid}?revs=true`);
@@ -207,7 +200,7 @@ describe('personal fields leave the device after the hall accepts', () => {
 
     // Sync goes on in the rebuilt database: the hall accepts the second one, and its ID number leaves too.
     expect((await hallCtx.request.post(`${server.url}/api/hall/submissions/${open.ulid}/events`, { data: { action: 'accept' } })).status()).toBe(201);
-    await expect.poll(() => outbox.item(open.receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('已受理');
+    await expect.poll(() => outbox.state(open.receiptNo), { timeout: 60_000 }).toBe('accepted');
     await expect.poll(async () => holding(await scanIndexedDb(station, [OPEN_ID]), OPEN_ID), { timeout: 60_000 }).toEqual([]);
     const last = await scanIndexedDb(station, [ACCEPTED_ID, OPEN_ID, '4403**********123X']);
     expect(holding(last, ACCEPTED_ID)).toEqual([]);
@@ -220,40 +213,19 @@ describe('personal fields leave the device after the hall accepts', () => {
 });
 
 describe('with the default window, at app start and offline', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let device: BrowserContext;
-  let page: Page;
-  let errors: string[];
-  const shot = screenshotter('purge-start');
+  const stage = useStage('purge-start');
+  const { shot } = stage;
   const ID = '11010519491231002X';
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    device = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
-    page = await device.newPage();
-    errors = watchErrors(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
-
   it('keeps the ID number for 30 days after acceptance, then drops it when the app starts, offline', async () => {
-    const signIn = await device.request.post(`${server.url}/api/session`, { data: { username: 'station', password: 'demo' } });
-    expect(await signIn.json()).toMatchObject({ purgeAfterDays: 30 });
+    const { server } = stage;
+    const { context: device, page, errors, session } = await stage.signedInByApi('station');
+    expect(session).toMatchObject({ purgeAfterDays: 30 });
     const form = new IntakePage(page);
     await page.goto(`${server.url}/intake`);
     await form.waitForCatalog('licence-reissue');
     // The service worker takes control, so the app starts offline later.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    await form.waitForCatalog('licence-reissue');
+    await takeControl(page, () => form.waitForCatalog('licence-reissue'));
     await form.matter().selectOption('licence-reissue');
     await form.answer('reason', 'lost');
     await form.uscc().fill('91310106MA1FL4XQ0W');
@@ -268,45 +240,34 @@ describe('with the default window, at app start and offline', () => {
     const ulid = ((await page.locator('[data-testid="receipt"] a[href^="/receipt/"]').first().getAttribute('href')) ?? '').split('/').pop() ?? '';
 
     const outbox = new OutboxPage(page);
+    const shell = new AppShell(page);
     await page.goto(`${server.url}/outbox`);
-    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
-    const hall = await browser.newContext();
-    expect((await hall.request.post(`${server.url}/api/session`, { data: { username: 'hall', password: 'demo' } })).status()).toBe(200);
+    await expect.poll(() => outbox.state(receiptNo), { timeout: 60_000 }).toBe('received');
+    const { context: hall } = await stage.signedInByApi('hall');
     expect((await hall.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: { action: 'accept' } })).status()).toBe(201);
-    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('已受理');
-    await expect.poll(() => page.getByTestId('sync-status').getAttribute('class'), { timeout: 30_000 }).toContain('idle');
+    await expect.poll(() => outbox.state(receiptNo), { timeout: 60_000 }).toBe('accepted');
+    await expect.poll(() => shell.syncPhase(), { timeout: 30_000 }).toBe('idle');
     // Accepted just now: inside the 30 days the device still holds it.
     expect(holding(await scanIndexedDb(page, [ID]), ID)).toEqual([`_pouch_${STATION_DB}`]);
 
     // 31 days later, with no network: the app starts, and the ID number leaves before anything else happens.
     await device.setOffline(true);
-    await device.addInitScript((offset: number) => {
-      const RealDate = Date;
-      class LaterDate extends RealDate {
-        constructor(...args: unknown[]) {
-          if (args.length === 0) super(RealDate.now() + offset);
-          else super(...(args as [string | number]));
-        }
-        static override now(): number {
-          return RealDate.now() + offset;
-        }
-      }
-      globalThis.Date = LaterDate as DateConstructor;
-    }, 31 * 86_400_000);
+    await skewClock(device, 31 * 86_400_000);
     await page.reload();
     await outbox.item(receiptNo).waitFor({ timeout: 30_000 });
     await expect.poll(async () => holding(await scanIndexedDb(page, [ID]), ID), { timeout: 30_000 }).toEqual([]);
     expect(holding(await scanIndexedDb(page, ['1101**********002X']), '1101**********002X')).toEqual(['louxiaoer-station']);
-    expect(await outbox.item(receiptNo).getByTestId('state').textContent()).toContain('已受理');
+    expect(await outbox.state(receiptNo)).toBe('accepted');
     await shot(page, 'purged-offline-at-start');
 
     // Online again: sync resumes in the rebuilt database and does not bring the document back.
     await device.setOffline(false);
-    await expect.poll(() => page.getByTestId('sync-status').getAttribute('class'), { timeout: 60_000 }).toContain('idle');
+    await expect.poll(() => shell.syncPhase(), { timeout: 60_000 }).toBe('idle');
     // …and still hears from the hall.
+    const beforeDispatch = await pageNow(page);
     expect((await hall.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: { action: 'dispatch', departments: ['market-regulation'] } })).status()).toBe(201);
-    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('并联审批中');
-    await page.waitForTimeout(1500);
+    await expect.poll(() => outbox.state(receiptNo), { timeout: 60_000 }).toBe('dispatched');
+    await syncedAfter(page, beforeDispatch);
     expect(holding(await scanIndexedDb(page, [ID]), ID)).toEqual([]);
     await shot(page, 'online-again');
     await hall.close();

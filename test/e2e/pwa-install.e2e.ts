@@ -6,32 +6,32 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, screenshotter } from './support/browser';
+import type { BrowserContext } from 'playwright-core';
+import { launchPersistent } from './support/browser';
+import { signInAndInstall, useStage } from './support/fixtures';
 import { readTable } from './support/idb';
-import { DIST, startServer, type RunningServer } from './support/server';
-import { IntakePage, SignInPage } from './pages/app';
+import { DIST, startServer } from './support/server';
+import { AppShell, IntakePage } from './pages/app';
 
 describe('installable PWA', () => {
-  let server: RunningServer;
+  // Chromium judges installability only in a persistent profile: no shared browser here.
+  const stage = useStage('pwa-install', { noBrowser: true });
+  const { shot } = stage;
   let context: BrowserContext;
   let profile: string;
-  const shot = screenshotter('pwa-install');
 
   beforeAll(async () => {
-    server = await startServer();
     profile = mkdtempSync(path.join(os.tmpdir(), 'lxe-profile-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    context = await launchPersistent(profile);
   });
 
   afterAll(async () => {
     await context?.close();
-    await server?.stop();
-    server?.cleanup();
     rmSync(profile, { recursive: true, force: true });
   });
 
   it('has no installability errors and a complete manifest', async () => {
+    const { server } = stage;
     const page = await context.newPage();
     await page.goto(`${server.url}/sign-in`);
     await page.evaluate(async () => {
@@ -69,20 +69,13 @@ describe('installable PWA', () => {
     const staticDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-dist-'));
     cpSync(DIST, staticDir, { recursive: true });
     const updServer = await startServer({ STATIC_DIR: staticDir });
-    const ctx = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'lxe-profile-')), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const updProfile = mkdtempSync(path.join(os.tmpdir(), 'lxe-profile-'));
+    const ctx = await launchPersistent(updProfile);
     try {
       const page = await ctx.newPage();
-      await new SignInPage(page).signIn(updServer.url, 'station');
-      await page.waitForURL('**/intake');
       const intake = new IntakePage(page);
-      await intake.waitForCatalog('licence-reissue');
-      await page.evaluate(async () => {
-        await navigator.serviceWorker.ready;
-      });
-      // A later visit: the page is controlled by the installed service worker.
-      await page.reload();
-      await intake.waitForCatalog('licence-reissue');
-      expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      // Signed in, then a later visit: the page is controlled by the installed service worker.
+      await signInAndInstall(page, updServer.url, 'station');
       await intake.matter().selectOption('licence-reissue');
       await intake.enterpriseName().fill('更新测试有限公司');
       await intake.applicantName().fill('赵六');
@@ -99,7 +92,7 @@ describe('installable PWA', () => {
       // The banner waits for the user: nothing reloaded, the form is as it was.
       expect(await intake.applicantName().inputValue()).toBe('赵六');
       await shot(page, 'update-offered');
-      await Promise.all([page.waitForEvent('framenavigated', { timeout: 20_000 }), page.getByRole('button', { name: '更新', exact: true }).click()]);
+      await Promise.all([page.waitForEvent('framenavigated', { timeout: 20_000 }), new AppShell(page).updateButton().click()]);
       await page.waitForLoadState('load');
       await intake.waitForCatalog('licence-reissue');
       await expect.poll(() => intake.enterpriseName().inputValue(), { timeout: 15_000 }).toBe('更新测试有限公司');
@@ -111,6 +104,7 @@ describe('installable PWA', () => {
       await updServer.stop();
       updServer.cleanup();
       rmSync(staticDir, { recursive: true, force: true });
+      rmSync(updProfile, { recursive: true, force: true });
     }
   });
 });

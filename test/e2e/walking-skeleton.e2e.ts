@@ -6,12 +6,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter, watchErrors } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { watchErrors } from './support/browser';
+import { signIn, takeControl, useStage } from './support/fixtures';
 import { readTable } from './support/idb';
-import { startServer, type RunningServer } from './support/server';
-import { HallQueuePage, IntakePage, OutboxPage, SignInPage } from './pages/app';
+import { AppShell, HallQueuePage, IntakePage, OutboxPage } from './pages/app';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
@@ -20,50 +19,31 @@ const NOT_IMAGE = path.join(FIXTURES, 'not-an-image.jpg');
 const sha256 = (buf: Buffer): string => createHash('sha256').update(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)).digest('hex');
 
 describe('walking skeleton: offline intake reaches the hall queue', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let station: BrowserContext;
-  let page: Page;
-  let errors: string[];
-  const shot = screenshotter('walking-skeleton');
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    station = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
-    page = await station.newPage();
-    errors = watchErrors(page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
-  });
+  const stage = useStage('walking-skeleton');
+  const { shot } = stage;
 
   it('works offline from sign-in to the hall queue', async () => {
+    const { server } = stage;
+    const station = await stage.device();
+    const page = await station.newPage();
+    const errors = watchErrors(page);
     const intake = new IntakePage(page);
+    const shell = new AppShell(page);
     // On the real-CouchDB lane the server must really be storing in CouchDB, not quietly in its embedded store.
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { store: string };
     expect(health.store).toBe(/^https?:\/\//.test(process.env.LXE_TEST_COUCHDB ?? '') ? 'couchdb' : 'embedded');
 
     // 1. Sign in online; the service worker takes control and the catalog replicates.
-    await new SignInPage(page).signIn(server.url, 'station');
-    await page.waitForURL('**/intake');
+    await signIn(page, server.url, 'station');
     await intake.waitForCatalog('licence-reissue');
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
-    await page.reload();
-    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-    await intake.waitForCatalog('licence-reissue');
+    await takeControl(page, () => intake.waitForCatalog('licence-reissue'));
     await shot(page, 'signed-in-online');
 
     // 2. Offline: the app reloads from the service worker and still works.
     await station.setOffline(true);
     await page.reload();
     await intake.waitForCatalog('licence-reissue');
-    await expect.poll(() => page.getByTestId('sync-status').textContent()).toContain('离线');
+    await expect.poll(() => shell.syncPhase()).toBe('offline');
     await shot(page, 'reloaded-offline');
 
     // 3. Bad input gets clear messages and nothing is lost.
@@ -75,11 +55,11 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await intake.idNumber().fill('31010619850312123X');
     await intake.submitButton().click();
     // A typo in the code: the message asks to compare with the licence, and never offers a check character to type.
-    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain('核对不上');
-    expect(await intake.errorFor('uscc').textContent()).not.toMatch(/应为/);
-    expect(await intake.errorFor('id-number').textContent()).toContain('请对照证照原件逐位核对');
+    await expect.poll(() => intake.errorFor('uscc').textContent()).toContain(intake.says.checkDigit);
+    expect(await intake.errorFor('uscc').textContent()).not.toMatch(/应为|should be/);
+    expect(await intake.errorFor('id-number').textContent()).toContain(intake.says.checkDigit);
     await intake.attach('reissue-application', NOT_IMAGE);
-    await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toContain('不是 JPEG/PNG/WebP 图片或 PDF');
+    await expect.poll(() => intake.material('reissue-application').locator('.error').textContent()).toContain(intake.says.notImageOrPdf);
     await shot(page, 'validation-messages');
 
     // 4. Correct the codes, attach a photo per material.
@@ -116,20 +96,20 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await page.reload();
     const outbox = new OutboxPage(page);
     await outbox.item(receiptNo).waitFor();
-    expect(await outbox.item(receiptNo).getByTestId('sync-state').textContent()).toMatch(/上传中|待发送/);
+    expect(['uploading', 'waiting']).toContain(await outbox.sync(receiptNo));
     await shot(page, 'outbox-offline');
 
     // 7. Online again: documents and photos reach the server, and the device learns the hall received it.
     await station.setOffline(false);
-    await expect.poll(() => outbox.item(receiptNo).getByTestId('state').textContent(), { timeout: 60_000 }).toContain('大厅已收到');
-    expect(await outbox.item(receiptNo).getByTestId('sync-state').textContent()).toContain('已同步');
-    await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toContain('已同步');
+    await expect.poll(() => outbox.state(receiptNo), { timeout: 60_000 }).toBe('received');
+    expect(await outbox.sync(receiptNo)).toBe('synced');
+    await expect.poll(() => shell.syncPhase(), { timeout: 30_000 }).toBe('idle');
     // The outbox says when the device last synced, and the sync log tells the offline spell and the sync after it.
-    await expect.poll(() => page.getByTestId('last-sync').textContent()).toContain('最近一次成功同步');
-    await page.getByTestId('sync-log').locator('summary').click();
-    const log = await page.getByTestId('sync-log-entry').allTextContents();
-    expect(log[0]).toContain('已同步');
-    expect(log.some((line) => line.includes('离线'))).toBe(true);
+    await expect.poll(async () => Date.parse((await outbox.lastSyncAt()) ?? '')).toBeGreaterThan(0);
+    expect(await page.getByTestId('last-sync').textContent()).toContain(outbox.says.lastSync); // and says so
+    const log = await outbox.logPhases();
+    expect(log[0]).toBe('idle');
+    expect(log).toContain('offline');
     await shot(page, 'outbox-synced');
 
     const docs = (await (await page.request.get(`${server.url}/sync/station-jingan-hkri/_all_docs?include_docs=true`)).json()) as {
@@ -150,10 +130,7 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     }
 
     // 8. The hall, in its own browser context, sees it in the acceptance queue.
-    const hall = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    const hallPage = await hall.newPage();
-    await new SignInPage(hallPage).signIn(server.url, 'hall');
-    await hallPage.waitForURL('**/hall');
+    const { context: hall, page: hallPage } = await stage.signedIn('hall', { viewport: { width: 1280, height: 800 } });
     const queue = new HallQueuePage(hallPage);
     await queue.item(receiptNo).waitFor({ timeout: 30_000 });
     expect(await queue.item(receiptNo).textContent()).toContain('上海示例科技有限公司');

@@ -5,10 +5,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser';
-import { IntakePage, SignInPage } from '../e2e/pages/app';
-import { readTable } from '../e2e/support/idb';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchPersistent as launchProfile } from '../e2e/support/browser';
+import { signIn } from '../e2e/support/fixtures';
+export { skewClock } from '../e2e/support/fixtures';
+import { AppShell, IntakePage } from '../e2e/pages/app';
+import { deviceBlobs, readDrafts, type DraftRecord } from '../e2e/support/idb';
+
+export { deviceBlobs, readDrafts, type DeviceBlob, type DraftRecord } from '../e2e/support/idb';
 
 export const VIEWPORT = { width: 1024, height: 900 };
 export const USCC = '91310106MA1FL4XQ0W';
@@ -27,11 +31,10 @@ export interface PageFile {
 export const attachPage = (page: Page, materialId: string, file: PageFile): Promise<void> => page.locator(`[data-material="${materialId}"] input[type=file]:not(.retake-input)`).setInputFiles(file);
 export const materialError = (page: Page, materialId: string) => page.locator(`[data-material="${materialId}"] .error`);
 
-export function launchPersistent(profileDir: string, init?: (context: BrowserContext) => Promise<void>): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT, locale: 'zh-CN' }).then(async (context) => {
-    await init?.(context);
-    return context;
-  });
+export async function launchPersistent(profileDir: string, init?: (context: BrowserContext) => Promise<void>): Promise<BrowserContext> {
+  const context = await launchProfile(profileDir, { viewport: VIEWPORT, locale: 'zh-CN' });
+  await init?.(context);
+  return context;
 }
 
 /**
@@ -75,50 +78,19 @@ function hasProfileChildren(profileDir: string): boolean {
   return false;
 }
 
-/** Shifts the page's clock (Date and Date.now) by `offsetMs`; the server's clock is untouched. */
-export async function skewClock(context: BrowserContext, offsetMs: number): Promise<void> {
-  await context.addInitScript((offset: number) => {
-    const RealDate = Date;
-    class SkewedDate extends RealDate {
-      constructor(...args: unknown[]) {
-        if (args.length === 0) super(RealDate.now() + offset);
-        else super(...(args as [string | number]));
-      }
-      static override now(): number {
-        return RealDate.now() + offset;
-      }
-    }
-    globalThis.Date = SkewedDate as DateConstructor;
-  }, offsetMs);
-}
-
-/** Sign in, let the service worker take control and the catalog replicate (DESIGN §6, walking skeleton). */
-export async function signInAndInstall(page: Page, base: string, username: string): Promise<void> {
-  const intake = new IntakePage(page);
-  await new SignInPage(page).signIn(base, username);
-  await page.waitForURL('**/intake');
-  await intake.waitForCatalog(MATTER);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await intake.waitForCatalog(MATTER);
-  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-}
-
 /**
  * After a restart the device may have lost its session (Chromium writes new cookies to disk only every ~30 s,
  * so a crash soon after signing in forgets them) and asks for the password. Staff sign in again: through the
  * app's "重新登录 Sign in" link, or, when that does not lead to the form, by signing out and in. Returns which.
  */
-export async function resumeSession(page: Page, base: string, username: string): Promise<'kept' | 'link' | 'sign-out'> {
-  const status = page.getByTestId('sync-status');
-  await status.waitFor({ timeout: 30_000 });
+export async function resumeSession(page: Page, base: string, username: 'station' | 'station2'): Promise<'kept' | 'link' | 'sign-out'> {
+  const shell = new AppShell(page);
+  await shell.syncStatus().waitFor({ timeout: 30_000 });
   // The app starts on the device's session and asks the server in the background: wait for its answer to show
   // (up to date with the session kept, or "sign in again"), not for the first status painted.
-  await expect.poll(async () => /需重新登录|已同步/.test((await status.textContent()) ?? ''), { timeout: 60_000 }).toBe(true);
-  if (!((await status.textContent()) ?? '').includes('需重新登录')) return 'kept';
-  await page.getByRole('link', { name: /重新登录/ }).click();
+  await expect.poll(async () => ['unauthorized', 'idle'].includes((await shell.syncPhase()) ?? ''), { timeout: 60_000 }).toBe(true);
+  if ((await shell.syncPhase()) !== 'unauthorized') return 'kept';
+  await shell.signInAgain().click();
   const form = await page
     .locator('#password')
     .waitFor({ timeout: 3_000 })
@@ -127,11 +99,10 @@ export async function resumeSession(page: Page, base: string, username: string):
       () => false,
     );
   if (!form) {
-    await page.getByRole('button', { name: /退出/ }).click();
+    await shell.signOut().click();
     await page.waitForURL('**/sign-in');
   }
-  await new SignInPage(page).signIn(base, username);
-  await page.waitForURL('**/intake');
+  await signIn(page, base, username);
   return form ? 'link' : 'sign-out';
 }
 
@@ -177,64 +148,6 @@ export async function scannedPages(page: Page, labels: string[]): Promise<PageFi
     return out;
   }, labels);
   return encoded.map((b64, i) => ({ name: `${labels[i]}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
-}
-
-export interface DraftRecord {
-  id: string;
-  stationId: string;
-  matterId: string;
-  uscc: string;
-  enterpriseName: string;
-  applicantName: string;
-  idNumber: string;
-  answers: Record<string, string>;
-  pages: Record<string, { sha256: string }[]>;
-  deficient: Record<string, string>;
-  signature: { sha256: string } | null;
-}
-
-export interface DeviceBlob {
-  key: string;
-  computed: string;
-  bytes: number;
-  state: string;
-  lastError?: string;
-}
-
-
-export const readDrafts = (page: Page): Promise<DraftRecord[]> => readTable<DraftRecord>(page, 'drafts');
-
-/** Every scan blob in Dexie with the SHA-256 of its stored bytes recomputed. */
-export function deviceBlobs(page: Page): Promise<DeviceBlob[]> {
-  return page.evaluate(async () => {
-    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open('louxiaoer-station');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('open failed'));
-    });
-    try {
-      const rows = await new Promise<{ sha256: string; blob: Blob; state: string; lastError?: string }[]>((resolve, reject) => {
-        const req = idb.transaction('blobs').objectStore('blobs').getAll();
-        req.onsuccess = () => resolve(req.result as { sha256: string; blob: Blob; state: string; lastError?: string }[]);
-        req.onerror = () => reject(req.error ?? new Error('read failed'));
-      });
-      return await Promise.all(
-        rows.map(async (row) => {
-          const bytes = await row.blob.arrayBuffer();
-          const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-          return {
-            key: row.sha256,
-            computed: [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''),
-            bytes: bytes.byteLength,
-            state: row.state,
-            ...(row.lastError ? { lastError: row.lastError } : {}),
-          };
-        }),
-      );
-    } finally {
-      idb.close();
-    }
-  });
 }
 
 export const draftHashes = (d: DraftRecord): string[] => [...MATERIALS.flatMap((m) => (d.pages[m] ?? []).map((p) => p.sha256)), ...(d.signature ? [d.signature.sha256] : [])];
@@ -292,7 +205,7 @@ export async function takeIntake(page: Page, marker: string, files: PageFile[]):
   const href = (await receipt.locator('a[href^="/receipt/"]').getAttribute('href')) ?? '';
   const ulid = href.split('/').pop() ?? '';
   expect(ulid).toBe(draft.id);
-  await page.getByRole('button', { name: /继续代收/ }).click();
+  await intake.nextIntakeButton().click();
   return { submissionId: `submission:${ulid}`, receiptNo, marker, stationId: draft.stationId, hashes: draftHashes(draft) };
 }
 

@@ -6,16 +6,16 @@
  * server exactly once with the captured SHA-256, drafts are intact, and the hall's queue holds each submission
  * exactly once in `received` or later. Ends with one line: `faults: N runs, lost L, duplicated D`.
  *
- * Fault schedules are drawn from FAULT_SEED (printed; set it to replay a run). Tests marked `it.fails` pin
- * known bugs (see their comments): they pass while the bug is there and start failing once it is fixed.
+ * Fault schedules are drawn from FAULT_SEED (printed; set it to replay a run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshotter } from '../e2e/support/browser';
-import { IntakePage, OutboxPage, SignInPage } from '../e2e/pages/app';
+import { screenshotter } from '../e2e/support/browser';
+import { newDevice as newContext, signIn, signInAndInstall, useBrowser } from '../e2e/support/fixtures';
+import { AppShell, HallQueuePage, IntakePage, OutboxPage } from '../e2e/pages/app';
 import {
   attachPage,
   deviceBlobs,
@@ -30,7 +30,6 @@ import {
   resumeSession,
   savedDraft,
   scannedPages,
-  signInAndInstall,
   skewClock,
   takeIntake,
   VIEWPORT,
@@ -98,7 +97,7 @@ async function killServer(server: FaultServer): Promise<void> {
 }
 
 const firstPage = async (context: BrowserContext): Promise<Page> => context.pages()[0] ?? (await context.newPage());
-const newDevice = (browser: Browser): Promise<BrowserContext> => browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+const newDevice = (browser: Browser): Promise<BrowserContext> => newContext(browser, { viewport: VIEWPORT });
 
 /** Three intakes offline (two pages each) and a fourth left as a draft with one page. */
 async function offlineBacklog(page: Page, context: BrowserContext, tag: string): Promise<{ captured: Captured[]; draft: Awaited<ReturnType<typeof leaveDraft>> }> {
@@ -111,15 +110,13 @@ async function offlineBacklog(page: Page, context: BrowserContext, tag: string):
 }
 
 describe('fault suite: nothing captured is lost or duplicated', () => {
-  let browser: Browser;
+  const stage = useBrowser();
 
-  beforeAll(async () => {
+  beforeAll(() => {
     console.log(`fault seed ${SEED} (FAULT_SEED=${SEED} replays it)`);
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  afterAll(() => {
     console.log(`faults: ${tally.runs} runs, lost ${tally.lost}, duplicated ${tally.duplicated}`);
   });
 
@@ -155,7 +152,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       if (audit.problems.length) console.log(await deviceState(page));
       await page.goto(`${proxy.url}/outbox`);
       const outbox = new OutboxPage(page);
-      for (const c of captured) await expect.poll(() => outbox.item(c.receiptNo).getByTestId('state').textContent(), { timeout: 30_000 }).toContain('大厅已收到');
+      for (const c of captured) await expect.poll(() => outbox.state(c.receiptNo), { timeout: 30_000 }).toBe('received');
       await shot(page, 'f1-after-restart-all-received');
       expect(audit.problems).toEqual([]);
     } finally {
@@ -171,7 +168,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
     const server = await startFaultServer();
     const proxy = new TcpProxy(server.port, SEED + 2);
     await proxy.listen();
-    const context = await newDevice(browser);
+    const context = await newDevice(stage.browser);
     try {
       const page = await context.newPage();
       await signInAndInstall(page, proxy.url, 'station');
@@ -196,7 +193,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       const audit = await account('fault 2 (server kill -9 mid-sync)', new Ledger(server.url), captured, 75_000, await draftProblems(page, draft));
       if (audit.problems.length) console.log(await deviceState(page));
       await page.goto(`${proxy.url}/outbox`);
-      await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toContain('已同步');
+      await expect.poll(() => new AppShell(page).syncPhase(), { timeout: 30_000 }).toBe('idle');
       await shot(page, 'f2-after-server-restarts');
       expect(audit.problems).toEqual([]);
     } finally {
@@ -211,7 +208,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
     const server = await startFaultServer();
     const proxy = new TcpProxy(server.port, SEED + 3);
     await proxy.listen();
-    const context = await newDevice(browser);
+    const context = await newDevice(stage.browser);
     const ledger = new Ledger(server.url);
     try {
       const page = await context.newPage();
@@ -245,8 +242,8 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
 
   it('4. device clocks 3 days ahead and 3 days behind: everything syncs and the hall orders by server time', async () => {
     const server = await startFaultServer();
-    const ahead = await newDevice(browser);
-    const behind = await newDevice(browser);
+    const ahead = await newDevice(stage.browser);
+    const behind = await newDevice(stage.browser);
     const ledger = new Ledger(server.url);
     try {
       await skewClock(ahead, 3 * DAY);
@@ -291,11 +288,10 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       expect(Date.parse(received[0]!.createdAt) - Date.now()).toBeGreaterThan(2 * DAY);
       expect(Date.now() - Date.parse(received[1]!.createdAt)).toBeGreaterThan(2 * DAY);
       await shot(aheadPage, 'f4-device-3-days-ahead');
-      const hall = await newDevice(browser);
+      const hall = await newDevice(stage.browser);
       const hallPage = await hall.newPage();
-      await new SignInPage(hallPage).signIn(server.url, 'hall');
-      await hallPage.waitForURL('**/hall');
-      await hallPage.locator(`[data-testid="queue-item"][data-receipt="${order[2]!.receiptNo}"]`).waitFor({ timeout: 30_000 });
+      await signIn(hallPage, server.url, 'hall');
+      await new HallQueuePage(hallPage).item(order[2]!.receiptNo).waitFor({ timeout: 30_000 });
       await shot(hallPage, 'f4-hall-queue-server-time-order');
       await hall.close();
       expect(audit.problems).toEqual([]);
@@ -323,7 +319,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await disk.fill(page);
       console.log(`fault 5: disk full (${disk.kind === 'tmpfs' ? 'the profile is on a small tmpfs, filled to the last KB' : 'mount not allowed here: IndexedDB Blob writes throw QuotaExceededError'})`);
       await attachPage(page, MATERIALS[1], files[1]!);
-      await expect.poll(() => materialError(page, MATERIALS[1]).textContent().catch(() => ''), { timeout: 15_000 }).toContain('设备存储已满');
+      await expect.poll(() => materialError(page, MATERIALS[1]).textContent().catch(() => ''), { timeout: 15_000 }).toContain(intake.says.storageFull);
       expect(await intake.pageCount(MATERIALS[1])).toBe(0);
       await shot(page, 'f5-storage-full-error');
 
@@ -355,7 +351,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       const captured: Captured = { submissionId: `submission:${full.id}`, receiptNo, marker, stationId: full.stationId, hashes: draftHashes(full) };
       const audit = await account('fault 5 (disk full)', ledger, [captured], 30_000, draftIssues);
       await page.goto(`${server.url}/outbox`);
-      await expect.poll(() => new OutboxPage(page).item(receiptNo).getByTestId('state').textContent(), { timeout: 30_000 }).toContain('大厅已收到');
+      await expect.poll(() => new OutboxPage(page).state(receiptNo), { timeout: 30_000 }).toBe('received');
       await shot(page, 'f5-synced-after-space-freed');
       expect(audit.problems).toEqual([]);
     } finally {

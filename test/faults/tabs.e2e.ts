@@ -8,10 +8,10 @@
  * When the tab is closed is drawn from FAULT_SEED (printed; set it to replay a run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../e2e/support/browser';
-import { IntakePage } from '../e2e/pages/app';
-import { attachPage, draftHashes, draftProblems, fillBasics, MATERIALS, readDrafts, savedDraft, scannedPages, signInAndInstall, takeIntake, VIEWPORT, type Captured, type PageFile } from './device';
+import type { Page } from 'playwright-core';
+import { AppShell, IntakePage } from '../e2e/pages/app';
+import { newDevice, signInAndInstall, useBrowser } from '../e2e/support/fixtures';
+import { attachPage, draftHashes, draftProblems, fillBasics, MATERIALS, readDrafts, savedDraft, scannedPages, takeIntake, VIEWPORT, type Captured, type PageFile } from './device';
 import { Ledger } from './ledger';
 import { startFaultServer } from './server';
 
@@ -50,21 +50,14 @@ async function outboxLoaded(page: Page, base: string, known: number): Promise<vo
 }
 
 describe('fault suite: tabs', () => {
-  let browser: Browser;
+  const stage = useBrowser();
 
-  beforeAll(async () => {
-    console.log(`tabs fault seed ${SEED} (FAULT_SEED=${SEED} replays it)`);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    console.log(`faults: ${tally.runs} runs, lost ${tally.lost}, duplicated ${tally.duplicated}`);
-  });
+  beforeAll(() => console.log(`tabs fault seed ${SEED} (FAULT_SEED=${SEED} replays it)`));
+  afterAll(() => console.log(`faults: ${tally.runs} runs, lost ${tally.lost}, duplicated ${tally.duplicated}`));
 
   it('6. a tab closed while its submit is being written: the submission is kept once, or its draft is intact and submits once', async () => {
     const server = await startFaultServer();
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+    const context = await newDevice(stage.browser, { viewport: VIEWPORT });
     const random = seeded(SEED + 6);
     const captured: Captured[] = [];
     const problems: string[] = [];
@@ -113,7 +106,7 @@ describe('fault suite: tabs', () => {
           await page.getByTestId('receipt').waitFor({ timeout: 15_000 });
           const receiptNo = ((await page.getByTestId('receipt-no').textContent()) ?? '').trim();
           captured.push({ submissionId: `submission:${draft.id}`, receiptNo, marker, stationId: draft.stationId, hashes: draftHashes(draft) });
-          await page.getByRole('button', { name: /继续代收/ }).click();
+          await new IntakePage(page).nextIntakeButton().click();
           console.log(`fault 6 round ${round}: closed ${delay} ms after submit → the draft was left, intact, and submitted again`);
         }
         await page.goto(`${server.url}/intake`);
@@ -133,7 +126,7 @@ describe('fault suite: tabs', () => {
 
   it('7. two tabs of one device take intakes and sync at once: each submission once, both tabs end synced', async () => {
     const server = await startFaultServer();
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
+    const context = await newDevice(stage.browser, { viewport: VIEWPORT });
     const captured: Captured[] = [];
     try {
       const first = await context.newPage();
@@ -153,7 +146,7 @@ describe('fault suite: tabs', () => {
       const problems = await account('fault 7 (two tabs of one device)', new Ledger(server.url), captured);
       for (const page of [first, second]) {
         await page.goto(`${server.url}/outbox`);
-        await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 60_000 }).toContain('已同步');
+        await expect.poll(() => new AppShell(page).syncPhase(), { timeout: 60_000 }).toBe('idle');
       }
       const leftover = (await readDrafts(first)).filter((d) => d.enterpriseName.startsWith('T7 '));
       problems.push(...leftover.map((d) => `draft ${d.id} (${d.enterpriseName}) left behind after its submission`));

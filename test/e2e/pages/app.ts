@@ -1,20 +1,49 @@
-/** Page models: tests say what a user does; these say which controls that means. */
-import type { Page } from 'playwright-core';
+/**
+ * Page models: tests say what a user does; these say which controls that means, in the language the device
+ * shows (`locale`, Chinese by default), and read states from the screens' data attributes, not their words.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { MESSAGES, UI, type Locale, type Messages, type UiText } from './text';
 
-export class SignInPage {
-  constructor(private readonly page: Page) {}
+export { MESSAGES, UI, LOCALES, type Locale, type Messages, type UiText } from './text';
 
-  async signIn(base: string, username: string, password = 'demo'): Promise<void> {
-    await this.page.goto(`${base}/sign-in`);
-    await this.page.getByLabel('用户名', { exact: true }).fill(username);
-    await this.page.getByLabel('密码', { exact: true }).fill(password);
-    await this.page.getByRole('button', { name: '登录', exact: true }).click();
+/** The state a badge shows (its `data-state`: a submission state, or the sync phase). */
+export const stateOf = (badge: Locator): Promise<string | null> => badge.getAttribute('data-state');
+
+abstract class Screen {
+  protected readonly text: UiText;
+  /** What this screen says to staff, in its language (for tests whose point is the wording). */
+  readonly says: Messages;
+  constructor(
+    protected readonly page: Page,
+    readonly locale: Locale = 'zh-CN',
+  ) {
+    this.text = UI[locale];
+    this.says = MESSAGES[locale];
   }
 }
 
-export class IntakePage {
-  constructor(private readonly page: Page) {}
+/** The app's frame: header (sync status, language, sign-out) and main navigation. */
+export class AppShell extends Screen {
+  syncStatus = () => this.page.getByTestId('sync-status');
+  /** The sync phase: offline, syncing, idle (up to date), unauthorized, error. */
+  syncPhase = (): Promise<string | null> => stateOf(this.syncStatus());
+  nav = (name: 'navIntake' | 'navOutbox' | 'navBookings' | 'navDashboard') => this.page.getByRole('navigation').getByRole('link', { name: this.text[name], exact: true });
+  signInAgain = () => this.page.getByRole('link', { name: this.text.signInAgain });
+  signOut = () => this.page.getByRole('button', { name: this.text.signOut });
+  updateButton = () => this.page.getByRole('button', { name: this.text.updateNow, exact: true });
+}
 
+export class SignInPage extends Screen {
+  async signIn(base: string, username: string, password = 'demo'): Promise<void> {
+    await this.page.goto(`${base}/sign-in`);
+    await this.page.getByLabel(this.text.username, { exact: true }).fill(username);
+    await this.page.getByLabel(this.text.password, { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: this.text.signIn, exact: true }).click();
+  }
+}
+
+export class IntakePage extends Screen {
   matter = () => this.page.locator('#matter');
   uscc = () => this.page.locator('#uscc');
   enterpriseName = () => this.page.locator('#enterprise-name');
@@ -24,7 +53,9 @@ export class IntakePage {
   contactPhone = () => this.page.locator('#contact-phone');
   applicantName = () => this.page.locator('#applicant-name');
   idNumber = () => this.page.locator('#id-number');
-  submitButton = () => this.page.getByRole('button', { name: '提交', exact: true });
+  submitButton = () => this.page.getByRole('button', { name: this.text.submit, exact: true });
+  printReceiptLink = () => this.page.getByRole('link', { name: this.text.printReceipt, exact: true });
+  nextIntakeButton = () => this.page.getByRole('button', { name: this.text.nextIntake });
   errorFor = (field: string) => this.page.locator(`#${field}-error`);
 
   async waitForCatalog(matterId: string): Promise<void> {
@@ -49,26 +80,35 @@ export class IntakePage {
   }
 }
 
-export class OutboxPage {
-  constructor(private readonly page: Page) {}
-
+export class OutboxPage extends Screen {
   item(receiptNo: string) {
     return this.page.locator(`[data-testid="outbox-item"][data-receipt="${receiptNo}"]`);
   }
+
+  /** The submission's state as the device knows it (received, accepted, …). */
+  state = (receiptNo: string): Promise<string | null> => stateOf(this.item(receiptNo).getByTestId('state'));
+  /** Its sync progress: waiting, uploading, sent, synced, refused, pageRefused. */
+  sync = (receiptNo: string): Promise<string | null> => this.item(receiptNo).getByTestId('sync-state').getAttribute('data-sync');
+  /** When the device last synced (ISO), or null before its first sync. */
+  lastSyncAt = (): Promise<string | null> => this.page.getByTestId('last-sync').getAttribute('data-at');
+  /** The sync log's phases, newest first (the log is opened). */
+  async logPhases(): Promise<string[]> {
+    const log = this.page.getByTestId('sync-log');
+    if (!(await log.evaluate((el) => (el as HTMLDetailsElement).open))) await log.locator('summary').click();
+    return this.page.getByTestId('sync-log-entry').evaluateAll((els) => els.map((el) => el.getAttribute('data-phase') ?? ''));
+  }
 }
 
-export class HallQueuePage {
-  constructor(private readonly page: Page) {}
-
+export class HallQueuePage extends Screen {
   item(receiptNo: string) {
     return this.page.locator(`[data-testid="queue-item"][data-receipt="${receiptNo}"]`);
   }
 }
 
-export class HallRecordPage {
-  constructor(private readonly page: Page) {}
-
+export class HallRecordPage extends Screen {
   state = () => this.page.getByTestId('record-state');
+  /** The submission's state as the hall sees it. */
+  stateName = (): Promise<string | null> => stateOf(this.state());
 
   async open(base: string, submissionUlid: string): Promise<void> {
     await this.page.goto(`${base}/hall/submissions/${submissionUlid}`);
@@ -78,37 +118,37 @@ export class HallRecordPage {
   async requestCorrection(materialIds: string[], reason: string): Promise<void> {
     for (const id of materialIds) await this.page.locator(`.decide input[type=checkbox][value="${id}"]`).check();
     await this.page.locator('#reason').fill(reason);
-    await this.page.getByRole('button', { name: '要求补正', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.requestCorrection, exact: true }).click();
   }
 
   async accept(): Promise<void> {
-    await this.page.getByRole('button', { name: '受理', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.accept, exact: true }).click();
   }
 
   async dispatch(departments: string[]): Promise<void> {
     for (const d of departments) await this.page.locator(`.decide input[type=checkbox][value="${d}"]`).check();
-    await this.page.getByRole('button', { name: '分送', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.dispatch, exact: true }).click();
   }
 
   async departmentApproves(department: string): Promise<void> {
-    await this.page.locator(`[data-department="${department}"]`).getByRole('button', { name: '同意', exact: true }).click();
+    await this.page.locator(`[data-department="${department}"]`).getByRole('button', { name: this.text.departmentApprove, exact: true }).click();
   }
 
   async issue(): Promise<void> {
-    await this.page.getByRole('button', { name: '发证', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.issue, exact: true }).click();
   }
 
   async deliver(method: 'post' | 'locker' | 'pickup', reference: string): Promise<void> {
     await this.page.locator('#method').selectOption(method);
     await this.page.locator('#reference').fill(reference);
-    await this.page.getByRole('button', { name: '送达', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.deliver, exact: true }).click();
   }
 }
 
-export class DeviceSubmissionPage {
-  constructor(private readonly page: Page) {}
-
+export class DeviceSubmissionPage extends Screen {
   state = () => this.page.getByTestId('state');
+  /** The submission's state as the device knows it. */
+  stateName = (): Promise<string | null> => stateOf(this.state());
   timelineActions = async (): Promise<string[]> =>
     this.page.locator('[data-testid="device-timeline"] li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action') ?? ''));
 
@@ -121,7 +161,7 @@ export class DeviceSubmissionPage {
   }
 
   async sendSupplement(): Promise<void> {
-    await this.page.getByRole('button', { name: '提交补正', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.sendSupplement, exact: true }).click();
   }
 }
 
@@ -135,17 +175,17 @@ export interface FilePayload {
 export type PickedFiles = string | readonly string[] | FilePayload | readonly FilePayload[];
 
 /** The parts of the intake form beyond the basics: the checklist legend, 容缺, the signature pad, page refusals. */
-export class IntakeChecklistPage {
-  constructor(private readonly page: Page) {}
-
-  legend = () => this.page.locator('legend', { hasText: '材料清单' });
+export class IntakeChecklistPage extends Screen {
+  legend = () => this.page.locator('legend', { hasText: this.text.checklist });
+  /** The error line of the 告知承诺 (commitment) fieldset. */
+  commitmentError = () => this.page.locator('fieldset').filter({ has: this.page.locator('legend', { hasText: new RegExp(`^${this.text.commitment}$`) }) }).locator('.error');
   deficientCount = () => this.page.getByTestId('deficient-count');
   signatureCanvas = () => this.page.locator('[data-testid="signature-canvas"]');
   signatureDone = () => this.page.getByTestId('signature-done');
   materialError = (materialId: string) => this.page.locator(`[data-material="${materialId}"] .error`);
   deficientBox = (materialId: string) => this.page.locator(`[data-material="${materialId}"] .deficient input[type=checkbox]`);
 
-  /** N in the legend "材料清单 · N". */
+  /** N in the legend "材料清单 · N" ("Checklist · N"). */
   async count(): Promise<number> {
     const text = (await this.legend().textContent()) ?? '';
     return Number(/·\s*(\d+)/.exec(text)?.[1] ?? Number.NaN);
@@ -162,12 +202,12 @@ export class IntakeChecklistPage {
 
   /** Tick "容缺，后补" and set the promised due date (YYYY-MM-DD). */
   async markDeficient(materialId: string, dueDate: string): Promise<void> {
-    await this.page.locator(`[data-material="${materialId}"]`).getByText('容缺，后补', { exact: true }).click();
+    await this.page.locator(`[data-material="${materialId}"]`).getByText(this.text.supplyLater, { exact: true }).click();
     const due = this.page.locator(`#due-${materialId}`);
     await due.fill(dueDate);
   }
 
-  /** Two pen strokes on the signature pad with the mouse, then "确认签名". */
+  /** Two pen strokes on the signature pad with the mouse, then "确认签名" (confirm). */
   async sign(): Promise<void> {
     const canvas = this.signatureCanvas();
     await canvas.scrollIntoViewIfNeeded();
@@ -186,19 +226,18 @@ export class IntakeChecklistPage {
       for (const point of rest) await this.page.mouse.move(...point, { steps: 6 });
       await this.page.mouse.up();
     }
-    await this.page.getByRole('button', { name: '确认签名', exact: true }).click();
+    await this.page.getByRole('button', { name: this.text.confirmSignature, exact: true }).click();
     await this.signatureDone().waitFor();
   }
 }
 
 /** The printable 回执 at /receipt/<id>. */
-export class ReceiptPage {
-  constructor(private readonly page: Page) {}
-
+export class ReceiptPage extends Screen {
   sheet = () => this.page.getByTestId('printable-receipt');
   receiptNo = () => this.sheet().getByTestId('receipt-no');
   pickupCode = () => this.sheet().getByTestId('pickup-code');
   qrSvg = () => this.page.locator('[data-testid="receipt-qr"] svg');
   row = (materialName: string) => this.sheet().locator('tbody tr', { hasText: materialName });
   appHeader = () => this.page.locator('header.top');
+  printA4Button = () => this.page.getByRole('button', { name: this.text.printA4, exact: true });
 }

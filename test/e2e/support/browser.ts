@@ -1,7 +1,7 @@
 /** Debian's Chromium driven by playwright-core (no downloaded browsers here), plus screenshot helpers. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,8 +19,17 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+/** Chromium; `extraArgs` for a suite that needs more (e.g. a fake camera). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/**
+ * Chromium with a profile on disk: what Chromium needs to judge installability, and what survives a hard kill
+ * (IndexedDB, the service worker, cookies).
+ */
+export function launchPersistent(profileDir: string, options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...options });
 }
 
 /** Screenshots go to test/artifacts/<suite>/<nn>-<step>.png (gitignored). */

@@ -1,10 +1,16 @@
-/** Starts the real sync-server (with the built app; the embedded store, or the lane's CouchDB) as a child process on a free port. */
+/**
+ * Starts the real sync-server (with the built app; the embedded store, or the lane's CouchDB) as a child process
+ * on a free port. The child *is* the server: Node runs it with tsx's loader directly, not through the tsx CLI
+ * (which would run it in a grandchild, so a SIGKILL would kill only the wrapper and leave the server holding the
+ * port). The fault suite relies on that to `kill -9` the server and start it again on the same port and data.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 /** The built app under test: dist/, or E2E_STATIC_DIR (another build, e.g. while others use dist/ on a shared machine). */
@@ -26,9 +32,23 @@ export interface RunningServer {
   dataDir: string;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Start again on the same port and data (after a stop or a crash). */
+  /** Start again on the same port and data (after a stop or a crash); refused while it still runs. */
   restart(): Promise<void>;
   cleanup(): void;
+  /** Process id of the running server (the one `stop` signals); undefined once it has exited. */
+  pid(): number | undefined;
+  /** SIGKILL without waiting: for kills that must land within the same tick as the event that triggers them. */
+  killNow(): void;
+}
+
+export interface ServerOptions {
+  /**
+   * `lane` (the default): the real-CouchDB lane's store when LXE_TEST_COUCHDB names one, else the embedded store.
+   * `embedded`: always the embedded store (the fault suite's device runs), unless `env` names another.
+   */
+  store?: 'lane' | 'embedded';
+  /** Prefix of the temporary data directory's name. */
+  tmpPrefix?: string;
 }
 
 /**
@@ -49,36 +69,44 @@ async function dropPrefixed(url: string, prefix: string): Promise<void> {
   await Promise.all(all.filter((n) => n.startsWith(prefix)).map((n) => fetch(`${origin}/${encodeURIComponent(n)}`, { method: 'DELETE', headers: { authorization: auth } }).catch(() => undefined)));
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+const TSX = path.join(ROOT, 'node_modules/tsx/dist');
+
+export async function startServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-e2e-'));
-  const couch = couchEnv();
-  env = { ...couch, ...env };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), options.tmpPrefix ?? 'lxe-e2e-'));
+  const couch = options.store === 'embedded' ? {} : couchEnv();
+  const childEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: DIST, LOG_LEVEL: 'warn', ...couch, ...env };
+  const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';
-  const url = `http://127.0.0.1:${port}`;
+
+  const alive = (c: ChildProcess | undefined): c is ChildProcess => !!c && c.exitCode === null && c.signalCode === null;
 
   async function launch(): Promise<void> {
-    child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'sync-server/src/main.ts'], {
+    const c = spawn(process.execPath, ['--require', path.join(TSX, 'preflight.cjs'), '--import', pathToFileURL(path.join(TSX, 'loader.mjs')).href, 'sync-server/src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: DIST, LOG_LEVEL: 'warn', ...env },
+      env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 60_000;
+    child = c;
+    c.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    c.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`sync-server exited (${child.exitCode}):\n${log}`);
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+      if (c.exitCode !== null || c.signalCode !== null) throw new Error(`sync-server exited (${c.exitCode ?? c.signalCode}):\n${log}`);
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 150));
     }
     throw new Error(`sync-server did not become healthy:\n${log}`);
   }
 
   async function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    if (!alive(c)) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       c.kill(signal);
@@ -92,10 +120,23 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     dataDir,
     output: () => log,
     stop,
-    restart: launch,
+    restart: async () => {
+      if (alive(child)) throw new Error('restart: the server is still running');
+      await launch();
+    },
     cleanup: () => {
       rmSync(dataDir, { recursive: true, force: true });
       if (couch.COUCHDB_URL && couch.COUCHDB_DB_PREFIX) void dropPrefixed(couch.COUCHDB_URL, couch.COUCHDB_DB_PREFIX).catch(() => undefined);
     },
+    pid: () => (alive(child) ? child.pid : undefined),
+    killNow: () => {
+      if (alive(child)) child.kill('SIGKILL');
+    },
   };
+}
+
+/** Wait for a (killed) server process to be gone. */
+export async function exited(server: RunningServer, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (server.pid() !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
