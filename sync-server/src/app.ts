@@ -21,6 +21,7 @@ import { Metrics } from './metrics/metrics';
 import { syncProxy } from './proxy/sync-proxy';
 import { QueueFeeder, setUpQueue } from './queue/feeder';
 import { adminRoutes } from './admin/routes';
+import { deviceAdminRoutes, deviceRoutes, DEVICES_DB } from './devices/devices';
 import { dashboard, queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
 import { startEmbeddedStore } from './store/embedded';
@@ -86,7 +87,7 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
 
 /** Databases, indexes and (with `demo`) the demo data: once per store, before any process serves. */
 export async function prepareStore(store: CouchClient, config: Pick<Config, 'demo'>, log: Logger): Promise<void> {
-  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, 'catalog']) await store.ensureDb(db);
+  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, DEVICES_DB, 'catalog']) await store.ensureDb(db);
   await setUpQueue(store);
   await setUpBookings(store);
   if (config.demo) await seedDemo(store, log);
@@ -169,6 +170,8 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/hall', withSession, queueRoutes(store, feeder, log));
   app.use('/api/track', trackRoutes(store, feeder));
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, log));
+  app.use('/api/devices', withSession, deviceRoutes(store, log));
+  app.use('/api/admin/devices', withSession, deviceAdminRoutes(store, log, (ids) => sessions.evict(ids)));
   app.use('/api/admin', withSession, adminRoutes(store, log, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
   app.use('/api', withSession, bookingRoutes(store, log));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));

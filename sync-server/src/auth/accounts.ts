@@ -21,6 +21,8 @@ export const accountSchema = z.object({
   uscc: z.string().optional(),
   displayName: z.string().optional(),
   passwordHash: z.string(),
+  /** A disabled account cannot sign in; its sessions were ended when it was disabled. */
+  disabled: z.boolean().optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
 export type AccountRole = Account['role'];
@@ -35,6 +37,8 @@ export interface StationDoc {
   kind: 'building' | 'branch';
   district: string;
   buildings: string[];
+  /** Set when the station closed: its accounts cannot sign in; its data stays. */
+  retiredAt?: string;
 }
 
 export const accountId = (username: string): string => `account:${username}`;
