@@ -4,6 +4,7 @@
  * station from the session, the fleet for admins only, retiring a device ends its sessions and its next
  * heartbeat says so).
  */
+import type { Server as HttpServer } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from './app';
@@ -14,17 +15,18 @@ import { asArray, asRecord, call, STATION, STATION2, startTestServer, waitFor, t
 let t: TestServer;
 let second: Server | undefined;
 let secondUrl: string;
-let secondHttp: import('node:http').Server | undefined;
+let secondHttp: HttpServer | undefined;
 
 beforeAll(async () => {
   t = await startTestServer({}, ['station', 'station2', 'hall', 'admin']);
   // A second server process on the same store, as with WORKERS=2.
   second = await createServer({ ...configFromEnv({}, '/tmp'), couchdbUrl: t.server.storeUrl, couchdbPrefix: t.server.store.prefix, storePrepared: true, sharedEmbeddedStore: t.server.storeKind === 'embedded', demo: false, staticDir: undefined, logLevel: 'silent' }, pino({ level: 'silent' }));
-  secondHttp = await new Promise((resolve, reject) => {
+  const listening: HttpServer = await new Promise((resolve, reject) => {
     const s = second!.app.listen(0, '127.0.0.1', () => resolve(s));
     s.on('error', reject);
   });
-  const address = secondHttp.address();
+  secondHttp = listening;
+  const address = listening.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   secondUrl = `http://127.0.0.1:${address.port}`;
 });

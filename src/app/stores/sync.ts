@@ -39,6 +39,8 @@ export const useSyncStore = defineStore('sync', () => {
   const engine = shallowRef<SyncEngine | null>(null);
   const log = ref<SyncLogEntry[]>(readLog());
   const lastSyncAt = ref<string | null>(localStorage.getItem(LAST_SYNC_KEY));
+  /** An administrator retired this device: the shell pushes what it has, then signs out and wipes. */
+  const retired = ref(false);
   let starting: { stationId: string; promise: Promise<SyncEngine> } | undefined;
 
   // The password given again after an expiry: sync resumes by itself (the engine stopped at the 401).
@@ -91,6 +93,7 @@ export const useSyncStore = defineStore('sync', () => {
           if (s.phase === 'unauthorized') session.markExpired();
         },
         () => session.session?.purgeAfterDays,
+        () => (retired.value = true),
       );
       engine.value = next;
       // App start: personal fields past their window leave the device first, online or not, signed in or expired.
@@ -112,5 +115,5 @@ export const useSyncStore = defineStore('sync', () => {
     engine.value = null;
   }
 
-  return { status, engine, log, lastSyncAt, report, clearLog, start, stop };
+  return { status, engine, log, lastSyncAt, retired, report, clearLog, start, stop };
 });
