@@ -294,7 +294,9 @@ export class SyncEngine {
    * retired device's sessions end; its heartbeat is answered without one). Failures only wait for the next.
    */
   private heartbeat(): void {
-    if (this.heartbeating || this.stopped || Date.now() - this.lastHeartbeat < HEARTBEAT_MS || !navigator.onLine) return;
+    // Turned away is rare and may mean the device was retired: ask at once rather than within the minute.
+    const due = this.status.phase === 'unauthorized' || Date.now() - this.lastHeartbeat >= HEARTBEAT_MS;
+    if (this.heartbeating || this.stopped || !due || !navigator.onLine) return;
     this.heartbeating = true;
     this.lastHeartbeat = Date.now();
     void this.unsynced()
@@ -313,10 +315,11 @@ export class SyncEngine {
     if ('upload' in patch && patch.upload === undefined && this.replicationIdle && this.status.phase === 'syncing') {
       patch = { ...patch, phase: 'idle', lastSyncAt: new Date().toISOString() };
     }
+    const before = this.status.phase;
     this.status = { ...this.status, ...patch };
     if (this.status.upload === undefined) delete this.status.upload;
     this.report({ ...this.status });
-    if (this.status.phase === 'idle' || this.status.phase === 'unauthorized') this.heartbeat();
+    if (this.status.phase === 'idle' || (this.status.phase === 'unauthorized' && before !== 'unauthorized')) this.heartbeat();
   }
 
   private async replicate(): Promise<void> {

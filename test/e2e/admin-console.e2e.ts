@@ -1,7 +1,8 @@
 /**
  * Issue 17's browser test: an operator, as a new user would, sets up a new station and its two staff accounts
  * in the admin console; one of the staff signs in on a station device, which syncs; the device then appears in
- * the console's fleet list for that station. The console passes the axe audit.
+ * the console's fleet list for that station; retired there, the device signs out and wipes itself when it next
+ * reaches the server. The console passes the axe audit.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -112,6 +113,16 @@ describe('admin console: a new station, its staff, and its device in the fleet',
     expect(await audit(admin)).toEqual([]);
     await shot(admin, 'fleet');
     expect(deviceErrors).toEqual([]);
+
+    // The device is lost: retired in the console, its session ends; when it next reaches the server it learns
+    // so, and (nothing unsynced) signs out and wipes itself.
+    admin.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: '停用' }).click();
+    await expect.poll(() => row.getByTestId('attention').textContent()).toContain('已停用');
+    await deviceCtx.setOffline(true);
+    await deviceCtx.setOffline(false);
+    await device.waitForURL('**/sign-in', { timeout: 30_000 });
+    expect(await device.evaluate(() => localStorage.getItem('lxe:session'))).toBeNull();
     expect(errors).toEqual([]);
     await deviceCtx.close();
   });
