@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
@@ -7,6 +8,8 @@ import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import { compileHints } from './scripts/compile-hints.ts';
 
 const serverPort = Number(process.env.SERVER_PORT ?? 8080);
+
+const appVersion = (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export default defineConfig({
   plugins: [
@@ -60,7 +63,8 @@ export default defineConfig({
   ],
   // Vue without the Options API (every component is <script setup>) and without production devtools hooks: less
   // code to load and run at start.
-  define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+  // The app version the device reports in its heartbeat (the server compares it with its own).
+  define: { __APP_VERSION__: JSON.stringify(appVersion), __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
   // Dexie's ES module build: its default entry wraps the UMD build (for CommonJS/ESM mixes we do not have), whose
   // exports are copied one by one at start-up (`npm run bench`, start).
   resolve: { alias: [{ find: /^dexie$/, replacement: 'dexie/dist/modern/dexie.mjs' }] },

@@ -4,3 +4,6 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+
+/** package.json's version, set by the build (vite.config.ts); absent in unit tests. */
+declare const __APP_VERSION__: string | undefined;

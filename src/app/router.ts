@@ -29,6 +29,8 @@ export const router = createRouter({
     { path: '/hall', name: 'hall', component: () => import('../features/hall/HallQueueView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/submissions/:id', name: 'hallSubmission', component: () => import('../features/hall/HallSubmissionView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/dashboard', name: 'hallDashboard', component: () => import('../features/hall/HallDashboardView.vue'), meta: { roles: ['hall', 'admin'] } },
+    // The admin console (stations, accounts, device fleet): online-only, loaded on demand.
+    { path: '/admin', name: 'admin', component: () => import('../features/admin/AdminConsoleView.vue'), meta: { roles: ['admin'] } },
     { path: '/enterprise', name: 'enterprise', component: () => import('../features/enterprise/EnterpriseHomeView.vue'), meta: { roles: ['enterprise'] } },
     { path: '/enterprise/book', name: 'enterpriseBook', component: () => import('../features/enterprise/EnterpriseBookView.vue'), meta: { roles: ['enterprise'] } },
     // Public: reached from the receipt's QR code, no sign-in.

@@ -11,6 +11,7 @@
 import { purgeAfterDays } from '../domain/purge';
 import { db } from '../storage/db';
 import { storePurged } from '../storage/purge';
+import { sendHeartbeat } from './heartbeat';
 import { withLock } from './lock';
 import { commitGeneration, currentLocalName, destroyRetired, isClosedConnection, localDb, newGeneration, remoteDb, reopenDb, stationDbName, type LocalDb } from './pouch';
 import { copyWithout, planLocalPurge, readPullPosition, writePullSeq, type Seq } from './purge';
@@ -18,6 +19,8 @@ import { Uploader, type UploadProgress } from './uploader';
 
 /** How often a running device looks for submissions whose purge window has passed. */
 const PURGE_CHECK_MS = 60 * 60_000;
+/** At most one heartbeat a minute (the first at once). */
+const HEARTBEAT_MS = 60_000;
 
 export type SyncPhase = 'offline' | 'syncing' | 'idle' | 'unauthorized' | 'error';
 
@@ -65,6 +68,8 @@ export class SyncEngine {
     private readonly report: (status: SyncStatus) => void,
     /** The purge window from the (cached) session; anything invalid or missing means the default. */
     private readonly purgePolicy: () => unknown = () => undefined,
+    /** The server says an administrator retired this device (lost or stolen). */
+    private readonly onRetired?: () => void,
   ) {
     this.base = stationDbName(stationId);
     this.lockName = `lxe-localdb:${this.base}`;
@@ -281,14 +286,40 @@ export class SyncEngine {
     this.set({ phase: 'unauthorized', message: '登录已过期，请重新登录后同步 (session expired: sign in to sync)' });
   }
 
+  private lastHeartbeat = 0;
+  private heartbeating = false;
+
+  /**
+   * Tell the fleet list how this device is, after a sync caught up or the server turned the session away (a
+   * retired device's sessions end; its heartbeat is answered without one). Failures only wait for the next.
+   */
+  private heartbeat(): void {
+    // Turned away is rare and may mean the device was retired: ask at once rather than within the minute.
+    const due = this.status.phase === 'unauthorized' || Date.now() - this.lastHeartbeat >= HEARTBEAT_MS;
+    if (this.heartbeating || this.stopped || !due || !navigator.onLine) return;
+    this.heartbeating = true;
+    this.lastHeartbeat = Date.now();
+    void this.unsynced()
+      .then((waiting) => sendHeartbeat({ lastSyncAt: this.status.lastSyncAt, waiting }))
+      .then(({ retired }) => {
+        if (retired && !this.stopped) this.onRetired?.();
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.heartbeating = false;
+      });
+  }
+
   private set(patch: Partial<SyncStatus>): void {
     // Uploads finishing while replication is paused and healthy means everything is up to date.
     if ('upload' in patch && patch.upload === undefined && this.replicationIdle && this.status.phase === 'syncing') {
       patch = { ...patch, phase: 'idle', lastSyncAt: new Date().toISOString() };
     }
+    const before = this.status.phase;
     this.status = { ...this.status, ...patch };
     if (this.status.upload === undefined) delete this.status.upload;
     this.report({ ...this.status });
+    if (this.status.phase === 'idle' || (this.status.phase === 'unauthorized' && before !== 'unauthorized')) this.heartbeat();
   }
 
   private async replicate(): Promise<void> {

@@ -24,6 +24,7 @@ import { syncProxy } from './proxy/sync-proxy';
 import { QueueFeeder } from './queue/feeder';
 import { dashboard, setUpQueue } from './queue/projection';
 import { adminRoutes } from './admin/routes';
+import { deviceAdminRoutes, deviceRoutes, DEVICES_DB } from './devices/devices';
 import { queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
 import { startEmbeddedStore } from './store/embedded';
@@ -91,7 +92,7 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
 
 /** Databases, indexes and (with `demo`) the demo data: once per store, before any process serves. */
 export async function prepareStore(store: CouchClient, config: Pick<Config, 'demo'>, log: Logger): Promise<void> {
-  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, 'catalog']) await store.ensureDb(db);
+  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, DEVICES_DB, 'catalog']) await store.ensureDb(db);
   await setUpQueue(store);
   await setUpBookings(store);
   if (config.demo) await seedDemo(store, log);
@@ -178,6 +179,8 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/hall', withSession, queueRoutes(store, feeder, audit));
   app.use('/api/track', trackRoutes(store, feeder));
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, audit));
+  app.use('/api/devices', withSession, deviceRoutes(store, audit));
+  app.use('/api/admin/devices', withSession, deviceAdminRoutes(store, audit, (ids) => sessions.evict(ids)));
   app.use('/api/admin', withSession, adminRoutes(store, log, audit, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
   app.use('/api', withSession, bookingRoutes(store, audit));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));

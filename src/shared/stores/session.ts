@@ -77,6 +77,9 @@ function whenIdle(): Promise<void> {
   });
 }
 
+/** How long a retired device keeps syncing to push what it has before it signs out. */
+const RETIRE_PUSH_MS = 60_000;
+
 export const useSessionStore = defineStore('session', () => {
   const session = ref<SessionInfo | null>(null);
   /** Signed in on this device, but the server session expired: sync needs the password again. */
@@ -152,22 +155,42 @@ export const useSessionStore = defineStore('session', () => {
    * Sign-out wipes the device's personal data, so first make sure nothing would be lost: with anything
    * unsynced, `confirmLoss` decides. False when the user chose to stay signed in.
    */
-  async function signOut(confirmLoss: (left: Unsynced) => boolean | Promise<boolean>): Promise<boolean> {
+  async function signOut(confirmLoss: (left: Unsynced) => boolean | Promise<boolean>, { wipe = true }: { wipe?: boolean } = {}): Promise<boolean> {
     // The engine knows what is unsynced; it loads on demand, so load it if this session has not yet.
     const stationId = role.value === 'station' ? session.value?.station : undefined;
     const engine = sync.engine ?? (stationId ? await sync.start(stationId) : null);
-    if (engine) {
+    if (engine && wipe) {
       const left = await engine.unsynced();
       if (left.docs + left.pages + left.drafts > 0 && !(await confirmLoss(left))) return false;
     }
     const names = engine ? [engine.local.name, 'catalog'] : [];
     sync.stop();
-    sync.clearLog();
+    sync.retired = false;
     await logout();
+    if (!wipe) return true;
+    sync.clearLog();
     await wipeWorkingData();
     if (names.length) await (await import('../../sync/pouch')).destroyLocalDbs(names);
     return true;
   }
 
-  return { session, expired, restored, role, restore, checked, login, logout, signOut, markExpired };
+  /**
+   * An administrator retired this device (lost or stolen): push what is left while sync runs on, then sign out
+   * and wipe. Work that cannot be pushed (the session was ended, offline, open drafts) is kept and the device
+   * only signs out, so nothing is lost: whoever signs in next syncs it, and the next heartbeat wipes.
+   */
+  async function retireDevice(): Promise<void> {
+    const engine = sync.engine;
+    if (!engine) return;
+    const deadline = Date.now() + RETIRE_PUSH_MS;
+    let left = await engine.unsynced();
+    while (left.docs + left.pages > 0 && sync.status.phase !== 'unauthorized' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      left = await engine.unsynced();
+    }
+    const clean = left.docs + left.pages + left.drafts === 0;
+    await signOut(() => clean, { wipe: clean });
+  }
+
+  return { session, expired, restored, role, restore, checked, login, logout, signOut, retireDevice, markExpired };
 });

@@ -49,6 +49,8 @@ export const useSyncStore = defineStore('sync', () => {
   const engine = shallowRef<SyncEngine | null>(null);
   const log = ref<SyncLogEntry[]>(readLog());
   const lastSyncAt = ref<string | null>(localStorage.getItem(LAST_SYNC_KEY));
+  /** An administrator retired this device: the shell pushes what it has, then signs out and wipes. */
+  const retired = ref(false);
   let starting: { stationId: string; promise: Promise<SyncEngine> } | undefined;
 
   let session = NO_SESSION;
@@ -97,6 +99,7 @@ export const useSyncStore = defineStore('sync', () => {
           if (s.phase === 'unauthorized') session.markExpired();
         },
         () => session.purgeAfterDays(),
+        () => (retired.value = true),
       );
       engine.value = next;
       // App start: personal fields past their window leave the device first, online or not, signed in or expired.
@@ -118,5 +121,5 @@ export const useSyncStore = defineStore('sync', () => {
     engine.value = null;
   }
 
-  return { status, engine, log, lastSyncAt, linkSession, report, clearLog, start, stop };
+  return { status, engine, log, lastSyncAt, retired, linkSession, report, clearLog, start, stop };
 });

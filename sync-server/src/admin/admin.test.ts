@@ -106,6 +106,8 @@ describe('stations', () => {
       kind: 'building',
       district: '上海市静安区',
       buildings: ['恒隆广场一座', '恒隆广场二座'],
+      // Opening hours and booking capacity, which the console edits.
+      schedule: expect.objectContaining({ slotMinutes: 30, capacity: 2, doorstepCapacity: 1 }),
     });
   });
 

@@ -9,6 +9,10 @@
  *   `409` if the username is taken
  * - `POST /accounts/:username/password` `{password}` → `200 {ok, username, revokedSessions}`: the account is
  *   signed out everywhere
+ * - `PATCH /stations/:id` `{name?, nameEn?, district?, buildings?, schedule?}` → `200 {station}`
+ * - `POST /stations/:id/retire` → `200 {station, revokedSessions}`: its accounts are signed out and cannot sign in
+ * - `POST /accounts/:username/disable` | `/enable` → `200 {account, revokedSessions}`: disabling signs it out
+ *   everywhere, at once, and it cannot sign in until enabled
  *
  * Every refusal is a 4xx `{error, reason}`; validation is shared with the command line (`service.ts`).
  */
@@ -17,7 +21,7 @@ import type { Logger } from 'pino';
 import type { Audit } from '../audit/sink';
 import { requireRole } from '../auth/routes';
 import type { CouchClient } from '../store/couch';
-import { AdminError, createAccountChecked, createStation, getAccounts, getStations, resetPassword } from './service';
+import { AdminError, createAccountChecked, createStation, getAccounts, getStations, resetPassword, retireStation, setAccountDisabled, updateStation } from './service';
 
 const parseJson = express.json({ limit: '16kb', strict: true });
 
@@ -65,6 +69,38 @@ export function adminRoutes(store: CouchClient, log: Logger, audit: Audit, onSta
       next(e);
     }
   });
+
+  router.patch('/stations/:id', jsonBody, async (req, res, next) => {
+    try {
+      const station = await updateStation(store, req.params.id, req.body);
+      audit({ audit: 'admin', action: 'updateStation', by: by(req), station: station.id, fields: Object.keys(req.body as object) });
+      res.json({ station });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.post('/stations/:id/retire', async (req, res, next) => {
+    try {
+      const result = await retireStation(store, req.params.id, onSessionsRevoked);
+      audit({ audit: 'admin', action: 'retireStation', by: by(req), station: result.station.id, revokedSessions: result.revokedSessions });
+      res.json(result);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  for (const action of ['disable', 'enable'] as const) {
+    router.post(`/accounts/:username/${action}`, async (req, res, next) => {
+      try {
+        const result = await setAccountDisabled(store, req.params.username, action === 'disable', onSessionsRevoked);
+        audit({ audit: 'admin', action: action === 'disable' ? 'disableAccount' : 'enableAccount', by: by(req), username: result.account.username, revokedSessions: result.revokedSessions });
+        res.json(result);
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
 
   router.get('/accounts', async (_req, res, next) => {
     try {

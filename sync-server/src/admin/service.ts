@@ -10,6 +10,7 @@ import { explainUscc, normaliseUscc } from '../../../src/domain/ids';
 import { accountId, accountSchema, ACCOUNTS_DB, createAccount, listStations, STATIONS_DB, USERNAME_PATTERN, type Account, type StationDoc } from '../auth/accounts';
 import { hashPassword } from '../auth/passwords';
 import { SESSIONS_DB } from '../auth/sessions';
+import { scheduleSchema, type Schedule } from '../../../src/domain/schedule';
 import { StoreError, type CouchClient } from '../store/couch';
 
 export class AdminError extends Error {
@@ -88,6 +89,8 @@ export interface PublicStation {
   kind: StationDoc['kind'];
   district: string;
   buildings: string[];
+  schedule?: Schedule;
+  retiredAt?: string;
 }
 
 export interface PublicAccount {
@@ -96,6 +99,7 @@ export interface PublicAccount {
   stationId?: string;
   uscc?: string;
   displayName?: string;
+  disabled?: boolean;
 }
 
 /** Parse `input` with `schema`, or refuse with a 400 naming every problem (field: message). */
@@ -106,7 +110,16 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   return parsed.data;
 }
 
-const publicStation = (s: StationDoc): PublicStation => ({ id: s.id, name: s.name, nameEn: s.nameEn, kind: s.kind, district: s.district, buildings: s.buildings ?? [] });
+const publicStation = (s: StationWithSchedule): PublicStation => ({
+  id: s.id,
+  name: s.name,
+  nameEn: s.nameEn,
+  kind: s.kind,
+  district: s.district,
+  buildings: s.buildings ?? [],
+  ...(s.schedule ? { schedule: s.schedule } : {}),
+  ...(s.retiredAt ? { retiredAt: s.retiredAt } : {}),
+});
 
 /** Built field by field (never by spreading the stored document), so a hash can never slip through. */
 export const publicAccount = (a: Account): PublicAccount => ({
@@ -115,6 +128,7 @@ export const publicAccount = (a: Account): PublicAccount => ({
   ...(a.stationId ? { stationId: a.stationId } : {}),
   ...(a.uscc ? { uscc: a.uscc } : {}),
   ...(a.displayName ? { displayName: a.displayName } : {}),
+  ...(a.disabled ? { disabled: true } : {}),
 });
 
 /**
@@ -171,6 +185,9 @@ export function createAccountChecked(store: CouchClient, input: unknown): Promis
     if (data.stationId !== undefined && !(await stationExists(store, data.stationId))) {
       throw new AdminError(400, 'bad_request', `stationId: station ${data.stationId} does not exist (create it first)`);
     }
+    if (data.stationId !== undefined && (await store.get<StationDoc>(STATIONS_DB, `station:${data.stationId}`))?.retiredAt) {
+      throw new AdminError(400, 'bad_request', `stationId: station ${data.stationId} is retired`);
+    }
     // Any document under the id counts, even one that no longer parses: never overwrite it silently.
     if ((await store.get<unknown>(ACCOUNTS_DB, accountId(data.username))) !== undefined) {
       throw new AdminError(409, 'conflict', `username ${data.username} is already taken`);
@@ -202,7 +219,7 @@ export function resetPassword(store: CouchClient, username: unknown, input: unkn
   });
 }
 
-async function revokeSessions(store: CouchClient, username: string, onRevoked: ((sessionIds: string[]) => void) | undefined): Promise<number> {
+export async function revokeSessions(store: CouchClient, username: string, onRevoked: ((sessionIds: string[]) => void) | undefined): Promise<number> {
   let rows;
   try {
     ({ rows } = await store.allDocs<{ _id: string; _rev: string; username?: string }>(SESSIONS_DB, { startkey: 'session:', endkey: 'session:\ufff0', include_docs: true }));
@@ -214,4 +231,90 @@ async function revokeSessions(store: CouchClient, username: string, onRevoked: (
   if (mine.length) await store.bulkDocs(SESSIONS_DB, mine);
   onRevoked?.(mine.map((d) => d._id));
   return mine.length;
+}
+
+type StationWithSchedule = StationDoc & { schedule?: Schedule };
+
+/** What an edit may change; the id and kind stay (the id names the station's database and receipt series). */
+export const stationEditSchema = z
+  .strictObject({
+    name: text(100).optional(),
+    nameEn: text(100).optional(),
+    district: text(100).optional(),
+    buildings: stationInputSchema.shape.buildings.unwrap().optional(),
+    /** Opening hours and booking capacity; `null` stops bookings at the station. */
+    schedule: scheduleSchema.nullable().optional(),
+  })
+  .refine((e) => Object.keys(e).length > 0, 'nothing to change');
+
+function stationNotFound(id: unknown): AdminError {
+  return new AdminError(404, 'not_found', `no station ${JSON.stringify(String(id)).slice(0, 80)}`);
+}
+
+/** Edit a station's names, district, buildings or schedule. 404 for an unknown station, 400 for a retired one. */
+export function updateStation(store: CouchClient, id: unknown, input: unknown): Promise<PublicStation> {
+  const edit = parseInput(stationEditSchema, input);
+  if (typeof id !== 'string' || !STATION_ID_PATTERN.test(id)) throw stationNotFound(id);
+  return serialised(async () => {
+    let result: StationWithSchedule | undefined;
+    let retired = false;
+    await store.upsert<StationWithSchedule>(STATIONS_DB, `station:${id}`, (old) => {
+      if (!old) return undefined;
+      if (old.retiredAt) {
+        retired = true;
+        return undefined;
+      }
+      const { schedule, ...rest } = edit;
+      const next: StationWithSchedule = { ...old, ...rest };
+      if (schedule === null) delete next.schedule;
+      else if (schedule !== undefined) next.schedule = schedule;
+      result = next;
+      return next;
+    });
+    if (retired) throw new AdminError(400, 'bad_request', `station ${id} is retired`);
+    if (!result) throw stationNotFound(id);
+    return publicStation(result);
+  });
+}
+
+/**
+ * Retire a station: it leaves the booking list, its accounts cannot sign in and their sessions end now. Its
+ * database, submissions and accounts stay (the hall's records and the audit trail refer to them).
+ */
+export function retireStation(store: CouchClient, id: unknown, onRevoked?: (sessionIds: string[]) => void): Promise<{ station: PublicStation; revokedSessions: number }> {
+  if (typeof id !== 'string' || !STATION_ID_PATTERN.test(id)) throw stationNotFound(id);
+  return serialised(async () => {
+    let result: StationWithSchedule | undefined;
+    await store.upsert<StationWithSchedule>(STATIONS_DB, `station:${id}`, (old) => {
+      if (!old) return undefined;
+      result = old.retiredAt ? old : { ...old, retiredAt: new Date().toISOString() };
+      return old.retiredAt ? undefined : result;
+    });
+    if (!result) throw stationNotFound(id);
+    const accounts = (await getAccounts(store)).filter((a) => a.stationId === id);
+    let revokedSessions = 0;
+    for (const a of accounts) revokedSessions += await revokeSessions(store, a.username, onRevoked);
+    return { station: publicStation(result), revokedSessions };
+  });
+}
+
+/**
+ * Disable (or enable again) an account. Disabling ends its sessions at once: they are deleted from the store,
+ * which every server process follows, and `onRevoked` evicts them from this process's cache before it answers.
+ */
+export function setAccountDisabled(store: CouchClient, username: unknown, disabled: boolean, onRevoked?: (sessionIds: string[]) => void): Promise<{ account: PublicAccount; revokedSessions: number }> {
+  const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
+  if (!USERNAME_PATTERN.test(name)) throw new AdminError(404, 'not_found', `no account ${JSON.stringify(String(username)).slice(0, 80)}`);
+  return serialised(async () => {
+    let account: Account | undefined;
+    await store.upsert<Account>(ACCOUNTS_DB, accountId(name), (old) => {
+      if (!old) return undefined;
+      const { disabled: _was, ...rest } = old;
+      account = disabled ? { ...rest, disabled: true } : rest;
+      return account;
+    });
+    if (!account) throw new AdminError(404, 'not_found', `no account ${name}`);
+    const revokedSessions = disabled ? await revokeSessions(store, name, onRevoked) : 0;
+    return { account: publicAccount(account), revokedSessions };
+  });
 }

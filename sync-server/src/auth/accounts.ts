@@ -22,6 +22,8 @@ export const accountSchema = z.object({
   uscc: z.string().optional(),
   displayName: z.string().optional(),
   passwordHash: z.string(),
+  /** A disabled account cannot sign in; its sessions were ended when it was disabled. */
+  disabled: z.boolean().optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
 export type { AccountRole };
@@ -31,6 +33,8 @@ export interface StationDoc extends Omit<StationInfo, 'schedule'> {
   _id: string;
   _rev?: string;
   type: 'station';
+  /** Set when the station closed: its accounts cannot sign in; its data stays. */
+  retiredAt?: string;
 }
 
 export const accountId = (username: string): string => `account:${username}`;

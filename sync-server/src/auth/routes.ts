@@ -91,6 +91,12 @@ export function sessionRoutes(store: CouchClient, sessions: SessionStore, ttlMs:
       }
       await perUser.reset(userKey);
       const station = account.stationId ? await store.get<StationDoc>(STATIONS_DB, `station:${account.stationId}`) : undefined;
+      // Said only after the right password, so it tells nothing to someone guessing.
+      if (account.disabled || station?.retiredAt) {
+        audit({ audit: 'signin', username, ip, outcome: account.disabled ? 'disabled' : 'stationRetired' }, 'warn');
+        res.status(403).json({ error: 'forbidden', reason: account.disabled ? 'this account is disabled; ask your administrator' : 'this station is closed; ask your administrator' });
+        return;
+      }
       const { token, session } = await sessions.create(account, station?.name);
       setSessionCookie(req, res, token, ttlMs);
       audit({ audit: 'signin', username, role: account.role, station: account.stationId, ip, outcome: 'ok' });

@@ -37,7 +37,8 @@ interface SessionDoc extends Session {
   _rev?: string;
 }
 
-const tokenKey = (token: string): string => 'session:' + createHash('sha256').update(token).digest('hex');
+/** The session's document id: the SHA-256 of its token (what the store keeps). */
+export const tokenKey = (token: string): string => 'session:' + createHash('sha256').update(token).digest('hex');
 
 export class SessionStore {
   private readonly cache = new Map<string, { session: Session | undefined; at: number }>();

@@ -58,7 +58,8 @@ export class Bookings {
   async station(id: string): Promise<(StationWithSchedule & { schedule: Schedule }) | undefined> {
     const doc = await this.store.get<StationWithSchedule>(STATIONS_DB, `station:${id}`);
     const schedule = scheduleSchema.safeParse(doc?.schedule);
-    return doc && schedule.success ? { ...doc, schedule: schedule.data } : undefined;
+    // A retired station takes no new bookings.
+    return doc && !doc.retiredAt && schedule.success ? { ...doc, schedule: schedule.data } : undefined;
   }
 
   /** Take one seat, or report the slot full. Retries on write conflicts (someone else took a seat meanwhile). */
@@ -120,7 +121,7 @@ export function bookingRoutes(store: CouchClient, audit: Audit): Router {
   router.get('/stations', requireRole(), async (_req, res, next) => {
     try {
       const { rows } = await store.allDocs<StationWithSchedule>(STATIONS_DB, { startkey: 'station:', endkey: 'station:\ufff0', include_docs: true });
-      const stations = rows.flatMap((r): StationInfo[] => (r.doc ? [{ id: r.doc.id, name: r.doc.name, nameEn: r.doc.nameEn, kind: r.doc.kind, district: r.doc.district, buildings: r.doc.buildings, schedule: r.doc.schedule ?? null }] : []));
+      const stations = rows.flatMap((r): StationInfo[] => (r.doc && !r.doc.retiredAt ? [{ id: r.doc.id, name: r.doc.name, nameEn: r.doc.nameEn, kind: r.doc.kind, district: r.doc.district, buildings: r.doc.buildings, schedule: r.doc.schedule ?? null }] : []));
       res.json({ stations });
     } catch (e) {
       next(e);

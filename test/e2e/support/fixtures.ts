@@ -24,7 +24,7 @@ import { startServer, type RunningServer, type ServerOptions } from './server';
 export type Account = 'station' | 'station2' | 'hall' | 'enterprise' | 'admin';
 
 /** Where each account lands after signing in. */
-export const HOME: Record<Account, string> = { station: '/intake', station2: '/intake', hall: '/hall', enterprise: '/enterprise', admin: '/hall' };
+export const HOME: Record<Account, string> = { station: '/intake', station2: '/intake', hall: '/hall', enterprise: '/enterprise', admin: '/admin' };
 
 /** The device's storage key of the language chosen with the header's switch. */
 const LOCALE_KEY = 'lxe-locale';
