@@ -50,3 +50,27 @@ export async function markPending(hashes: string[]): Promise<void> {
     if (b.state === 'draft') b.state = 'pending';
   });
 }
+
+/** After a submission's documents are in PouchDB: its pages become uploads, its draft goes. Safe to repeat. */
+export async function finishSubmit(d: Draft): Promise<void> {
+  await db.transaction('rw', db.blobs, db.drafts, async () => {
+    await markPending(hashesOf(d));
+    await db.drafts.delete(d.id);
+  });
+}
+
+/**
+ * A tab closed (or a crash) between writing a submission's documents and clearing its draft leaves the draft
+ * behind, listed as unfinished work; resumed and submitted again it would hand out a second receipt number for
+ * the one stored. Finish every such draft of the station (`written` says whether a submission is stored).
+ * Runs when the sync engine starts, whatever screen the app opens on. Returns the ids of the drafts finished.
+ */
+export async function finishInterruptedSubmits(stationId: string, written: (submissionId: string) => Promise<boolean>): Promise<string[]> {
+  const finished: string[] = [];
+  for (const d of await db.drafts.where('stationId').equals(stationId).toArray()) {
+    if (!(await written(`submission:${d.id}`))) continue;
+    await finishSubmit(d);
+    finished.push(d.id);
+  }
+  return finished;
+}

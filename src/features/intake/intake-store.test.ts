@@ -12,6 +12,7 @@ import { DEMO_MATTERS } from '../../../sync-server/src/demo/catalog';
 import { deriveChecklist, type MatterDoc } from '../../domain/catalog';
 import { db, type Draft, type DraftPage } from '../../storage/db';
 import { useSyncStore } from '../../shared/stores/sync';
+import { useSessionStore } from '../../shared/stores/session';
 import type { SyncEngine } from '../../sync/sync-engine';
 import { deficientMaterials, useIntakeStore } from './intake-store';
 import { chinaDate } from '../../shared/china-date';
@@ -268,6 +269,29 @@ describe('start without the sync engine: catalog snapshot, drafts, crash recover
     expect(await db.drafts.get(crashed.id)).toBeUndefined();
     expect(await db.drafts.get(older.id)).toBeDefined();
     expect(store.draft?.id).toBe(older.id);
+  });
+
+  it('submitting a draft whose submission is already stored (its tab closed mid-submit) gives the stored receipt and writes nothing', async () => {
+    const d = foodDraft([], { id: '01JTESTDRAFT0000000000000D' });
+    await db.drafts.put(d);
+    const storedDoc = { _id: `submission:${d.id}`, type: 'submission', receiptNo: 'JA-20261206-0001', pickupCode: '123456' };
+    let writes = 0;
+    useSyncStore().engine = {
+      stationId: 'jingan-hkri',
+      local: { get: (id: string) => (id === storedDoc._id ? Promise.resolve(storedDoc) : Promise.reject(new Error('missing'))) },
+      write: () => {
+        writes++;
+        return Promise.resolve([]);
+      },
+      kick: () => undefined,
+    } as unknown as SyncEngine;
+    useSessionStore().session = { username: 'station', role: 'station', station: 'jingan-hkri', expiresAt: '2099-01-01T00:00:00.000Z', purgeAfterDays: 30 };
+    const store = storeWith(d);
+    const result = await store.submit();
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.submission.receiptNo).toBe('JA-20261206-0001'); // the stored one, not a new number
+    expect(writes).toBe(0); // no second submission, no second submit event
+    expect(await db.drafts.get(d.id)).toBeUndefined();
   });
 });
 

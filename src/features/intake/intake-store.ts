@@ -15,7 +15,8 @@ import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normalise
 import { CaptureError } from '../../capture/files';
 import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft } from '../../storage/db';
 import { SETTING_KEYS } from '../../storage/keys';
-import { deleteDraft, hashesOf, markPending } from '../../storage/drafts';
+import { deleteDraft, finishInterruptedSubmits, finishSubmit, hashesOf } from '../../storage/drafts';
+import type { SyncEngine } from '../../sync/sync-engine';
 import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
 import { useSessionStore } from '../../shared/stores/session';
 import { useSyncStore } from '../../shared/stores/sync';
@@ -125,18 +126,8 @@ export const useIntakeStore = defineStore('intake', () => {
   async function recover(stationId: string): Promise<void> {
     const engine = useSyncStore().engine;
     if (!engine) return;
-    const drafts = await db.drafts.where('stationId').equals(stationId).toArray();
-    let closed = false;
-    for (const d of drafts) {
-      const done = await engine.local.get(`submission:${d.id}`).then(
-        () => true,
-        () => false,
-      );
-      if (!done) continue;
-      await finishSubmit(d);
-      if (draft.value?.id === d.id) closed = true;
-    }
-    if (closed) await open(stationId);
+    const finished = await finishInterruptedSubmits(stationId, (id) => stored(engine, id).then(Boolean));
+    if (draft.value && finished.includes(draft.value.id)) await open(stationId);
   }
 
   async function save(): Promise<void> {
@@ -328,6 +319,14 @@ export const useIntakeStore = defineStore('intake', () => {
     const engine = useSyncStore().engine;
     if (Object.keys(errors).length || !d || !m || !session || !engine) return { ok: false, errors };
     await saving;
+    // Submitted before (a tab closed before its draft was cleared): the stored document is the receipt, and
+    // nothing is written again — a second submit event, or a receipt number that is not the stored one.
+    const already = await stored(engine, `submission:${d.id}`);
+    if (already) {
+      await finishSubmit(d);
+      draft.value = emptyDraft(d.stationId);
+      return { ok: true, submission: already };
+    }
     const now = new Date();
     const candidate = buildSubmission(d, m, {
       now,
@@ -367,13 +366,12 @@ export const useIntakeStore = defineStore('intake', () => {
   return { draft, matters, saveError, busy, prefilled, loadCatalog, open, recover, addPages, removePage, movePage, retakePage, sign, discard, validate, submit, matter, prefillEnterprise };
 });
 
-/** After the documents are in PouchDB: pages become uploads, the draft goes. Safe to repeat after a crash. */
-export async function finishSubmit(d: Draft): Promise<void> {
-  await db.transaction('rw', db.blobs, db.drafts, async () => {
-    await markPending(hashesOf(d));
-    await db.drafts.delete(d.id);
-  });
-}
+/** The submission with this id on the device, if it was written. */
+const stored = (engine: Pick<SyncEngine, 'local'>, id: string): Promise<SubmissionDoc | undefined> =>
+  engine.local.get(id).then(
+    (doc) => doc as unknown as SubmissionDoc, // cast: PouchDB types documents loosely; ids under submission: are submissions
+    () => undefined,
+  );
 
 async function deviceId(): Promise<string> {
   const existing = (await db.settings.get(SETTING_KEYS.deviceId))?.value;
