@@ -88,4 +88,18 @@ export default tseslint.config(
       ]),
     },
   },
+  {
+    // Business dates are China days (receipts, certificates, due dates, day boundaries): one module cuts them.
+    files: ['src/**/*.ts', 'src/**/*.vue', 'sync-server/**/*.ts'],
+    ignores: ['src/domain/china-time.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='slice'][callee.object.type='CallExpression'][callee.object.callee.property.name='toISOString']",
+          message: 'A date cut from toISOString() is the UTC day, not the China day: use chinaDate / chinaDay / addDays from src/domain/china-time.ts.',
+        },
+      ],
+    },
+  },
 );

@@ -38,6 +38,13 @@ describe('layer rules', () => {
     expect(await rulesBroken("import { useSessionStore as x } from '../../shared/stores/session';\nvoid x;\n", 'src/features/intake/good.ts')).toEqual([]);
   });
 
+  it('a date cut from toISOString() (the UTC day) is refused outside the China-time module', async () => {
+    const utcDay = "export const today = (): string => new Date().toISOString().slice(0, 10);\n";
+    expect(await rulesBroken(utcDay, 'sync-server/src/queue/bad.ts')).toContain('no-restricted-syntax');
+    expect(await rulesBroken(utcDay, 'src/features/intake/bad.ts')).toContain('no-restricted-syntax');
+    expect(await rulesBroken(utcDay, 'src/domain/china-time.ts')).not.toContain('no-restricted-syntax');
+  });
+
   it('an import cycle is refused', async () => {
     // The sync store with an import of the session store, which imports the sync store.
     expect(await rulesBroken("import { useSessionStore } from './session';\nexport const x = useSessionStore;\n", 'src/shared/stores/sync.ts', eslint)).toContain('import-x/no-cycle');

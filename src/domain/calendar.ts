@@ -20,33 +20,25 @@
  *
  * @module
  */
+import { chinaDate, CST_OFFSET_MS, DAY_MS, dateOfDayNumber, dayNumberOf } from './china-time';
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 
 // ---------------------------------------------------------------------------
 // Day numbers: days since 1970-01-01 (a Thursday). All arithmetic is on these.
 // ---------------------------------------------------------------------------
 
-const MS_PER_DAY = 86_400_000;
-const CST_OFFSET_MS = 8 * 3_600_000;
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = DAY_MS;
 /** ISO 8601 date-time with an explicit offset, as `z.iso.datetime({ offset: true })` in documents.ts. */
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /** Day number of a `YYYY-MM-DD` string; throws a RangeError for anything else (including 2026-02-30). */
 function toDay(date: string, name = 'date'): number {
-  const match = DATE_PATTERN.exec(date);
-  if (match) {
-    const [, y, m, d] = match.map(Number) as [number, number, number, number];
-    const ms = Date.UTC(y, m - 1, d);
-    // Round trip rejects impossible dates and years < 100 (which Date.UTC maps to 19xx).
-    if (new Date(ms).toISOString().slice(0, 10) === date) return ms / MS_PER_DAY;
-  }
+  const day = dayNumberOf(date);
+  if (day !== undefined) return day;
   throw new RangeError(`${name} must be a real calendar date as YYYY-MM-DD, got ${JSON.stringify(date)}`);
 }
 
-function fromDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
+const fromDay = dateOfDayNumber;
 
 /** 0 = Sunday … 6 = Saturday. */
 function weekday(day: number): number {
@@ -98,17 +90,8 @@ export function isWorkingDay(date: string): boolean {
   return isWorkingDayNumber(toDay(date));
 }
 
-/**
- * The calendar date of `instant` in China Standard Time (UTC+8), e.g. `2026-03-02T17:30:00Z` →
- * `2026-03-03`. Independent of the runtime's time zone.
- *
- * @throws RangeError if `instant` is an invalid Date.
- */
-export function chinaDate(instant: Date): string {
-  const ms = instant.getTime();
-  if (Number.isNaN(ms)) throw new RangeError('chinaDate: invalid Date');
-  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
+/** The calendar date of an instant in China Standard Time (see china-time.ts). */
+export { chinaDate };
 
 function cstDayOfMs(ms: number): number {
   return Math.floor((ms + CST_OFFSET_MS) / MS_PER_DAY);

@@ -2,6 +2,7 @@
  * 回执 numbers made on the device with no coordination: the station code, the date and 40 random bits make a
  * collision between devices negligible (birthday bound ~1e-6 at 1 500 receipts a station a day).
  */
+import { chinaDate } from './china-time';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** The station's code that starts each of its receipt numbers: the first four letters or digits of its id. */
@@ -23,7 +24,7 @@ export function makeReceiptNo(stationId: string, date: Date, random: Uint8Array)
   if (random.length < 5) throw new Error('makeReceiptNo needs 5 random bytes');
   const code = receiptStationCode(stationId);
   // The date printed is the station's (China Standard Time, UTC+8, no DST), not UTC's.
-  const ymd = new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const ymd = chinaDate(date).replaceAll('-', '');
   let bits = 0n;
   for (let i = 0; i < 5; i++) bits = (bits << 8n) | BigInt(random[i] ?? 0);
   let tail = '';

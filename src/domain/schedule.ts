@@ -3,6 +3,7 @@
  * (lunch-time and Saturday extended service are just more periods); public holidays close it and make-up
  * working days (调休) open it with weekday hours. Slots are cut from the periods; each has a capacity.
  */
+import { addDays } from './china-time';
 import { z } from 'zod';
 import { isWorkingDay } from './calendar';
 
@@ -44,8 +45,8 @@ export function hoursFor(schedule: Schedule, date: string): [string, string][] {
 
 /** A Saturday inside a public-holiday block (e.g. National Day week) has no extended service. */
 function isHolidayWeekend(date: string): boolean {
-  const prev = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const prev = addDays(date, -1);
+  const next = addDays(date, 1);
   const weekdayOff = (d: string): boolean => {
     const wd = new Date(`${d}T00:00:00Z`).getUTCDay();
     return wd >= 1 && wd <= 5 && !isWorkingDay(d);

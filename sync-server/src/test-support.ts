@@ -3,6 +3,7 @@
  * in-process on a loopback port with a fresh embedded store and the demo data, sign in, make HTTP calls,
  * and build valid replicated documents and small real image files. Test-only; nothing in the server imports it.
  */
+import { chinaDate } from '../../src/domain/china-time';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type Server as HttpServer } from 'node:http';
@@ -344,7 +345,7 @@ export function makeSubmission(opts: SubmissionOptions = {}): SubmissionDoc {
     core: false,
     status: 'deficient' as const,
     pages: [],
-    commitment: { dueDate: now.toISOString().slice(0, 10), text: '申请人承诺：所缺材料将于约定期限内补齐。' },
+    commitment: { dueDate: chinaDate(now), text: '申请人承诺：所缺材料将于约定期限内补齐。' },
   };
   const provided = opts.pages?.length
     ? [{ materialId: 'reissue-application', name: '补领营业执照申请书', core: true, status: 'provided' as const, pages: opts.pages }]

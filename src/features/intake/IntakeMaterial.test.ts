@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Material } from '../../domain/catalog';
 import { db, type DraftPage, type StoredBlob } from '../../storage/db';
 import { msg, type Locale, type Msg } from '../../shared/i18n/messages';
-import { chinaDate } from '../../shared/china-date';
+import { chinaDay } from '../../domain/china-time';
 import { testI18n } from '../../shared/i18n/test-support';
 import IntakeMaterial from './IntakeMaterial.vue';
 
@@ -27,7 +27,7 @@ const PDF_PAGE: DraftPage = { sha256: 'a'.repeat(64), bytes: 1234, type: 'applic
 const PDF_PAGE_2: DraftPage = { sha256: 'b'.repeat(64), bytes: 2345, type: 'application/pdf' };
 
 /** A day in China time, as the intake counts them. */
-const isoDay = (days: number): string => chinaDate(days);
+const isoDay = (days: number): string => chinaDay(days);
 
 function render(props: Partial<Props> = {}, locale: Locale = 'zh-CN'): VueWrapper {
   return mount(IntakeMaterial, { props: { material: NON_CORE, pages: [], errors: [], deficientDate: undefined, ...props }, global: { plugins: [testI18n(locale)] } });

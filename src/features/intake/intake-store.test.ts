@@ -15,7 +15,7 @@ import { useSyncStore } from '../../shared/stores/sync';
 import { useSessionStore } from '../../shared/stores/session';
 import type { SyncEngine } from '../../sync/sync-engine';
 import { deficientMaterials, useIntakeStore } from './intake-store';
-import { chinaDate } from '../../shared/china-date';
+import { chinaDay } from '../../domain/china-time';
 import { textIn } from '../../shared/i18n/test-support';
 
 /** The store returns message descriptors; these tests read them as the UI shows them. */
@@ -30,7 +30,7 @@ const NON_CORE = ['entity-licence-copy', 'safety-officer-appointment'];
 const OFFICER = 'safety-officer-appointment';
 
 /** A day in China time, as the intake counts them. */
-const isoDay = (days: number): string => chinaDate(days);
+const isoDay = (days: number): string => chinaDay(days);
 let nextPage = 1;
 const page = (): DraftPage => ({ sha256: (nextPage++).toString(16).padStart(64, '0'), bytes: 1000, type: 'image/jpeg' });
 const SIGNATURE: DraftPage = { sha256: 'f'.repeat(64), bytes: 800, type: 'image/png' };

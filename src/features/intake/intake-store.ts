@@ -23,7 +23,7 @@ import { useSyncStore } from '../../shared/stores/sync';
 import { msg, rawMsg, type Bilingual, type Msg } from '../../shared/i18n/messages';
 import { captureMsg } from '../../shared/i18n/errors';
 import { keepPage, keepSignature, releasePages } from '../../shared/pages';
-import { chinaDate } from '../../shared/china-date';
+import { chinaDay } from '../../domain/china-time';
 import { loadMatters } from '../../shared/catalog';
 import { buildSubmission } from './submission-builder';
 
@@ -302,7 +302,7 @@ export const useIntakeStore = defineStore('intake', () => {
       }
       const missing = checklist.materials.filter((mat) => !d.pages[mat.id]?.length && !(d.deficient[mat.id] !== undefined && !mat.core));
       if (missing.length) errors.pages = msg('intakeError.missingPages', { names: missing.map(nameOf) });
-      const tomorrow = chinaDate(1);
+      const tomorrow = chinaDay(1);
       const badDates = checklist.materials.filter((mat) => d.deficient[mat.id] !== undefined && !d.pages[mat.id]?.length && !(d.deficient[mat.id]! >= tomorrow));
       if (badDates.length) errors.deficient = msg('intakeError.dueAfterToday', { names: badDates.map(nameOf) });
       else if (deficientMaterials(d, m).length && !d.signature) errors.deficient = msg('intakeError.signCommitment');

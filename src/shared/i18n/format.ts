@@ -3,6 +3,7 @@
  * (Asia/Shanghai) whatever the device's zone, like the working-day clock and the receipt numbers; calendar
  * dates (`YYYY-MM-DD`, e.g. a due date) are days, not instants, and are never shifted by a zone.
  */
+import { isCalendarDate } from '../../domain/china-time';
 import type { Locale } from './messages';
 
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -30,8 +31,8 @@ const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function formatDate(ymd: string, locale: Locale): string {
   const m = CALENDAR_DATE.exec(ymd);
   if (!m) return ymd;
+  if (!isCalendarDate(ymd)) return ymd; // 2025-02-30 is not a day
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (date.toISOString().slice(0, 10) !== ymd) return ymd; // 2025-02-30 is not a day
   return cached(`d:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' })).format(date);
 }
 

@@ -9,7 +9,7 @@
 import express, { type Request, type Router } from 'express';
 import type { Audit } from '../audit/sink';
 import { bookingChangeSchema, type BookingOutcome, type FreeSlot, type StationInfo } from '../../../src/domain/api-contract';
-import { chinaDate } from '../../../src/domain/calendar';
+import { addDays, chinaDate } from '../../../src/domain/china-time';
 import { bookingRequestSchema, describeIssues, type BookingDoc, type BookingRequest } from '../../../src/domain/documents';
 import { isValidSlot, scheduleSchema, slotKey, slotsFor, type Schedule, type Slot } from '../../../src/domain/schedule';
 import { STATIONS_DB, type StationDoc } from '../auth/accounts';
@@ -89,7 +89,7 @@ export class Bookings {
   /** Remaining seats of every slot from `date` for `days` days. */
   async availability(station: StationWithSchedule & { schedule: Schedule }, kind: BookingRequest['kind'], date: string, days: number): Promise<FreeSlot[]> {
     const slots: Slot[] = [];
-    for (let i = 0; i < days; i++) slots.push(...slotsFor(station.schedule, new Date(Date.parse(`${date}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10)));
+    for (let i = 0; i < days; i++) slots.push(...slotsFor(station.schedule, addDays(date, i)));
     if (!slots.length) return [];
     const { rows } = await this.store.allDocs<SlotDoc>(SLOTS_DB, { keys: slots.map((s) => slotDocId(station.id, s, kind)), include_docs: true });
     const taken = new Map(rows.map((r) => [r.key, r.doc?.bookings.length ?? 0]));
@@ -163,7 +163,7 @@ export function bookingRoutes(store: CouchClient, audit: Audit): Router {
       if (!isValidSlot(station.schedule, b)) return void res.status(400).json({ error: 'bad_request', reason: `the station is not open for bookings at ${b.date} ${b.start}` });
       const now = nowCst();
       if (b.date < now.date || (b.date === now.date && b.start <= now.time)) return void res.status(400).json({ error: 'bad_request', reason: 'that time has passed' });
-      const horizon = new Date(Date.parse(`${now.date}T00:00:00Z`) + BOOKING_HORIZON_DAYS * 86_400_000).toISOString().slice(0, 10);
+      const horizon = addDays(now.date, BOOKING_HORIZON_DAYS);
       if (b.date > horizon) return void res.status(400).json({ error: 'bad_request', reason: `bookings open at most ${BOOKING_HORIZON_DAYS} days ahead` });
       if (!b.again) {
         // One seat per enterprise, matter and slot unless it says it means another (a pressed-twice button, a

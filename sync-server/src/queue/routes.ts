@@ -106,7 +106,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       const session = req.session!;
       const now = new Date().toISOString();
       const decision = body.data.action === 'issue' && !body.data.certificateNo
-        ? { ...body.data, certificateNo: `ZS${now.slice(0, 10).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}` }
+        ? { ...body.data, certificateNo: `ZS${chinaDate(new Date(now)).replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}` }
         : body.data;
       // The decision's id is its slot in the history (the n-th decision): every decision made on this same
       // history, here or in another process, is this one document, and the store keeps exactly one (409 for the rest).
