@@ -266,7 +266,7 @@ describe('accounts', () => {
   });
 
   it.each([
-    ['a bad USCC check character', { role: 'enterprise', uscc: '91310106MA1FL4XQ0X' }, 'uscc: not a valid USCC: USCC check character should be W, got X'],
+    ['a bad USCC check character', { role: 'enterprise', uscc: '91310106MA1FL4XQ0X' }, 'uscc: not a valid USCC: USCC check character does not match the code'],
     ['a USCC of the wrong length', { role: 'enterprise', uscc: '9131010' }, 'uscc: not a valid USCC: USCC must be 18 characters, got 7'],
     ['a USCC with a forbidden letter', { role: 'enterprise', uscc: '91310106MA1FL4XQOW' }, 'uscc: not a valid USCC: USCC character "O" at index 16 is not allowed (allowed: 0-9 and A-Y except I, O, S, V, Z)'],
     ['an enterprise account without USCC', { role: 'enterprise' }, 'uscc: an enterprise account needs the USCC (统一社会信用代码) of its enterprise'],

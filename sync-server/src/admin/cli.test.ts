@@ -230,7 +230,7 @@ describe('admin CLI commands (in-process, COUCHDB_URL)', () => {
     ['no password', ['create-account', 'someone', '--role', 'hall'], {}, /^error: create-account needs a password: set LXE_PASSWORD or pass --password\n\nusage: /],
     ['a short password', ['create-account', 'someone', '--role', 'hall', '--password', 'short'], {}, /^error: the password must be at least 8 characters\n/],
     ['a short LXE_PASSWORD on reset', ['reset-password', 'officer'], { LXE_PASSWORD: '1234567' }, /^error: the password must be at least 8 characters\n/],
-    ['a bad USCC', ['create-account', 'someone', '--role', 'enterprise', '--uscc', '91310106MA1FL4XQ0X'], { LXE_PASSWORD: 'long-enough-1' }, /^error: uscc: not a valid USCC: USCC check character should be W, got X\n {2}create-account <username>/],
+    ['a bad USCC', ['create-account', 'someone', '--role', 'enterprise', '--uscc', '91310106MA1FL4XQ0X'], { LXE_PASSWORD: 'long-enough-1' }, /^error: uscc: not a valid USCC: USCC check character does not match the code\n {2}create-account <username>/],
     ['an enterprise without USCC', ['create-account', 'someone', '--role', 'enterprise'], { LXE_PASSWORD: 'long-enough-1' }, /^error: uscc: an enterprise account needs the USCC/],
     ['an unknown role', ['create-account', 'someone', '--role', 'root'], { LXE_PASSWORD: 'long-enough-1' }, /^error: role: must be one of station, hall, admin, enterprise\n/],
     ['a bad kind', ['create-station', 'x-station', '--name', 'n', '--name-en', 'n', '--kind', 'tower', '--district', 'd'], {}, /^error: kind: must be one of building, branch\n/],
