@@ -60,6 +60,8 @@ export interface StoredBlob {
 /** What the device knows about a replicated document's trip to the server. */
 export interface DocSyncState {
   id: string;
+  /** Written on this device (not pulled): counts as unsynced work until pushed. */
+  writtenAt?: string;
   pushedAt?: string;
   /** The server refused the document (403/400 in `_bulk_docs`): shown to staff, never retried blindly. */
   refused?: string;

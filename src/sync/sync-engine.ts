@@ -9,13 +9,15 @@
  * {@link SyncEngine.watchLocal}, which both survive the swap.
  */
 import { purgeAfterDays } from '../domain/purge';
-import { db } from '../storage/db';
+import { db, getSetting } from '../storage/db';
+import { SETTING_KEYS } from '../storage/keys';
 import { storePurged } from '../storage/purge';
 import { sendHeartbeat } from './heartbeat';
 import { withLock } from './lock';
 import { commitGeneration, currentLocalName, destroyRetired, isClosedConnection, localDb, newGeneration, remoteDb, reopenDb, stationDbName, type LocalDb } from './pouch';
 import { copyWithout, planLocalPurge, readPullPosition, writePullSeq, type Seq } from './purge';
 import { Uploader, type UploadProgress } from './uploader';
+import { countUnsynced, notePushed, noteRefused, noteWritten } from '../storage/doc-sync';
 
 /** How often a running device looks for submissions whose purge window has passed. */
 const PURGE_CHECK_MS = 60 * 60_000;
@@ -118,14 +120,18 @@ export class SyncEngine {
   write<T>(fn: (local: LocalDb) => Promise<T>): Promise<T> {
     return withLock(this.lockName, 'shared', async () => {
       this.followGeneration();
+      let result: T;
       try {
-        return await fn(this.db);
+        result = await fn(this.db);
       } catch (e) {
         if (!isClosedConnection(e)) throw e;
         // The browser closed the databases after a storage failure (a full disk, since freed): reopen, retry once.
         await this.reopen();
-        return fn(this.db);
+        result = await fn(this.db);
       }
+      // Remembered as written here, so the sign-out warning counts this device's own work and nothing it pulled.
+      await noteWritten(writtenIds(result), new Date().toISOString()).catch(() => undefined);
+      return result;
     });
   }
 
@@ -181,18 +187,14 @@ export class SyncEngine {
 
   /** What would be lost by wiping the device now: unsent documents, pages not yet uploaded, open drafts. */
   async unsynced(): Promise<{ docs: number; pages: number; drafts: number }> {
-    const [docs, pushed, pages, drafts] = await Promise.all([
+    const [docs, rows, pages, drafts, deviceId] = await Promise.all([
       this.local.allDocs({ include_docs: true }),
       db.docSync.toArray(),
       db.blobs.where('state').anyOf('pending', 'draft').count(),
       db.drafts.count(),
+      getSetting<string>(SETTING_KEYS.deviceId).catch(() => undefined),
     ]);
-    const sent = new Set(pushed.filter((p) => p.pushedAt).map((p) => p.id));
-    const mine = docs.rows.filter((r) => {
-      const doc = r.doc as { type?: string; role?: string } | undefined;
-      return (doc?.type === 'submission' || doc?.type === 'bookingCheck' || (doc?.type === 'event' && doc.role === 'station')) && !sent.has(r.id);
-    });
-    return { docs: mine.length, pages, drafts };
+    return { docs: countUnsynced(docs.rows as { id: string; doc?: { type?: string; deviceId?: string } }[], rows, deviceId), pages, drafts };
   }
 
   /** New local work (a submission): push pages now rather than at the next retry. */
@@ -341,7 +343,7 @@ export class SyncEngine {
       .on('change', (info) => {
         if (info.direction === 'push') {
           const now = new Date().toISOString();
-          void db.docSync.bulkPut(info.change.docs.map((d) => ({ id: d._id, pushedAt: now })));
+          void notePushed(info.change.docs.map((d) => d._id), now);
         } else {
           this.pulledSincePurge = true;
           this.notePulled(local, info.change.last_seq);
@@ -350,7 +352,7 @@ export class SyncEngine {
       })
       .on('denied', (err) => {
         const e = err as { id?: string; reason?: string; message?: string };
-        if (e.id) void db.docSync.put({ id: e.id, refused: e.reason ?? e.message ?? 'refused by the server' });
+        if (e.id) void noteRefused(e.id, e.reason ?? e.message ?? 'refused by the server');
       })
       .on('active', () => {
         this.replicationIdle = false;
@@ -373,4 +375,9 @@ export class SyncEngine {
     this.running = [sync, catalog];
     void this.uploader.kick();
   }
+}
+
+/** The ids a write reported as written (`put` gives one result, `bulkDocs` a list; errors are left out). */
+function writtenIds(result: unknown): string[] {
+  return (Array.isArray(result) ? result : [result]).flatMap((r) => (r && typeof r === 'object' && (r as { ok?: unknown }).ok === true && typeof (r as { id?: unknown }).id === 'string' ? [(r as { id: string }).id] : []));
 }

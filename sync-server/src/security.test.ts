@@ -340,7 +340,7 @@ describe('TRUST_PROXY', () => {
   it.each([
     ['1', '198.51.100.7', '198.51.100.8'],
     ['2', '198.51.100.7, 10.0.0.2', '198.51.100.8, 10.0.0.2'],
-  ])('TRUST_PROXY=%s: a forged left-most X-Forwarded-For does not escape the sign-in limit', async (hopCount, appended, otherClient) => {
+  ])('TRUST_PROXY=%s: a forged left-most X-Forwarded-For does not escape the sign-in limit', { timeout: 90_000 }, async (hopCount, appended, otherClient) => {
     const p = await startTestServer({ trustProxy: configFromEnv({ TRUST_PROXY: hopCount }, '/tmp').trustProxy }, []);
     try {
       await failFiveTimes(p, appended);
