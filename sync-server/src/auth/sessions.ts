@@ -18,6 +18,9 @@ import type { Account } from './accounts';
 
 export const SESSIONS_DB = 'lxe-sessions';
 export const SESSION_COOKIE = 'lxe_session';
+/** How long `stop` waits for the feed's last request to come back. */
+const STOP_WAIT_MS = 2_000;
+
 /** A backstop only: changes evict at once (see above). */
 const CACHE_MS = 30_000;
 
@@ -59,9 +62,16 @@ export class SessionStore {
     this.feed ??= this.run(log);
   }
 
+  /**
+   * Stop following. The feed's request is aborted, but a long-poll already answered can sit in the HTTP
+   * client's body read past its abort (seen with the embedded store now and then): wait for it briefly, not
+   * forever — the loop ends on its own once that read returns, and nothing after it touches the store.
+   */
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.feed;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.feed, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Forget cached sessions by document id (`session:<hash>`), e.g. right after this process revoked them. */
@@ -95,7 +105,10 @@ export class SessionStore {
         this.evict([...this.cache.keys()]);
         failures++;
         log?.warn({ err: e, failures }, 'sessions: changes feed failed, reading sessions from the store until it is back');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** Math.min(failures, 6))));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
       }
     }
     this.following = false;
