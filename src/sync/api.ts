@@ -1,15 +1,7 @@
 /** The sync-server's HTTP API as the device uses it (same origin, cookie session). */
-export interface SessionInfo {
-  username: string;
-  role: 'station' | 'hall' | 'admin' | 'enterprise';
-  station?: string;
-  displayName?: string;
-  uscc?: string;
-  stationName?: string;
-  expiresAt: string;
-  /** Days after the hall's decision that this device keeps a submission's personal fields (issue 8). */
-  purgeAfterDays?: number;
-}
+// The session answer as the contract defines it (a type only: nothing of zod loads with the first screen).
+import type { SessionInfo } from '../domain/api-contract';
+export type { SessionInfo };
 
 export class ApiError extends Error {
   constructor(

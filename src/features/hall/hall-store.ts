@@ -6,57 +6,15 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../../sync/api';
-import type { EventDoc, SubmissionDoc } from '../../domain/documents';
+import { dashboardSchema, decisionResultSchema, hallRecordSchema, queuePageSchema, type Dashboard, type Decision, type HallRecord, type QueueRow, type Sla } from '../../domain/api-contract';
 import type { SubmissionStatus } from '../../domain/submission-machine';
-import type { Dashboard } from '../../domain/dashboard';
 import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 import { loadMatters } from '../../shared/catalog';
 
-export interface QueueItem {
-  submissionId: string;
-  stationId: string;
-  matterId: string;
-  matterName: string;
-  enterpriseName: string;
-  uscc: string;
-  applicantName: string;
-  receiptNo: string;
-  state: string;
-  receivedAt: string | null;
-  acceptedAt: string | null;
-  dueDate: string | null;
-  legalDueDate: string | null;
-  paused: boolean;
-  pages: number;
-  deficient: number;
-  outstanding: string[];
-  missingBlobs: string[];
-  overdue: boolean;
-  dueSoon: boolean;
-  rating: string | null;
-  autoApproval: { passed: boolean; outcomes: { rule: string; ok: boolean; detail: string }[] } | null;
-}
-
-export interface Sla {
-  dueDate: string;
-  legalDueDate: string;
-  usedWorkingDays: number;
-  remainingWorkingDays: number;
-  paused: boolean;
-  dueSoon: boolean;
-  overdue: boolean;
-}
-
-export interface SubmissionRecord {
-  item: QueueItem;
-  submission: SubmissionDoc;
-  status: SubmissionStatus;
-  sla: Sla | null;
-  matter: { name: string; promisedDays: number; legalDays: number } | null;
-  timeline: { event: EventDoc; applied: boolean; error?: string }[];
-}
-
-export type { Dashboard };
+// The hall's answers are typed by the one HTTP contract (src/domain/api-contract.ts) and checked against it.
+export type QueueItem = QueueRow;
+export type SubmissionRecord = HallRecord;
+export type { Dashboard, Decision, Sla };
 
 export interface QueueQuery {
   view: string;
@@ -66,17 +24,6 @@ export interface QueueQuery {
   skip?: number;
   limit?: number;
 }
-
-export type Decision =
-  | { action: 'accept' }
-  | { action: 'requestCorrection'; reason: string; materialIds: string[] }
-  | { action: 'reject'; reason: string }
-  | { action: 'dispatch'; departments: string[] }
-  | { action: 'departmentDecision'; department: string; decision: 'approve' | 'deny'; note?: string }
-  | { action: 'approve'; note?: string }
-  | { action: 'deny'; reason: string }
-  | { action: 'issue'; certificateNo?: string }
-  | { action: 'deliver'; method: 'post' | 'locker' | 'pickup'; reference: string };
 
 export function queueQueryString(q: QueueQuery, format: 'json' | 'csv' = 'json'): string {
   const params = new URLSearchParams({ view: q.view, limit: String(q.limit ?? 20), skip: String(q.skip ?? 0), format });
@@ -120,10 +67,10 @@ export const useHallStore = defineStore('hall', () => {
     live.value = false;
   }
 
-  const queue = (q: QueueQuery): Promise<{ items: QueueItem[]; hasMore: boolean; today: string }> => api('GET', `/api/hall/queue?${queueQueryString(q)}`);
-  const record = (id: string): Promise<SubmissionRecord> => api('GET', `/api/hall/submissions/${encodeURIComponent(id)}`);
-  const decide = (id: string, decision: Decision): Promise<{ status: SubmissionStatus }> => api('POST', `/api/hall/submissions/${encodeURIComponent(id)}/events`, decision);
-  const dashboard = (): Promise<Dashboard> => api('GET', '/api/hall/dashboard');
+  const queue = (q: QueueQuery): Promise<{ items: QueueItem[]; hasMore: boolean; today: string }> => api('GET', `/api/hall/queue?${queueQueryString(q)}`, undefined, queuePageSchema);
+  const record = (id: string): Promise<SubmissionRecord> => api('GET', `/api/hall/submissions/${encodeURIComponent(id)}`, undefined, hallRecordSchema);
+  const decide = (id: string, decision: Decision): Promise<{ status: SubmissionStatus }> => api('POST', `/api/hall/submissions/${encodeURIComponent(id)}/events`, decision, decisionResultSchema);
+  const dashboard = (): Promise<Dashboard> => api('GET', '/api/hall/dashboard', undefined, dashboardSchema);
 
   return { changes, live, catalog, connect, disconnect, queue, record, decide, dashboard };
 });
