@@ -31,6 +31,8 @@ export interface SyncStatus {
   lastSyncAt?: string;
   message?: string;
   upload?: UploadProgress;
+  /** Documents and pages written on this device that the server does not have yet. */
+  waiting?: number;
 }
 
 interface Cancelable {
@@ -78,7 +80,10 @@ export class SyncEngine {
     this.db = localDb(currentLocalName(this.base));
     this.catalog = localDb('catalog');
     this.uploader = new Uploader(stationId, {
-      progress: (upload) => this.set(upload ? { phase: 'syncing', upload } : { upload: undefined }),
+      progress: (upload) => {
+        this.set(upload ? { phase: 'syncing', upload } : { upload: undefined });
+        if (!upload) void this.countWaiting();
+      },
       unauthorized: () => this.unauthorized(),
       error: (message) => this.set({ phase: navigator.onLine ? 'error' : 'offline', message }),
     });
@@ -131,6 +136,7 @@ export class SyncEngine {
       }
       // Remembered as written here, so the sign-out warning counts this device's own work and nothing it pulled.
       await noteWritten(writtenIds(result), new Date().toISOString()).catch(() => undefined);
+      void this.countWaiting();
       return result;
     });
   }
@@ -206,7 +212,10 @@ export class SyncEngine {
     this.cancelAll();
     this.uploader.stop();
     this.uploader = new Uploader(this.stationId, {
-      progress: (upload) => this.set(upload ? { phase: 'syncing', upload } : { upload: undefined }),
+      progress: (upload) => {
+        this.set(upload ? { phase: 'syncing', upload } : { upload: undefined });
+        if (!upload) void this.countWaiting();
+      },
       unauthorized: () => this.unauthorized(),
       error: (message) => this.set({ phase: navigator.onLine ? 'error' : 'offline', message }),
     });
@@ -312,6 +321,12 @@ export class SyncEngine {
       });
   }
 
+  /** Recount what waits for the server (after a local write, a push, and when sync pauses). */
+  private async countWaiting(): Promise<void> {
+    const left = await this.unsynced().catch(() => undefined);
+    if (left && left.docs + left.pages !== (this.status.waiting ?? 0)) this.set({ waiting: left.docs + left.pages });
+  }
+
   private set(patch: Partial<SyncStatus>): void {
     // Uploads finishing while replication is paused and healthy means everything is up to date.
     if ('upload' in patch && patch.upload === undefined && this.replicationIdle && this.status.phase === 'syncing') {
@@ -319,6 +334,9 @@ export class SyncEngine {
     }
     const before = this.status.phase;
     this.status = { ...this.status, ...patch };
+    // The badge tells the truth: without a network nothing is "synced" and nothing is an error — it is offline,
+    // with what is waiting. (A failed request while offline is the network's absence, not a fault.)
+    if (!navigator.onLine && this.status.phase !== 'unauthorized') this.status.phase = 'offline';
     if (this.status.upload === undefined) delete this.status.upload;
     this.report({ ...this.status });
     if (this.status.phase === 'idle' || (this.status.phase === 'unauthorized' && before !== 'unauthorized')) this.heartbeat();
@@ -343,7 +361,7 @@ export class SyncEngine {
       .on('change', (info) => {
         if (info.direction === 'push') {
           const now = new Date().toISOString();
-          void notePushed(info.change.docs.map((d) => d._id), now);
+          void notePushed(info.change.docs.map((d) => d._id), now).then(() => this.countWaiting());
         } else {
           this.pulledSincePurge = true;
           this.notePulled(local, info.change.last_seq);
@@ -360,6 +378,7 @@ export class SyncEngine {
       })
       .on('paused', (err) => {
         if (this.status.phase === 'unauthorized') return;
+        void this.countWaiting();
         this.replicationIdle = !err && navigator.onLine;
         if (!this.replicationIdle) this.set({ phase: 'offline', message: '等待网络 (waiting for the network)' });
         else if (!this.status.upload) this.set({ phase: 'idle', lastSyncAt: new Date().toISOString(), message: '' });

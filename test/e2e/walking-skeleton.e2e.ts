@@ -97,6 +97,10 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     const outbox = new OutboxPage(page);
     await outbox.item(receiptNo).waitFor();
     expect(['uploading', 'waiting']).toContain(await outbox.sync(receiptNo));
+    // The header tells the truth offline: not "synced" and not an error, but offline with what waits
+    // (the submission, its submit event and its pages).
+    await expect.poll(() => shell.syncPhase()).toBe('offline');
+    await expect.poll(async () => /项待同步/.test((await shell.syncStatus().textContent()) ?? ''), { timeout: 15_000 }).toBe(true);
     await shot(page, 'outbox-offline');
 
     // 7. Online again: documents and photos reach the server, and the device learns the hall received it.
@@ -104,6 +108,7 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await expect.poll(() => outbox.state(receiptNo), { timeout: 60_000 }).toBe('received');
     expect(await outbox.sync(receiptNo)).toBe('synced');
     await expect.poll(() => shell.syncPhase(), { timeout: 30_000 }).toBe('idle');
+    await expect.poll(async () => (await shell.syncStatus().textContent())?.trim(), { timeout: 30_000 }).toBe('已同步');
     // The outbox says when the device last synced, and the sync log tells the offline spell and the sync after it.
     await expect.poll(async () => Date.parse((await outbox.lastSyncAt()) ?? '')).toBeGreaterThan(0);
     expect(await page.getByTestId('last-sync').textContent()).toContain(outbox.says.lastSync); // and says so
