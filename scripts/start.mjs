@@ -1,4 +1,4 @@
-// `npm start`: install if needed, build if needed, then serve app + API + sync + embedded store (DESIGN §7).
+// `npm start`: install if needed, build if needed, then serve app + API + sync + embedded store.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureBuild, ensureDependencies, root } from './ensure.mjs';

@@ -79,7 +79,7 @@ function expectAccepted(result: WriteCheck): void {
   expect(result.ok ? 'accepted' : `${result.status} ${result.reason}`).toBe('accepted');
 }
 
-/** Every event action and the one role that may take it (DESIGN §1, §4), by hand. */
+/** Every event action and the one role that may take it, by hand. */
 const ACTION_OWNER: Record<EventAction, Role> = {
   submit: 'station',
   withdraw: 'station',

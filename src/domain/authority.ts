@@ -1,5 +1,5 @@
 /**
- * Who may write which replicated document (DESIGN §5). Pure, so the proxy and the tests share it.
+ * Who may write which replicated document. Pure, so the proxy and the tests share it.
  * Schema checks say a document is well-formed; these checks say this writer may write it here.
  */
 import { bookingCheckSchema, describeIssues, eventDocSchema, submissionDocSchema, type BookingCheckDoc, type EventDoc, type Role, type SubmissionDoc } from './documents';

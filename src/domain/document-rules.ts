@@ -4,7 +4,7 @@
  */
 import type { PageRef, SubmissionDoc } from './documents';
 
-/** Largest blob (scan page, PDF, signature) the server accepts; DESIGN §7. */
+/** Largest blob (scan page, PDF, signature) the server accepts. */
 export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
 
 export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;

@@ -1,5 +1,5 @@
 /**
- * Replicated document model (DESIGN §3). These schemas are the contract between device, sync-server and
+ * Replicated document model. These schemas are the contract between device, sync-server and
  * hall: the device builds documents with them, the proxy refuses anything that does not parse.
  * Ids are prefixed by type so one station database can hold every kind and range queries stay cheap.
  */

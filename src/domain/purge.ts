@@ -1,5 +1,5 @@
 /**
- * Personal data on the device (DESIGN §5, issue 8): a submission's personal fields leave the station device a
+ * Personal data on the device (issue 8): a submission's personal fields leave the station device a
  * configurable number of days after the hall has decided on it. This module is the pure part: which
  * submissions (and bookings) are due, how identifiers are masked, and what the device keeps of a purged
  * submission so staff still recognise it in the outbox. Storage and replication live in src/storage/purge.ts

@@ -1,5 +1,5 @@
 /**
- * The submission lifecycle of DESIGN §4 as a pure state machine. State is never stored as truth: it is the
+ * The submission lifecycle as a pure state machine. State is never stored as truth: it is the
  * fold of the append-only event documents, computed the same way on the device and on the server.
  *
  * `transition` is the table (state × action × role → next state); `applyEvent` adds what depends on the
@@ -134,7 +134,7 @@ export function initialStatus(submission?: Pick<SubmissionDoc, 'items'>): Submis
 export function applyEvent(status: SubmissionStatus, event: EventDoc): ApplyResult {
   const t = transition(status.state, event.action, event.role);
   if (!t.ok) return t;
-  // DESIGN §4: a device may withdraw only before acceptance, even during a later correction.
+  // A device may withdraw only before acceptance, even during a later correction.
   if (event.action === 'withdraw' && status.acceptedAt !== undefined) return { ok: false, error: 'cannot withdraw after accepted' };
   if (event.action === 'autoApprove' && event.rules.some((r) => !r.ok)) return { ok: false, error: 'autoApprove needs every 秒批 rule to pass' };
   const at = eventTime(event);

@@ -1,5 +1,5 @@
 /**
- * Dexie: the device's working data (DESIGN §3). Drafts (autosaved, never replicated half-done), scan blobs
+ * Dexie: the device's working data. Drafts (autosaved, never replicated half-done), scan blobs
  * with their upload state, per-document sync state, and settings such as the last session. Replicated
  * documents live in PouchDB (src/sync), not here.
  */

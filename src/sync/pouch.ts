@@ -1,5 +1,5 @@
 /**
- * PouchDB holds the replicated documents (DESIGN §3): the station's own database and the pull-only catalog.
+ * PouchDB holds the replicated documents: the station's own database and the pull-only catalog.
  * Only this folder imports PouchDB. Remote databases go through the sync-server's `/sync/` proxy.
  */
 import PouchDB from 'pouchdb-browser';

@@ -40,7 +40,7 @@ function put(blob: StoredBlob, onProgress: (loaded: number) => void): Promise<{ 
 }
 
 /**
- * The server holds these bytes now: scans of ID cards and the like leave the device (DESIGN §5), unless an
+ * The server holds these bytes now: scans of ID cards and the like leave the device, unless an
  * open draft still shows the same page.
  */
 async function forgetUploaded(sha256: string): Promise<void> {

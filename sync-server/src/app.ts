@@ -1,5 +1,5 @@
 /**
- * Wires the sync-server: one origin serves the built app, the API and sync (DESIGN §7), so cookies and the
+ * Wires the sync-server: one origin serves the built app, the API and sync, so cookies and the
  * service worker need no CORS. `createServer` sets up the store and returns an Express app that tests can
  * call without listening; `main.ts` only reads the environment and listens.
  */

@@ -432,7 +432,7 @@ describe('fuzzing blob uploads', () => {
         const sha = createHash('sha256').update(body).digest('hex');
         const name = 'ofBody' in s.name ? (s.name.upper ? sha.toUpperCase() : sha) : s.name.given;
         const r = await t.call('PUT', `/api/blobs/${encodeURIComponent(name)}`, { cookie: t.cookies.station, body, headers: { 'content-type': s.type } });
-        // What the server must accept (DESIGN §7): the name is the body's SHA-256, the declared type is one
+        // What the server must accept: the name is the body's SHA-256, the declared type is one
         // of the accepted ones and is what the bytes are, and the size is within the limit.
         const declared = s.type.trim().split(';')[0]!.trim().toLowerCase();
         const acceptable = name === sha && body.length > 0 && body.length <= MAX_BLOB_BYTES && (BLOB_TYPES as readonly string[]).includes(declared) && sniffBlobType(body.subarray(0, 16)) === declared;

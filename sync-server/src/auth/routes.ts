@@ -1,4 +1,4 @@
-/** `/api/session`: sign in, who am I, sign out (DESIGN §7). Also the `requireSession` middleware. */
+/** `/api/session`: sign in, who am I, sign out. Also the `requireSession` middleware. */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Audit } from '../audit/sink';
 import { signInRequestSchema, type SessionInfo } from '../../../src/domain/api-contract';

@@ -1,5 +1,5 @@
 /**
- * `/api/blobs/<sha256>`: content-addressed scan storage (DESIGN §3, §7). Bytes are hashed as they arrive and
+ * `/api/blobs/<sha256>`: content-addressed scan storage. Bytes are hashed as they arrive and
  * checked against the name, the declared type is checked against the content, and the blob is stored as an
  * attachment in `lxe-blobs`, a database no device replicates. Uploads are idempotent: the same bytes twice
  * answer 200 and store nothing new, so a device may retry any upload at any time.

@@ -1,4 +1,4 @@
-/** Demo mode (DESIGN §7): stations, accounts (password `demo`) and a catalog. Never runs with DEMO=0. */
+/** Demo mode: stations, accounts (password `demo`) and a catalog. Never runs with DEMO=0. */
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { createAccount, findAccount, STATIONS_DB, type AccountRole, type StationDoc } from '../auth/accounts';

@@ -1,7 +1,7 @@
 /**
  * `/sync/<db>/…`: the CouchDB replication endpoints, and nothing else, for the databases a session may see.
  * Reads stream through; writes (`_bulk_docs`, single PUT) are parsed and every document is checked against
- * the domain schemas and the writer's authority before the store sees it (DESIGN §3, §5).
+ * the domain schemas and the writer's authority before the store sees it.
  * Allow-listing is done on the raw URL, before any decoding, so encoded slashes and dot segments cannot smuggle
  * a path past the checks.
  */
