@@ -14,21 +14,10 @@ import { newDevice, signInAndInstall, useBrowser } from '../e2e/support/fixtures
 import { attachPage, draftHashes, draftProblems, fillBasics, MATERIALS, readDrafts, savedDraft, scannedPages, takeIntake, VIEWPORT, type Captured, type PageFile } from './device';
 import { Ledger } from './ledger';
 import { startFaultServer } from './server';
+import { seededRandom } from './tcp-proxy';
 
 const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 1e9));
 const tally = { runs: 0, lost: 0, duplicated: 0 };
-
-/** A small seeded generator (mulberry32): the same seed closes the tabs at the same moments. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function account(name: string, ledger: Ledger, captured: Captured[], extra: string[] = []): Promise<string[]> {
   const settled = await ledger.settled(captured, 60_000);
@@ -58,7 +47,7 @@ describe('fault suite: tabs', () => {
   it('6. a tab closed while its submit is being written: the submission is kept once, or its draft is intact and submits once', async () => {
     const server = await startFaultServer();
     const context = await newDevice(stage.browser, { viewport: VIEWPORT });
-    const random = seeded(SEED + 6);
+    const random = seededRandom(SEED + 6);
     const captured: Captured[] = [];
     const problems: string[] = [];
     const outcomes = { kept: 0, draft: 0 };
