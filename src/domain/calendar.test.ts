@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import {
+  defaultDeficientDue,
   CALENDAR_COVERS_UNTIL,
   addWorkingDays,
   chinaDate,
@@ -276,6 +277,35 @@ describe('addWorkingDays / workingDaysBetween', () => {
 // ---------------------------------------------------------------------------
 // The promised-time clock
 // ---------------------------------------------------------------------------
+
+describe('defaultDeficientDue', () => {
+  it('stays within the promised time: a 5-working-day matter taken in on Friday 2026-12-04 gives Thursday 12-10', () => {
+    // Promised deadline counted from 12-04: Fri 12-11; the working day before it is Thu 12-10 (not two weeks, 12-18).
+    expect(defaultDeficientDue('2026-12-04', 5)).toBe('2026-12-10');
+  });
+  it('is two weeks when the promised time is longer', () => {
+    expect(defaultDeficientDue('2026-12-04', 20)).toBe('2026-12-18');
+  });
+  it('skips the National Day holiday when counting toward the promise', () => {
+    // 10-01..10-07 are holidays: the four working days toward the promise all fall after them.
+    expect(defaultDeficientDue('2026-09-30', 5)).toBe(addWorkingDays('2026-09-30', 4));
+    expect(defaultDeficientDue('2026-09-30', 5) > '2026-10-07').toBe(true);
+  });
+  it('is never before tomorrow, even for a 0- or 1-day promise', () => {
+    expect(defaultDeficientDue('2026-12-04', 0)).toBe('2026-12-05');
+    expect(defaultDeficientDue('2026-12-04', 1)).toBe('2026-12-05');
+  });
+  it('is always after today and never after the promised deadline', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 60 }), (offset, days) => {
+        const today = shift('2025-01-01', offset);
+        const due = defaultDeficientDue(today, days);
+        expect(due > today).toBe(true);
+        if (days > 1) expect(due < addWorkingDays(today, days)).toBe(true);
+      }),
+    );
+  });
+});
 
 describe('computeSla', () => {
   // Reference case: accepted Monday 2026-03-02 (no holidays in March 2026), promised 3 → Thursday 03-05.

@@ -142,6 +142,23 @@ export function workingDaysBetween(fromDate: string, toDate: string): number {
   return countWorking(toDay(fromDate, 'fromDate'), toDay(toDate, 'toDate'), NO_DAYS);
 }
 
+/**
+ * The default due date of a 容缺 material taken in on `today` for a matter promised in `promisedDays`
+ * working days: two weeks (a common 容缺 period), but no later than the working day before the promised
+ * deadline counted from today — the hall needs the material in time to keep its promise — and never
+ * before tomorrow.
+ *
+ * @param today - `YYYY-MM-DD` (CST), the day of intake.
+ * @param promisedDays - the matter's promised working days, a non-negative integer.
+ */
+export function defaultDeficientDue(today: string, promisedDays: number): string {
+  assertDayCount(promisedDays, 'promisedDays');
+  const start = toDay(today, 'today');
+  const twoWeeks = start + 14;
+  const beforePromise = promisedDays > 1 ? walk(start, promisedDays - 1, NO_DAYS) : start + 1;
+  return fromDay(Math.max(start + 1, Math.min(twoWeeks, beforePromise)));
+}
+
 /** Working days in (from, to] that are not in `skip`. */
 function countWorking(from: number, to: number, skip: ReadonlySet<number>): number {
   let count = 0;

@@ -11,6 +11,7 @@ import type { Material } from '../../domain/catalog';
 import { db, type DraftPage, type StoredBlob } from '../../storage/db';
 import { msg, type Locale, type Msg } from '../../shared/i18n/messages';
 import { chinaDay } from '../../domain/china-time';
+import { addWorkingDays } from '../../domain/calendar';
 import { testI18n } from '../../shared/i18n/test-support';
 import IntakeMaterial from './IntakeMaterial.vue';
 
@@ -19,6 +20,7 @@ interface Props {
   pages: DraftPage[];
   errors: Msg[];
   deficientDate: string | undefined;
+  promisedDays?: number;
 }
 
 const CORE: Material = { id: 'licence-application', name: '食品经营许可申请书', nameEn: 'Food business licence application', core: true, pages: 3 };
@@ -99,15 +101,29 @@ describe('IntakeMaterial', () => {
   });
 
   it('ticking 容缺 emits a due date after today; unticking emits undefined', async () => {
-    const w = render();
+    const w = render({ promisedDays: 30 });
     const box = deficientBox(w);
     await box.setValue(true);
+    await vi.waitFor(() => expect(w.emitted('deficient')).toBeDefined());
     const [[date]] = w.emitted('deficient') as [[string]];
     expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(date >= isoDay(1)).toBe(true);
-    expect(date).toBe(isoDay(14)); // the default two-week 容缺 period
+    expect(date).toBe(isoDay(14)); // the default two-week 容缺 period, well within a 30-day promise
     await box.setValue(false);
     expect(w.emitted('deficient')?.[1]).toEqual([undefined]);
+  });
+
+  it('defaults the 容缺 due date within the promised time, and says when the promise falls', async () => {
+    const w = render({ promisedDays: 5 });
+    await deficientBox(w).setValue(true);
+    await vi.waitFor(() => expect(w.emitted('deficient')).toBeDefined());
+    const [[date]] = w.emitted('deficient') as [[string]];
+    const promisedBy = addWorkingDays(isoDay(0), 5);
+    // Two weeks would pass a 5-working-day promise: the default is before it.
+    expect(date < promisedBy).toBe(true);
+    expect(date >= isoDay(1)).toBe(true);
+    await w.setProps({ deficientDate: date });
+    expect(w.find('[data-testid="due-hint"]').text()).toContain(promisedBy);
   });
 
   it('with 容缺 ticked, shows a due-date picker no earlier than tomorrow and emits the picked date', async () => {
