@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from './db';
-import { countUnsynced, notePushed, noteRefused, noteWritten } from './doc-sync';
+import { countUnsynced, countWrittenNotPushed, notePushed, noteRefused, noteWritten } from './doc-sync';
 
 const docs = [
   { id: 'submission:A', doc: { type: 'submission', deviceId: 'this-device' } }, // written here
@@ -43,5 +43,16 @@ describe('unsynced work on the device', () => {
   it('a submission taken on this device before writes were recorded still counts until pushed', async () => {
     expect(countUnsynced(docs, [], 'this-device')).toBe(1); // submission:A by its deviceId
     expect(countUnsynced(docs, [], undefined)).toBe(0);
+  });
+
+  it('the badge counts from the table alone what was written here and not pushed', async () => {
+    expect(await countWrittenNotPushed()).toBe(0);
+    await noteWritten(['submission:A', 'event:A:1'], '2026-12-06T01:00:00.000Z');
+    expect(await countWrittenNotPushed()).toBe(2);
+    await notePushed(['submission:A'], '2026-12-06T01:00:01.000Z');
+    expect(await countWrittenNotPushed()).toBe(1);
+    // Pulled documents are never recorded as written: a push record alone does not count.
+    await notePushed(['event:B:1'], '2026-12-06T01:00:02.000Z');
+    expect(await countWrittenNotPushed()).toBe(1);
   });
 });

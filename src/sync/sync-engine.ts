@@ -17,7 +17,10 @@ import { withLock } from './lock';
 import { commitGeneration, currentLocalName, destroyRetired, isClosedConnection, localDb, newGeneration, remoteDb, reopenDb, stationDbName, type LocalDb } from './pouch';
 import { copyWithout, planLocalPurge, readPullPosition, writePullSeq, type Seq } from './purge';
 import { Uploader, type UploadProgress } from './uploader';
-import { countUnsynced, notePushed, noteRefused, noteWritten } from '../storage/doc-sync';
+import { countUnsynced, countWrittenNotPushed, notePushed, noteRefused, noteWritten } from '../storage/doc-sync';
+
+/** Pages on the device the server does not have yet (in a draft, or waiting to upload). */
+const pendingPages = (): Promise<number> => db.blobs.where('state').anyOf('pending', 'draft').count();
 
 /** How often a running device looks for submissions whose purge window has passed. */
 const PURGE_CHECK_MS = 60 * 60_000;
@@ -196,7 +199,7 @@ export class SyncEngine {
     const [docs, rows, pages, drafts, deviceId] = await Promise.all([
       this.local.allDocs({ include_docs: true }),
       db.docSync.toArray(),
-      db.blobs.where('state').anyOf('pending', 'draft').count(),
+      pendingPages(),
       db.drafts.count(),
       getSetting<string>(SETTING_KEYS.deviceId).catch(() => undefined),
     ]);
@@ -323,8 +326,10 @@ export class SyncEngine {
 
   /** Recount what waits for the server (after a local write, a push, and when sync pauses). */
   private async countWaiting(): Promise<void> {
-    const left = await this.unsynced().catch(() => undefined);
-    if (left && left.docs + left.pages !== (this.status.waiting ?? 0)) this.set({ waiting: left.docs + left.pages });
+    const waiting = await Promise.all([countWrittenNotPushed(), pendingPages()])
+      .then(([docs, pages]) => docs + pages)
+      .catch(() => undefined);
+    if (waiting !== undefined && waiting !== (this.status.waiting ?? 0)) this.set({ waiting });
   }
 
   private set(patch: Partial<SyncStatus>): void {
