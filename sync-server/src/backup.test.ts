@@ -8,22 +8,16 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type PouchDBStatic from 'pouchdb-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventDoc, SubmissionDoc } from '../../src/domain/documents';
 import { backupStore, BackupError, readManifest, restoreStore } from './backup/backup';
 import { main } from './admin/commands';
 import { makeEvent, makePng, makeSubmission, pageRef, sha256Hex, STATION_DB, startTestServer, TEST_COUCHDB, waitFor, type TestServer } from './test-support';
+import { DevicePouch } from './test-pouch';
 
-const require = createRequire(import.meta.url);
-// Cast: `require` returns `any`; @types/pouchdb-core describes this module's export.
-const PouchDB = (require('pouchdb-core') as typeof PouchDBStatic)
-  .plugin(require('pouchdb-adapter-memory') as PouchDB.Plugin) // cast: untyped CommonJS plugin
-  .plugin(require('pouchdb-adapter-http') as PouchDB.Plugin) // cast: untyped CommonJS plugin
-  .plugin(require('pouchdb-replication') as PouchDB.Plugin); // cast: untyped CommonJS plugin
+const PouchDB = DevicePouch;
 
 type Doc = SubmissionDoc | EventDoc | Record<string, unknown>;
 const cleanups: (() => Promise<void> | void)[] = [];

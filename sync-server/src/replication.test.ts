@@ -6,20 +6,13 @@
  */
 /// <reference types="pouchdb-replication" />
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type PouchDBStatic from 'pouchdb-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId, type EventDoc, type SubmissionDoc } from '../../src/domain/documents';
 import { DEMO_MATTERS } from './demo/catalog';
 import { makeEvent, makePng, makeSubmission, pageRef, sha256Hex, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type TestServer } from './test-support';
+import { DevicePouch } from './test-pouch';
 
-// The PouchDB packages are CommonJS (and the memory adapter ships no types): load them with require.
-const require = createRequire(import.meta.url);
-// Cast: `require` returns `any`; @types/pouchdb-core describes this module's export.
-const PouchDB = (require('pouchdb-core') as typeof PouchDBStatic)
-  .plugin(require('pouchdb-adapter-memory') as PouchDB.Plugin) // cast: untyped CommonJS plugin
-  .plugin(require('pouchdb-adapter-http') as PouchDB.Plugin) // cast: untyped CommonJS plugin
-  .plugin(require('pouchdb-replication') as PouchDB.Plugin); // cast: untyped CommonJS plugin
+const PouchDB = DevicePouch;
 
 type Doc = SubmissionDoc | EventDoc | Record<string, unknown>;
 

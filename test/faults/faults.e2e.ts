@@ -36,33 +36,15 @@ import {
   type Captured,
 } from './device';
 import { installDiskFullHook, smallDisk } from './disk';
-import { Ledger, type Audit } from './ledger';
+import { Ledger, Tally } from './ledger';
 import { exited, startFaultServer, type FaultServer } from './server';
 import { TcpProxy } from './tcp-proxy';
 
 const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 1e9));
 const DAY = 86_400_000;
 const shot = screenshotter('faults');
-const tally = { runs: 0, lost: 0, duplicated: 0 };
+const tally = new Tally();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Settle (bounded), audit, add to the tally and print one line for this run. */
-async function account(name: string, ledger: Ledger, captured: Captured[], settleMs: number, draftIssues: string[] = []): Promise<Audit> {
-  const started = Date.now();
-  const settled = await ledger.settled(captured, settleMs);
-  const audit = await ledger.audit(captured);
-  audit.lost += draftIssues.length;
-  audit.problems.push(...draftIssues);
-  tally.runs++;
-  tally.lost += audit.lost;
-  tally.duplicated += audit.duplicated;
-  const pages = captured.reduce((n, c) => n + c.hashes.length, 0);
-  console.log(
-    `${name}: ${captured.length} submissions, ${pages} pages; ${settled ? `settled ${((Date.now() - started) / 1000).toFixed(1)} s after the fault` : 'did NOT settle'}; lost ${audit.lost}, duplicated ${audit.duplicated}` +
-      (audit.problems.length ? `\n  - ${audit.problems.join('\n  - ')}` : ''),
-  );
-  return audit;
-}
 
 /** Bound a wait with a clear message. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -117,7 +99,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
   });
 
   afterAll(() => {
-    console.log(`faults: ${tally.runs} runs, lost ${tally.lost}, duplicated ${tally.duplicated}`);
+    console.log(tally.summary());
   });
 
   it('1. the browser is killed (SIGKILL) mid-upload and restarted with the same profile', async () => {
@@ -148,7 +130,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await page.goto(`${proxy.url}/outbox`);
       const how = await resumeSession(page, proxy.url, 'station');
       if (how !== 'kept') console.log(`fault 1: the session cookie did not survive the kill; signed in again (${how})`);
-      const audit = await account('fault 1 (browser killed mid-upload)', new Ledger(server.url), captured, 60_000, await draftProblems(page, draft));
+      const audit = await tally.account('fault 1 (browser killed mid-upload)', new Ledger(server.url), captured, 60_000, await draftProblems(page, draft));
       if (audit.problems.length) console.log(await deviceState(page));
       await page.goto(`${proxy.url}/outbox`);
       const outbox = new OutboxPage(page);
@@ -190,7 +172,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       console.log('fault 2: server killed at the first _bulk_docs and again mid-upload; restarted twice');
       proxy.setPlan({});
 
-      const audit = await account('fault 2 (server kill -9 mid-sync)', new Ledger(server.url), captured, 75_000, await draftProblems(page, draft));
+      const audit = await tally.account('fault 2 (server kill -9 mid-sync)', new Ledger(server.url), captured, 75_000, await draftProblems(page, draft));
       if (audit.problems.length) console.log(await deviceState(page));
       await page.goto(`${proxy.url}/outbox`);
       await expect.poll(() => new AppShell(page).syncPhase(), { timeout: 30_000 }).toBe('idle');
@@ -226,7 +208,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       proxy.setPlan({});
       const { connections, dropped, truncated } = proxy.stats;
       console.log(`fault 3: ${connections} connections, ${dropped} cut, ${truncated} truncated; ${throughFaults ? 'everything arrived while faults were on' : 'network healed after 40 s of faults'}`);
-      const audit = await account('fault 3 (network drops, delays, truncation)', ledger, captured, 75_000, await draftProblems(page, draft));
+      const audit = await tally.account('fault 3 (network drops, delays, truncation)', ledger, captured, 75_000, await draftProblems(page, draft));
       if (audit.problems.length) console.log(await deviceState(page));
       await page.goto(`${proxy.url}/outbox`);
       await shot(page, 'f3-after-network-faults');
@@ -275,7 +257,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await behindPage.reload();
       await new IntakePage(behindPage).waitForCatalog(MATTER);
       await expect.poll(() => new IntakePage(behindPage).enterpriseName().inputValue()).toBe('F4 时钟 慢 草稿');
-      const audit = await account('fault 4 (device clocks ±3 days)', ledger, order, 30_000, await draftProblems(behindPage, draft));
+      const audit = await tally.account('fault 4 (device clocks ±3 days)', ledger, order, 30_000, await draftProblems(behindPage, draft));
 
       const received = (await ledger.queue()).filter((q) => order.some((c) => c.submissionId === q.submissionId));
       const now = new Date(Date.now() + 60_000).toISOString();
@@ -349,7 +331,7 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await page.getByTestId('receipt').waitFor({ timeout: 15_000 });
       const receiptNo = ((await page.getByTestId('receipt-no').textContent()) ?? '').trim();
       const captured: Captured = { submissionId: `submission:${full.id}`, receiptNo, marker, stationId: full.stationId, hashes: draftHashes(full) };
-      const audit = await account('fault 5 (disk full)', ledger, [captured], 30_000, draftIssues);
+      const audit = await tally.account('fault 5 (disk full)', ledger, [captured], 30_000, draftIssues);
       await page.goto(`${server.url}/outbox`);
       await expect.poll(() => new OutboxPage(page).state(receiptNo), { timeout: 30_000 }).toBe('received');
       await shot(page, 'f5-synced-after-space-freed');

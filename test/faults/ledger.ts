@@ -192,3 +192,33 @@ export class Ledger {
     return { lost, duplicated, problems };
   }
 }
+
+/** The runs of one fault file: each run settled, audited, counted and printed in one line; the file's total at the end. */
+export class Tally {
+  runs = 0;
+  lost = 0;
+  duplicated = 0;
+
+  /** Settle (bounded), audit, add to the tally and print one line for this run; `extra` are problems found beside the ledger. */
+  async account(name: string, ledger: Ledger, captured: Captured[], settleMs: number, extra: string[] = []): Promise<Audit> {
+    const started = Date.now();
+    const settled = await ledger.settled(captured, settleMs);
+    const audit = await ledger.audit(captured);
+    audit.lost += extra.length;
+    audit.problems.push(...extra);
+    this.runs++;
+    this.lost += audit.lost;
+    this.duplicated += audit.duplicated;
+    const pages = captured.reduce((n, c) => n + c.hashes.length, 0);
+    console.log(
+      `${name}: ${captured.length} submissions, ${pages} pages; ${settled ? `settled ${((Date.now() - started) / 1000).toFixed(1)} s after the fault` : 'did NOT settle'}; lost ${audit.lost}, duplicated ${audit.duplicated}` +
+        (audit.problems.length ? `\n  - ${audit.problems.join('\n  - ')}` : ''),
+    );
+    return audit;
+  }
+
+  /** The line `npm run soak` reads (`faults: N runs, lost L, duplicated D`). */
+  summary(): string {
+    return `faults: ${this.runs} runs, lost ${this.lost}, duplicated ${this.duplicated}`;
+  }
+}

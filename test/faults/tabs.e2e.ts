@@ -12,25 +12,12 @@ import type { Page } from 'playwright-core';
 import { AppShell, IntakePage } from '../e2e/pages/app';
 import { newDevice, signInAndInstall, useBrowser } from '../e2e/support/fixtures';
 import { attachPage, draftHashes, draftProblems, fillBasics, MATERIALS, readDrafts, savedDraft, scannedPages, takeIntake, VIEWPORT, type Captured, type PageFile } from './device';
-import { Ledger } from './ledger';
+import { Ledger, Tally } from './ledger';
 import { startFaultServer } from './server';
 import { seededRandom } from './tcp-proxy';
 
 const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 1e9));
-const tally = { runs: 0, lost: 0, duplicated: 0 };
-
-async function account(name: string, ledger: Ledger, captured: Captured[], extra: string[] = []): Promise<string[]> {
-  const settled = await ledger.settled(captured, 60_000);
-  const audit = await ledger.audit(captured);
-  audit.lost += extra.length;
-  audit.problems.push(...extra);
-  tally.runs++;
-  tally.lost += audit.lost;
-  tally.duplicated += audit.duplicated;
-  const pages = captured.reduce((n, c) => n + c.hashes.length, 0);
-  console.log(`${name}: ${captured.length} submissions, ${pages} pages; ${settled ? 'settled' : 'did NOT settle'}; lost ${audit.lost}, duplicated ${audit.duplicated}` + (audit.problems.length ? `\n  - ${audit.problems.join('\n  - ')}` : ''));
-  return audit.problems;
-}
+const tally = new Tally();
 
 /** The outbox, once its submitted list has loaded (it shows at least `known` items, all read at once). */
 async function outboxLoaded(page: Page, base: string, known: number): Promise<void> {
@@ -42,7 +29,7 @@ describe('fault suite: tabs', () => {
   const stage = useBrowser();
 
   beforeAll(() => console.log(`tabs fault seed ${SEED} (FAULT_SEED=${SEED} replays it)`));
-  afterAll(() => console.log(`faults: ${tally.runs} runs, lost ${tally.lost}, duplicated ${tally.duplicated}`));
+  afterAll(() => console.log(tally.summary()));
 
   it('6. a tab closed while its submit is being written: the submission is kept once, or its draft is intact and submits once', async () => {
     const server = await startFaultServer();
@@ -104,7 +91,7 @@ describe('fault suite: tabs', () => {
       problems.push(...leftover.map((d) => `draft ${d.id} (${d.enterpriseName}) left behind after its submission`));
 
       await context.setOffline(false);
-      problems.push(...(await account(`fault 6 (tab closed mid-submit: ${outcomes.kept} kept, ${outcomes.draft} left as drafts)`, new Ledger(server.url), captured)));
+      problems.push(...(await tally.account(`fault 6 (tab closed mid-submit: ${outcomes.kept} kept, ${outcomes.draft} left as drafts)`, new Ledger(server.url), captured, 60_000)).problems);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -132,7 +119,7 @@ describe('fault suite: tabs', () => {
       // Both tabs online at once: two sync engines replicate and two uploaders send the same pages.
       await context.setOffline(false);
       captured.push(await takeIntake(second, 'T7 第二标签 2', files.slice(6, 8)));
-      const problems = await account('fault 7 (two tabs of one device)', new Ledger(server.url), captured);
+      const { problems } = await tally.account('fault 7 (two tabs of one device)', new Ledger(server.url), captured, 60_000);
       for (const page of [first, second]) {
         await page.goto(`${server.url}/outbox`);
         await expect.poll(() => new AppShell(page).syncPhase(), { timeout: 60_000 }).toBe('idle');
