@@ -328,7 +328,14 @@ describe('fault suite: nothing captured is lost or duplicated', () => {
       await expect.poll(() => page.getByTestId('storage-banner').count(), { timeout: 30_000 }).toBe(0);
       const full = await savedDraft(page, marker, 2);
       await intake.submitButton().click();
-      await page.getByTestId('receipt').waitFor({ timeout: 15_000 });
+      await page
+        .getByTestId('receipt')
+        .waitFor({ timeout: 60_000 })
+        .catch(async (e: unknown) => {
+          // Say what the screen said (a refusal, a storage message, a busy form), so a failure can be told from a slow one.
+          const said = await page.locator('.error:not(:empty), [data-testid="storage-banner"], [role="status"]').allInnerTexts().catch(() => []);
+          throw new Error(`no receipt after 提交 once space was back; the screen says: ${JSON.stringify(said)}`, { cause: e });
+        });
       const receiptNo = ((await page.getByTestId('receipt-no').textContent()) ?? '').trim();
       const captured: Captured = { submissionId: `submission:${full.id}`, receiptNo, marker, stationId: full.stationId, hashes: draftHashes(full) };
       const audit = await tally.account('fault 5 (disk full)', ledger, [captured], 30_000, draftIssues);
