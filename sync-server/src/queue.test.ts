@@ -124,6 +124,30 @@ describe('queue feeder', () => {
   });
 });
 
+describe('the hall record after the hall finished', () => {
+  it('names the station, and a delivered case keeps its final clock: used of promised, on time, never overdue in the queue', async () => {
+    const png = makePng();
+    await uploadPage(png, 'image/png');
+    const made = makeSubmission({ pages: [pageRef(png, 'image/png')] });
+    const sub = { ...made, items: made.items.filter((i) => i.status !== 'deficient') };
+    await writeSubmission(sub, makeEvent(sub));
+    await waitFor('received', () => listed('received', sub._id));
+    const path = `/api/hall/submissions/${sub._id.slice('submission:'.length)}`;
+    for (const body of [{ action: 'accept' }, { action: 'approve' }, { action: 'issue' }, { action: 'deliver', method: 'post', reference: 'SF1' }]) {
+      expect((await t.as('hall', 'POST', `${path}/events`, { body })).status).toBe(201);
+    }
+    const record = asRecord((await t.as('hall', 'GET', path)).json);
+    expect(record.station).toEqual({ id: 'jingan-hkri', name: '恒隆广场 楼小二', nameEn: 'Plaza 66 Building Helper' });
+    // Issued the day it was accepted: no working day used, on time, and so it stays.
+    expect(record.sla).toMatchObject({ stopped: true, usedWorkingDays: 0, overdue: false, dueSoon: false, paused: false });
+    const done = await waitFor('in the done view', async () => {
+      const r = await t.as('hall', 'GET', '/api/hall/queue?view=done&limit=200');
+      return asArray(asRecord(r.json).items).map(asRecord).find((i) => i.submissionId === sub._id && i.state === 'delivered');
+    });
+    expect(done).toMatchObject({ overdue: false, dueSoon: false });
+  });
+});
+
 describe('/api/hall/queue access', () => {
   it.each([
     ['hall', 200],
