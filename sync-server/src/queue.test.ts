@@ -148,6 +148,24 @@ describe('the hall record after the hall finished', () => {
   });
 });
 
+describe('a department’s denial', () => {
+  it('needs a reason of its own', async () => {
+    const sub = makeSubmission();
+    await writeSubmission(sub, makeEvent(sub));
+    await waitFor('received', () => listed('received', sub._id));
+    const path = `/api/hall/submissions/${sub._id.slice('submission:'.length)}/events`;
+    expect((await t.as('hall', 'POST', path, { body: { action: 'accept' } })).status).toBe(201);
+    expect((await t.as('hall', 'POST', path, { body: { action: 'dispatch', departments: ['fire'] } })).status).toBe(201);
+    for (const note of [undefined, '  ']) {
+      const r = await t.as('hall', 'POST', path, { body: { action: 'departmentDecision', department: 'fire', decision: 'deny', ...(note === undefined ? {} : { note }) } });
+      expect(r.status).toBe(400);
+    }
+    const denied = await t.as('hall', 'POST', path, { body: { action: 'departmentDecision', department: 'fire', decision: 'deny', note: '消防通道被占用' } });
+    expect(denied.status).toBe(201);
+    expect(asRecord(asRecord(denied.json).status).state).toBe('denied');
+  });
+});
+
 describe('/api/hall/queue access', () => {
   it.each([
     ['hall', 200],

@@ -111,6 +111,10 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
     try {
       const body = decisionSchema.safeParse(req.body);
       if (!body.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(body.error) });
+      // A department's 不同意 is a decision the applicant is told about: it needs its own reason.
+      if (body.data.action === 'departmentDecision' && body.data.decision === 'deny' && !body.data.note?.trim()) {
+        return void res.status(400).json({ error: 'bad_request', reason: 'a department that denies must say why (note)' });
+      }
       const submissionId = `submission:${req.params.id ?? ''}`;
       const item = await queueItem(store, submissionId);
       const record = item && (await loadRecord(store, item.stationId, submissionId));
