@@ -60,7 +60,7 @@ describe('hall lifecycle with a station device following along', () => {
     const record = new HallRecordPage(hall);
     await record.open(server.url, ulid);
     // Guided answers and the station by name, in the reader's language.
-    await expect.poll(() => record.answers()).toEqual(['营业执照是遗失还是损毁？：遗失']);
+    await expect.poll(() => record.answers()).toEqual(['营业执照是遗失还是损毁？ 遗失']);
     expect(await record.station()).toContain('恒隆广场 楼小二');
     // The PDF page has a real thumbnail (pdf.js, loaded on demand under the app's CSP).
     await expect.poll(() => record.pdfThumbnailStates(), { timeout: 30_000 }).toEqual(['rendered']);
@@ -147,7 +147,7 @@ describe('hall lifecycle with a station device following along', () => {
     const { context: phoneCtx, page: phone, errors: phoneErrors } = await stage.signedIn('hall', { viewport: { width: 360, height: 780 }, locale: 'en' });
     const phoneRecord = new HallRecordPage(phone, 'en');
     await phoneRecord.open(server.url, ulid);
-    await expect.poll(() => phoneRecord.answers()).toEqual(['Was the licence lost or damaged?: Lost']);
+    await expect.poll(() => phoneRecord.answers()).toEqual(['Was the licence lost or damaged? Lost']);
     await expect.poll(() => phoneRecord.station()).toContain('Plaza 66 Building Helper');
     expect(await phoneRecord.clockFigures()).toBe('Took 0 of 1 promised working days');
     const phoneSide = (await phoneRecord.decisionPanel().boundingBox())!;
