@@ -33,8 +33,9 @@ export default defineConfig({
       filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: false,
-      // Manifest screenshots and README pictures are not part of the app shell.
-      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'], globIgnores: ['screenshots/**'] },
+      // Manifest screenshots and README pictures are not part of the app shell; nor is pdf.js, which only the
+      // (online) hall loads to draw PDF thumbnails: precached it would cost every station device ~400 kB.
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'], globIgnores: ['screenshots/**', 'assets/pdf-thumbnail-*.js', 'assets/pdf.worker*'] },
       manifest: {
         name: '楼小二 服务站 Station',
         short_name: '楼小二',

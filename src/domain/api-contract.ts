@@ -136,7 +136,12 @@ export const slaSchema = z.object({
   remainingWorkingDays: z.number(),
   paused: z.boolean(),
   dueSoon: z.boolean(),
+  /** Running: today is past the due date. Stopped: it finished late. */
   overdue: z.boolean(),
+  /** The hall finished (issued or denied): the figures are final. */
+  stopped: z.boolean(),
+  /** Due dates after the years whose official holidays the server knows: counted with weekends only. */
+  assumesWeekendsOnly: z.object({ dueDate: z.boolean(), legalDueDate: z.boolean() }),
 });
 export type Sla = z.infer<typeof slaSchema>;
 
@@ -166,6 +171,8 @@ export const hallRecordSchema = z.object({
   status: submissionStatusSchema,
   sla: slaSchema.nullable(),
   matter: z.object({ name: z.string(), promisedDays: z.number(), legalDays: z.number() }).nullable(),
+  /** The station that took it in, by name in both languages (null if the station record is gone). */
+  station: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }).nullable(),
   timeline: z.array(z.object({ event: eventDocSchema, applied: z.boolean(), error: z.string().optional() })),
 });
 export type HallRecord = z.infer<typeof hallRecordSchema>;

@@ -5,6 +5,7 @@ import {
   defaultDeficientDue,
   CALENDAR_COVERS_UNTIL,
   addWorkingDays,
+  assumesWeekendsOnly,
   chinaDate,
   computeSla,
   deadlineFlags,
@@ -318,6 +319,8 @@ describe('computeSla', () => {
       paused: false,
       dueSoon: false,
       overdue: false,
+      stopped: false,
+      assumesWeekendsOnly: { dueDate: false, legalDueDate: false },
     });
   });
 
@@ -469,6 +472,8 @@ describe('computeSla', () => {
         paused: true,
         dueSoon: false,
         overdue: false,
+        stopped: false,
+        assumesWeekendsOnly: { dueDate: false, legalDueDate: false },
       });
       expect(sla({ pauses, now: cst('2026-03-11') }).dueDate).toBe('2026-03-13');
       expect(sla({ pauses, now: cst('2026-03-13') }).dueDate).toBe('2026-03-17');
@@ -563,6 +568,55 @@ describe('computeSla', () => {
       ),
       RUNS,
     );
+  });
+
+  describe('a stopped clock (issued or denied) keeps its final figures', () => {
+    // Accepted Monday 2026-03-02, promised 3 → due Thursday 03-05.
+    it('issued on the Wednesday: 2 of 3 used, on time, whenever it is read', () => {
+      for (const now of [cst('2026-03-04', '16:00'), cst('2026-03-20'), cst('2027-01-05')]) {
+        expect(sla({ stoppedAt: cst('2026-03-04', '15:00'), now })).toMatchObject({
+          usedWorkingDays: 2,
+          remainingWorkingDays: 1,
+          stopped: true,
+          overdue: false,
+          dueSoon: false,
+          paused: false,
+        });
+      }
+    });
+
+    it('issued the Monday after the due date: 5 used, late', () => {
+      expect(sla({ stoppedAt: cst('2026-03-09'), now: cst('2026-04-01') })).toMatchObject({ dueDate: '2026-03-05', usedWorkingDays: 5, remainingWorkingDays: 0, stopped: true, overdue: true });
+    });
+
+    it('issued on the due date itself is on time', () => {
+      expect(sla({ stoppedAt: cst('2026-03-05', '17:30'), now: cst('2026-03-10') })).toMatchObject({ usedWorkingDays: 3, stopped: true, overdue: false });
+    });
+
+    it('refuses a malformed stop', () => {
+      expect(() => sla({ stoppedAt: '2026-03-05' })).toThrow(/stoppedAt/);
+    });
+  });
+
+  describe('due dates past the holiday data are flagged as assuming weekends only', () => {
+    it(`the data covers ${CALENDAR_COVERS_UNTIL}; a 20-working-day legal limit from 2026-12-10 lands in 2027`, () => {
+      expect(CALENDAR_COVERS_UNTIL).toBe(2026); // chinese-days 1.5.7; when the package learns 2027, move these dates on a year
+      const r = computeSla({ acceptedAt: cst('2026-12-10'), promisedDays: 5, legalDays: 20, pauses: [], now: cst('2026-12-10') });
+      expect(r.dueDate).toBe('2026-12-17');
+      expect(r.legalDueDate).toBe('2027-01-07'); // 2027-01-01 (New Year's Day) counted as a working day: only weekends known
+      expect(r.assumesWeekendsOnly).toEqual({ dueDate: false, legalDueDate: true });
+    });
+
+    it('both dates beyond the data', () => {
+      const r = computeSla({ acceptedAt: cst('2026-12-28'), promisedDays: 5, legalDays: 20, pauses: [], now: cst('2026-12-28') });
+      expect(r.assumesWeekendsOnly).toEqual({ dueDate: true, legalDueDate: true });
+    });
+
+    it('assumesWeekendsOnly(date) is true exactly after the covered year', () => {
+      expect(assumesWeekendsOnly(`${CALENDAR_COVERS_UNTIL}-12-31`)).toBe(false);
+      expect(assumesWeekendsOnly(`${CALENDAR_COVERS_UNTIL + 1}-01-01`)).toBe(true);
+      expect(() => assumesWeekendsOnly('2027-02-30')).toThrow(RangeError);
+    });
   });
 
   it('refuses bad input', () => {

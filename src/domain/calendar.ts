@@ -67,6 +67,16 @@ export const CALENDAR_COVERS_UNTIL: number = Math.max(
   ...[...Object.keys(chineseDays.holidays), ...Object.keys(chineseDays.workdays)].map(yearOf),
 );
 
+/**
+ * Whether the calendar knows `date`'s year only by its weekends: it lies after {@link CALENDAR_COVERS_UNTIL},
+ * so a holiday of that year would be taken for a working day. A due date for which this holds must be shown
+ * with a word that it assumes weekends only.
+ */
+export function assumesWeekendsOnly(date: string): boolean {
+  toDay(date);
+  return yearOf(date) > CALENDAR_COVERS_UNTIL;
+}
+
 function isWorkingDayNumber(day: number): boolean {
   if (MAKE_UP_WORKDAYS.has(day)) return true;
   if (HOLIDAYS.has(day)) return false;
@@ -209,6 +219,11 @@ export interface SlaInput {
   now: string;
   /** `dueSoon` threshold in remaining working days; default 1 (due today or the next working day). */
   dueSoonDays?: number;
+  /**
+   * The instant the hall finished (certificate issued, or denied): the clock stops there and the figures
+   * are final. Later instants of `now` change nothing.
+   */
+  stoppedAt?: string;
 }
 
 /** Output of {@link computeSla}. All dates are CST `YYYY-MM-DD`; a due date means "by the end of that day". */
@@ -233,8 +248,15 @@ export interface SlaResult {
   paused: boolean;
   /** Not overdue and `remainingWorkingDays ≤ dueSoonDays`. Not suppressed by `paused`. */
   dueSoon: boolean;
-  /** Today (CST) is after `dueDate` and the clock is not paused. */
+  /** Today (CST) is after `dueDate` and the clock is not paused; once stopped: it stopped after `dueDate` (late). */
   overdue: boolean;
+  /** The clock stopped (`stoppedAt` given): `usedWorkingDays` is the final figure, on time unless `overdue`. */
+  stopped: boolean;
+  /**
+   * Which due dates lie after {@link CALENDAR_COVERS_UNTIL}: counted with weekends only, as that year's
+   * official holidays are not loaded yet (see {@link assumesWeekendsOnly}).
+   */
+  assumesWeekendsOnly: { dueDate: boolean; legalDueDate: boolean };
 }
 
 /**
@@ -272,6 +294,8 @@ export function deadlineFlags(dueDate: string | null, today: string, dueSoonDays
  *   today, so it moves forward one working day for every working day that the pause stays open.
  * - `overdue`: not paused and `now`'s CST date is after `dueDate`. `dueSoon`: not overdue and
  *   `remainingWorkingDays ≤ dueSoonDays`.
+ * - `stoppedAt` (issued or denied): every figure is as of that instant's CST date; `overdue` then means it
+ *   finished late, `dueSoon` and `paused` are false.
  * - `promisedDays` = 0 (即办): due on the acceptance day if it is an unpaused working day, else on the next one.
  *
  * @throws RangeError on malformed instants, negative or non-integer day counts, a negative `dueSoonDays`,
@@ -283,7 +307,11 @@ export function computeSla(input: SlaInput): SlaResult {
   assertDayCount(legalDays, 'legalDays');
   if (!(dueSoonDays >= 0)) throw new RangeError(`dueSoonDays must be ≥ 0, got ${dueSoonDays}`);
   const acceptDay = cstDayOfMs(instantMs(input.acceptedAt, 'acceptedAt'));
-  const today = cstDayOfMs(instantMs(input.now, 'now'));
+  const nowMs = instantMs(input.now, 'now');
+  const stopMs = input.stoppedAt === undefined ? undefined : instantMs(input.stoppedAt, 'stoppedAt');
+  // A stopped clock is evaluated as of its stop: that day is its "today" for every figure.
+  const stopped = stopMs !== undefined;
+  const today = cstDayOfMs(stopMs ?? nowMs);
 
   const pausedDays = new Set<number>();
   let paused = false;
@@ -292,7 +320,7 @@ export function computeSla(input: SlaInput): SlaResult {
     const first = cstDayOfMs(fromMs);
     let last: number;
     if (pause.to === undefined) {
-      paused = true;
+      paused = !stopped;
       last = Math.max(first, today);
     } else {
       const toMs = instantMs(pause.to, `pauses[${i}].to`);
@@ -309,13 +337,17 @@ export function computeSla(input: SlaInput): SlaResult {
   // A `now` before acceptance (clock skew) counts as the acceptance day.
   const remainingWorkingDays = countWorking(Math.max(today, acceptDay), dueDay, pausedDays);
   const overdue = !paused && today > dueDay;
+  const dueDate = fromDay(dueDay);
+  const legalDueDate = fromDay(legalDueDay);
   return {
-    dueDate: fromDay(dueDay),
-    legalDueDate: fromDay(legalDueDay),
+    dueDate,
+    legalDueDate,
     usedWorkingDays,
     remainingWorkingDays,
     paused,
-    dueSoon: !overdue && remainingWorkingDays <= dueSoonDays,
+    dueSoon: !stopped && !overdue && remainingWorkingDays <= dueSoonDays,
     overdue,
+    stopped,
+    assumesWeekendsOnly: { dueDate: assumesWeekendsOnly(dueDate), legalDueDate: assumesWeekendsOnly(legalDueDate) },
   };
 }

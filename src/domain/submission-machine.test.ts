@@ -17,6 +17,7 @@ import {
   FINAL_STATES,
   SUBMISSION_STATES,
   applyEvent,
+  clockStoppedAt,
   eventOrder,
   foldEvents,
   initialStatus,
@@ -1577,5 +1578,19 @@ describe('properties', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('clockStoppedAt', () => {
+  const base = { issuedAt: undefined, decidedAt: undefined };
+  it('stops at the certificate, and stays stopped through delivery and rating', () => {
+    for (const state of ['issued', 'delivered', 'rated'] as const) {
+      expect(clockStoppedAt({ ...base, state, decidedAt: '2026-03-03T10:00:00Z', issuedAt: '2026-03-04T10:00:00Z' })).toBe('2026-03-04T10:00:00Z');
+    }
+  });
+  it('stops at a denial, and not at an approval still to be issued', () => {
+    expect(clockStoppedAt({ ...base, state: 'denied', decidedAt: '2026-03-03T10:00:00Z' })).toBe('2026-03-03T10:00:00Z');
+    expect(clockStoppedAt({ ...base, state: 'approved', decidedAt: '2026-03-03T10:00:00Z' })).toBeUndefined();
+    expect(clockStoppedAt({ ...base, state: 'accepted' })).toBeUndefined();
   });
 });

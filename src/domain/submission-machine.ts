@@ -32,6 +32,15 @@ export const OPEN_STATES: readonly SubmissionState[] = ['received', 'correctionR
 /** States in which the promised-time clock runs, so a submission can be due soon or overdue. */
 export const CLOCK_STATES = ['accepted', 'dispatched', 'approved'] as const satisfies readonly SubmissionState[];
 
+/**
+ * When the promised-time clock stopped for good: the certificate was issued, or the matter denied. Undefined
+ * while it runs (or never started). A clock that stopped keeps its final figures (`computeSla`'s `stoppedAt`).
+ */
+export function clockStoppedAt(status: Pick<SubmissionStatus, 'state' | 'issuedAt' | 'decidedAt'>): string | undefined {
+  if (status.issuedAt !== undefined) return status.issuedAt;
+  return status.state === 'denied' ? status.decidedAt : undefined;
+}
+
 /** Which action moves which state where. Missing entries are refused. */
 const TRANSITIONS: Record<SubmissionState, Partial<Record<EventAction, SubmissionState>>> = {
   submitted: { receive: 'received', withdraw: 'withdrawn' },

@@ -124,6 +124,48 @@ describe('queue feeder', () => {
   });
 });
 
+describe('the hall record after the hall finished', () => {
+  it('names the station, and a delivered case keeps its final clock: used of promised, on time, never overdue in the queue', async () => {
+    const png = makePng();
+    await uploadPage(png, 'image/png');
+    const made = makeSubmission({ pages: [pageRef(png, 'image/png')] });
+    const sub = { ...made, items: made.items.filter((i) => i.status !== 'deficient') };
+    await writeSubmission(sub, makeEvent(sub));
+    await waitFor('received', () => listed('received', sub._id));
+    const path = `/api/hall/submissions/${sub._id.slice('submission:'.length)}`;
+    for (const body of [{ action: 'accept' }, { action: 'approve' }, { action: 'issue' }, { action: 'deliver', method: 'post', reference: 'SF1' }]) {
+      expect((await t.as('hall', 'POST', `${path}/events`, { body })).status).toBe(201);
+    }
+    const record = asRecord((await t.as('hall', 'GET', path)).json);
+    expect(record.station).toEqual({ id: 'jingan-hkri', name: '恒隆广场 楼小二', nameEn: 'Plaza 66 Building Helper' });
+    // Issued the day it was accepted: no working day used, on time, and so it stays.
+    expect(record.sla).toMatchObject({ stopped: true, usedWorkingDays: 0, overdue: false, dueSoon: false, paused: false });
+    const done = await waitFor('in the done view', async () => {
+      const r = await t.as('hall', 'GET', '/api/hall/queue?view=done&limit=200');
+      return asArray(asRecord(r.json).items).map(asRecord).find((i) => i.submissionId === sub._id && i.state === 'delivered');
+    });
+    expect(done).toMatchObject({ overdue: false, dueSoon: false });
+  });
+});
+
+describe('a department’s denial', () => {
+  it('needs a reason of its own', async () => {
+    const sub = makeSubmission();
+    await writeSubmission(sub, makeEvent(sub));
+    await waitFor('received', () => listed('received', sub._id));
+    const path = `/api/hall/submissions/${sub._id.slice('submission:'.length)}/events`;
+    expect((await t.as('hall', 'POST', path, { body: { action: 'accept' } })).status).toBe(201);
+    expect((await t.as('hall', 'POST', path, { body: { action: 'dispatch', departments: ['fire'] } })).status).toBe(201);
+    for (const note of [undefined, '  ']) {
+      const r = await t.as('hall', 'POST', path, { body: { action: 'departmentDecision', department: 'fire', decision: 'deny', ...(note === undefined ? {} : { note }) } });
+      expect(r.status).toBe(400);
+    }
+    const denied = await t.as('hall', 'POST', path, { body: { action: 'departmentDecision', department: 'fire', decision: 'deny', note: '消防通道被占用' } });
+    expect(denied.status).toBe(201);
+    expect(asRecord(asRecord(denied.json).status).state).toBe('denied');
+  });
+});
+
 describe('/api/hall/queue access', () => {
   it.each([
     ['hall', 200],

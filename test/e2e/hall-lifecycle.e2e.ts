@@ -1,7 +1,9 @@
 /**
  * Issue 5's browser test: the hall requests a correction, the station supplies it offline and syncs, the
  * hall accepts, dispatches to two departments, both approve, the hall issues and delivers — and the station
- * device shows every step, learned by replication.
+ * device shows every step, learned by replication. Along the way (issue 16) the record speaks names, not ids;
+ * the viewer runs across materials and draws PDF thumbnails; checkboxes answer clicks on their names; a
+ * department's denial needs its own reason; the decision panel stays in reach; the clock ends with its final figures.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { DeviceSubmissionPage, HallQueuePage, HallRecordPage, IntakePage } from 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const APPLICATION = path.join(FIXTURES, 'page-application.jpg');
 const STATEMENT = path.join(FIXTURES, 'page-statement.png');
+const PDF = path.join(FIXTURES, 'void-notice.pdf');
 
 describe('hall lifecycle with a station device following along', () => {
   const stage = useStage('hall-lifecycle');
@@ -29,6 +32,9 @@ describe('hall lifecycle with a station device following along', () => {
     await intake.applicantName().fill('李四');
     await intake.idNumber().fill('310106198503121238');
     await intake.attach('reissue-application', APPLICATION);
+    await expect.poll(() => intake.pageCount('reissue-application')).toBe(1);
+    await intake.attach('reissue-application', PDF);
+    await expect.poll(() => intake.pageCount('reissue-application')).toBe(2);
     await intake.attach('loss-statement', STATEMENT);
     await expect.poll(() => intake.pageCount('loss-statement')).toBe(1);
     await intake.submitButton().click();
@@ -41,10 +47,41 @@ describe('hall lifecycle with a station device following along', () => {
 
     // Hall asks for a correction of the loss statement.
     const { page: hall, errors: hallErrors } = await stage.signedIn('hall', { viewport: { width: 1280, height: 900 } });
-    await new HallQueuePage(hall).item(receiptNo).waitFor({ timeout: 30_000 });
+    const queue = new HallQueuePage(hall);
+    await queue.item(receiptNo).waitFor({ timeout: 30_000 });
+    // Stations by name, in the table and in the filter (no internal ids to type).
+    await expect.poll(() => queue.stationOf(receiptNo)).toBe('恒隆广场 楼小二');
+    await queue.filterStation('南湖湾分厅');
+    await expect.poll(() => queue.item(receiptNo).count()).toBe(0);
+    await queue.filterStation('恒隆广场 楼小二');
+    await queue.item(receiptNo).waitFor();
+    await queue.filterStation(null);
     await shot(hall, 'queue-new');
     const record = new HallRecordPage(hall);
     await record.open(server.url, ulid);
+    // Guided answers and the station by name, in the reader's language.
+    await expect.poll(() => record.answers()).toEqual(['营业执照是遗失还是损毁？ 遗失']);
+    expect(await record.station()).toContain('恒隆广场 楼小二');
+    // The PDF page has a real thumbnail (pdf.js, loaded on demand under the app's CSP).
+    await expect.poll(() => record.pdfThumbnailStates(), { timeout: 30_000 }).toEqual(['rendered']);
+    // "Next page" runs on from the application's last page into the loss statement, and back.
+    await record.openFirstPage();
+    expect(await record.lightboxTitle()).toBe('补领营业执照申请书 · 1/2');
+    await record.nextPage();
+    expect(await record.lightboxTitle()).toBe('补领营业执照申请书 · 2/2');
+    await record.nextPage();
+    expect(await record.lightboxTitle()).toBe('遗失声明 · 1/1');
+    expect(await record.nextPageDisabled()).toBe(true);
+    await record.previousPage();
+    expect(await record.lightboxTitle()).toBe('补领营业执照申请书 · 2/2');
+    await record.closeViewer();
+    // Wide screen: the decision panel sits beside the materials and stays on screen while they scroll.
+    const side = (await record.decisionPanel().boundingBox())!;
+    expect(side.x).toBeGreaterThan((await record.materials().boundingBox())!.x + 300);
+    await hall.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(async () => (await record.decisionPanel().boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    expect((await record.decisionPanel().boundingBox())!.y).toBeLessThan(900);
+    await shot(hall, 'record-wide');
     await record.requestCorrection(['loss-statement'], '遗失声明未盖公章，请补交盖章件');
     await expect.poll(() => record.stateName()).toBe('correctionRequested');
     await shot(hall, 'correction-requested');
@@ -78,8 +115,17 @@ describe('hall lifecycle with a station device following along', () => {
     await record.dispatch(['market-regulation', 'fire']);
     await expect.poll(() => record.stateName()).toBe('dispatched');
     await expectDevice('dispatched');
+    // 不同意 needs the department's own reason: the correction's reason field does not count.
+    expect(await record.departmentDenyButton('fire').isDisabled()).toBe(true);
+    await record.correctionReason().fill('这是补正理由');
+    expect(await record.departmentDenyButton('fire').isDisabled()).toBe(true);
+    await record.departmentDenyReason('fire').fill('消防验收未通过');
+    expect(await record.departmentDenyButton('fire').isDisabled()).toBe(false);
+    await record.departmentDenyReason('fire').fill('');
+    await record.correctionReason().fill('');
     await record.departmentApproves('market-regulation');
-    await expect.poll(() => hall.locator('[data-department="market-regulation"]').textContent()).toContain('approved');
+    await expect.poll(() => record.departmentDecision('market-regulation')).toBe('approved');
+    expect(await record.departmentText('market-regulation')).toContain('已同意'); // a word, not the id `approved`
     expect(await record.stateName()).toBe('dispatched');
     await record.departmentApproves('fire');
     await expect.poll(() => record.stateName()).toBe('approved');
@@ -91,7 +137,25 @@ describe('hall lifecycle with a station device following along', () => {
     await record.deliver('post', 'SF1234567890');
     await expect.poll(() => record.stateName()).toBe('delivered');
     await expectDevice('delivered');
+    // The clock's final figures: used of promised, on time — not "0 used · 1 left".
+    await expect.poll(() => record.clockStopped()).toBe(true);
+    expect(await record.clockOutcome()).toBe('onTime');
+    expect(await record.clockFigures()).toBe('用时 0 / 承诺 1 个工作日');
     await shot(hall, 'delivered-timeline');
+
+    // The same record on a 360 px phone in English: names in English, the clock and decision before the pages.
+    const { context: phoneCtx, page: phone, errors: phoneErrors } = await stage.signedIn('hall', { viewport: { width: 360, height: 780 }, locale: 'en' });
+    const phoneRecord = new HallRecordPage(phone, 'en');
+    await phoneRecord.open(server.url, ulid);
+    await expect.poll(() => phoneRecord.answers()).toEqual(['Was the licence lost or damaged? Lost']);
+    await expect.poll(() => phoneRecord.station()).toContain('Plaza 66 Building Helper');
+    expect(await phoneRecord.clockFigures()).toBe('Took 0 of 1 promised working days');
+    const phoneSide = (await phoneRecord.decisionPanel().boundingBox())!;
+    expect(phoneSide.y).toBeLessThan((await phoneRecord.materials().boundingBox())!.y);
+    expect(phoneSide.x + phoneSide.width).toBeLessThanOrEqual(361);
+    await shot(phone, 'record-phone-en');
+    expect(phoneErrors).toEqual([]);
+    await phoneCtx.close();
 
     // The device's own timeline holds every step, in order.
     const actions = await device.timelineActions();

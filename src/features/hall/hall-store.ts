@@ -6,9 +6,10 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../../sync/api';
-import { dashboardSchema, decisionResultSchema, hallRecordSchema, queuePageSchema, type Dashboard, type Decision, type HallRecord, type QueueRow, type Sla } from '../../domain/api-contract';
+import { dashboardSchema, decisionResultSchema, hallRecordSchema, queuePageSchema, stationsSchema, type Dashboard, type Decision, type HallRecord, type QueueRow, type Sla, type StationInfo } from '../../domain/api-contract';
 import type { SubmissionStatus } from '../../domain/submission-machine';
 import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
+import type { Bilingual } from '../../shared/i18n/messages';
 import { loadMatters } from '../../shared/catalog';
 
 // The hall's answers are typed by the one HTTP contract (src/domain/api-contract.ts) and checked against it.
@@ -38,6 +39,9 @@ export const useHallStore = defineStore('hall', () => {
   /** The catalog, for the English names of matters and materials (queue items record the Chinese ones). */
   const catalog = ref<CatalogIndex>(new Map());
   let catalogLoad: Promise<void> | undefined;
+  /** Stations by id, for their names (queue rows and filters record only the id). */
+  const stations = ref<ReadonlyMap<string, Pick<StationInfo, 'id' | 'name' | 'nameEn'>>>(new Map());
+  let stationsLoad: Promise<void> | undefined;
   let source: EventSource | undefined;
 
   function loadCatalog(): Promise<void> {
@@ -52,8 +56,27 @@ export const useHallStore = defineStore('hall', () => {
     return catalogLoad;
   }
 
+  function loadStations(): Promise<void> {
+    stationsLoad ??= api('GET', '/api/stations', undefined, stationsSchema).then(
+      ({ stations: list }) => {
+        stations.value = new Map(list.map((st) => [st.id, st]));
+      },
+      () => {
+        stationsLoad = undefined; // ids stay shown; try again next time
+      },
+    );
+    return stationsLoad;
+  }
+
+  /** A station's name in both languages; its id while the list is not loaded or it is retired. */
+  function stationName(id: string): Bilingual {
+    const station = stations.value.get(id);
+    return station ? { zh: station.name, en: station.nameEn } : { zh: id };
+  }
+
   function connect(): void {
     void loadCatalog();
+    void loadStations();
     if (source) return;
     source = new EventSource('/api/hall/stream');
     source.addEventListener('open', () => (live.value = true));
@@ -72,7 +95,7 @@ export const useHallStore = defineStore('hall', () => {
   const decide = (id: string, decision: Decision): Promise<{ status: SubmissionStatus }> => api('POST', `/api/hall/submissions/${encodeURIComponent(id)}/events`, decision, decisionResultSchema);
   const dashboard = (): Promise<Dashboard> => api('GET', '/api/hall/dashboard', undefined, dashboardSchema);
 
-  return { changes, live, catalog, connect, disconnect, queue, record, decide, dashboard };
+  return { changes, live, catalog, stations, stationName, connect, disconnect, queue, record, decide, dashboard };
 });
 
 /** Departments a submission can be dispatched to (their names are messages: `department.<id>`). */

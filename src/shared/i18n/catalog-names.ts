@@ -5,9 +5,10 @@
 import type { MatterDoc } from '../../domain/catalog';
 import type { Bilingual } from './messages';
 
-export type CatalogIndex = ReadonlyMap<string, Pick<MatterDoc, 'id' | 'name' | 'nameEn' | 'materials'>>;
+type IndexedMatter = Pick<MatterDoc, 'id' | 'name' | 'nameEn' | 'materials'> & Partial<Pick<MatterDoc, 'questions'>>;
+export type CatalogIndex = ReadonlyMap<string, IndexedMatter>;
 
-export function indexCatalog(matters: readonly Pick<MatterDoc, 'id' | 'name' | 'nameEn' | 'materials'>[]): CatalogIndex {
+export function indexCatalog(matters: readonly IndexedMatter[]): CatalogIndex {
   return new Map(matters.map((m) => [m.id, m]));
 }
 
@@ -17,4 +18,23 @@ export function matterName(catalog: CatalogIndex, matterId: string, recorded: st
 
 export function materialName(catalog: CatalogIndex, matterId: string, materialId: string, recorded: string): Bilingual {
   return { zh: recorded, en: catalog.get(matterId)?.materials.find((m) => m.id === materialId)?.nameEn };
+}
+
+/**
+ * A submission's guided answers (question id → option value) as question and answer texts, in the catalog's
+ * question order; answers to questions the catalog no longer has follow, shown by their ids.
+ */
+export function answerNames(catalog: CatalogIndex, matterId: string, answers: Readonly<Record<string, string>>): { question: Bilingual; answer: Bilingual }[] {
+  const questions = catalog.get(matterId)?.questions ?? [];
+  const known = questions.flatMap((q) => {
+    const value = Object.hasOwn(answers, q.id) ? answers[q.id] : undefined;
+    if (value === undefined) return [];
+    const option = q.options.find((o) => o.value === value);
+    return [{ question: { zh: q.text, en: q.textEn }, answer: option ? { zh: option.label, en: option.labelEn } : { zh: value } }];
+  });
+  const asked = new Set(questions.map((q) => q.id));
+  const unknown = Object.entries(answers)
+    .filter(([id]) => !asked.has(id))
+    .map(([id, value]) => ({ question: { zh: id }, answer: { zh: value } }));
+  return [...known, ...unknown];
 }

@@ -10,7 +10,8 @@ import type { Audit } from '../audit/sink';
 import { chinaDate, computeSla, deadlineFlags } from '../../../src/domain/calendar';
 import { decisionSchema, QUEUE_VIEWS, queueQuerySchema, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
 import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber } from '../../../src/domain/documents';
-import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
+import { applyEvent, CLOCK_STATES, clockStoppedAt, foldEvents } from '../../../src/domain/submission-machine';
+import { STATIONS_DB, type StationDoc } from '../auth/accounts';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { QueueFeeder } from './feeder';
@@ -60,8 +61,10 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
         return;
       }
       const page = merged.slice(skip, skip + limit);
+      // Only a running clock can be overdue or due soon; a finished case keeps its due date for the record.
+      const running = (i: QueueItem): boolean => (CLOCK_STATES as readonly string[]).includes(i.state);
       const items = page.map((i) => {
-        const { overdue, dueSoon } = deadlineFlags(i.dueDate, today);
+        const { overdue, dueSoon } = running(i) ? deadlineFlags(i.dueDate, today) : { overdue: false, dueSoon: false };
         return { ...i, overdue, dueSoon };
       });
       res.json({ items, hasMore: merged.length > skip + limit, today } satisfies QueuePage);
@@ -77,10 +80,18 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       const record = await loadRecord(store, item.stationId, item.submissionId);
       if (!record) return void res.status(404).json({ error: 'not_found', reason: 'submission documents missing' });
       const folded = foldEvents(record.events, record.submission);
-      const matter = await loadMatter(store, record.submission.matterId);
+      const [matter, station] = await Promise.all([loadMatter(store, record.submission.matterId), store.get<StationDoc>(STATIONS_DB, `station:${item.stationId}`)]);
+      const stoppedAt = clockStoppedAt(folded.status);
       const sla =
         folded.status.acceptedAt && matter
-          ? computeSla({ acceptedAt: folded.status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: folded.status.pauses, now: new Date().toISOString() })
+          ? computeSla({
+              acceptedAt: folded.status.acceptedAt,
+              promisedDays: matter.promisedDays,
+              legalDays: matter.legalDays,
+              pauses: folded.status.pauses,
+              now: new Date().toISOString(),
+              ...(stoppedAt ? { stoppedAt } : {}),
+            })
           : null;
       res.json({
         item,
@@ -88,6 +99,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
         status: folded.status,
         sla,
         matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name } : null,
+        station: station ? { id: station.id, name: station.name, nameEn: station.nameEn } : null,
         timeline: [...folded.applied.map((e) => ({ event: e, applied: true })), ...folded.ignored.map((x) => ({ event: x.event, applied: false, error: x.error }))],
       } satisfies HallRecord);
     } catch (e) {
@@ -99,6 +111,10 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
     try {
       const body = decisionSchema.safeParse(req.body);
       if (!body.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(body.error) });
+      // A department's 不同意 is a decision the applicant is told about: it needs its own reason.
+      if (body.data.action === 'departmentDecision' && body.data.decision === 'deny' && !body.data.note?.trim()) {
+        return void res.status(400).json({ error: 'bad_request', reason: 'a department that denies must say why (note)' });
+      }
       const submissionId = `submission:${req.params.id ?? ''}`;
       const item = await queueItem(store, submissionId);
       const record = item && (await loadRecord(store, item.stationId, submissionId));

@@ -103,21 +103,44 @@ export class HallQueuePage extends Screen {
   item(receiptNo: string) {
     return this.page.locator(`[data-testid="queue-item"][data-receipt="${receiptNo}"]`);
   }
+  /** The station filter, chosen by the station's name as the screen shows it (empty = all). */
+  async filterStation(name: string | null): Promise<void> {
+    const select = this.page.getByTestId('filter-station');
+    await (name === null ? select.selectOption('') : select.selectOption({ label: name }));
+  }
+  /** The station column of a row (a name, not an id). */
+  stationOf = (receiptNo: string): Promise<string> => this.item(receiptNo).locator('td').nth(3).innerText();
 }
 
 export class HallRecordPage extends Screen {
   state = () => this.page.getByTestId('record-state');
   /** The submission's state as the hall sees it. */
   stateName = (): Promise<string | null> => stateOf(this.state());
+  answers = (): Promise<string[]> => this.page.locator('[data-testid="record-answers"] li').allInnerTexts();
+  station = (): Promise<string> => this.page.getByTestId('record-station').innerText();
+  /** The clock: stopped (final figures) or running, and its figures' wording. */
+  clockStopped = async (): Promise<boolean> => (await this.page.getByTestId('sla').getAttribute('data-stopped')) === 'true';
+  clockOutcome = (): Promise<string | null> => this.page.getByTestId('sla-outcome').getAttribute('data-state');
+  clockFigures = (): Promise<string> => this.page.getByTestId('sla-figures').innerText();
+  /** A dispatched department's decision (pending, approved, denied) and how the screen names it. */
+  departmentDecision = (department: string): Promise<string | null> => this.page.locator(`[data-department="${department}"]`).getAttribute('data-decision');
+  departmentText = (department: string): Promise<string> => this.page.locator(`[data-department="${department}"]`).innerText();
+  departmentDenyReason = (department: string) => this.page.locator(`#deny-reason-${department}`);
+  departmentDenyButton = (department: string) => this.page.locator(`[data-department="${department}"]`).getByRole('button', { name: this.text.departmentDeny, exact: true });
+  correctionReason = () => this.page.locator('#reason');
+  /** The decision panel and the materials, for where they sit on screen. */
+  decisionPanel = () => this.page.locator('.record-side');
+  materials = () => this.page.locator('.record-materials');
 
   async open(base: string, submissionUlid: string): Promise<void> {
     await this.page.goto(`${base}/hall/submissions/${submissionUlid}`);
     await this.state().waitFor();
   }
 
+  /** Ticks each material by clicking its name (the label), as an officer does. */
   async requestCorrection(materialIds: string[], reason: string): Promise<void> {
-    for (const id of materialIds) await this.page.locator(`.decide input[type=checkbox][value="${id}"]`).check();
-    await this.page.locator('#reason').fill(reason);
+    for (const id of materialIds) await this.page.locator(`label[for="correct-${id}"]`).click();
+    await this.correctionReason().fill(reason);
     await this.page.getByRole('button', { name: this.text.requestCorrection, exact: true }).click();
   }
 
@@ -125,8 +148,9 @@ export class HallRecordPage extends Screen {
     await this.page.getByRole('button', { name: this.text.accept, exact: true }).click();
   }
 
+  /** Ticks each department by clicking its name (the label). */
   async dispatch(departments: string[]): Promise<void> {
-    for (const d of departments) await this.page.locator(`.decide input[type=checkbox][value="${d}"]`).check();
+    for (const d of departments) await this.page.locator(`label[for="dispatch-${d}"]`).click();
     await this.page.getByRole('button', { name: this.text.dispatch, exact: true }).click();
   }
 
@@ -142,6 +166,24 @@ export class HallRecordPage extends Screen {
     await this.page.locator('#method').selectOption(method);
     await this.page.locator('#reference').fill(reference);
     await this.page.getByRole('button', { name: this.text.deliver, exact: true }).click();
+  }
+
+  // The page viewer: thumbnails of one material, a lightbox that runs through every page of the record.
+  /** `rendered` once a PDF's first page is drawn (`loading`, `failed`), per PDF thumbnail in order. */
+  pdfThumbnailStates = (): Promise<string[]> => this.page.locator('.pdf-thumb').evaluateAll((els) => els.map((el) => el.getAttribute('data-state') ?? ''));
+  lightboxTitle = (): Promise<string> => this.page.getByTestId('lightbox-title').innerText();
+  async openFirstPage(): Promise<void> {
+    await this.materials().locator('button.thumb').first().click();
+  }
+  async nextPage(): Promise<void> {
+    await this.page.getByTestId('lightbox').getByRole('button', { name: this.text.viewerNext, exact: true }).click();
+  }
+  async previousPage(): Promise<void> {
+    await this.page.getByTestId('lightbox').getByRole('button', { name: this.text.viewerPrevious, exact: true }).click();
+  }
+  nextPageDisabled = (): Promise<boolean> => this.page.getByTestId('lightbox').getByRole('button', { name: this.text.viewerNext, exact: true }).isDisabled();
+  async closeViewer(): Promise<void> {
+    await this.page.getByTestId('lightbox').getByRole('button', { name: this.text.viewerClose, exact: true }).click();
   }
 }
 

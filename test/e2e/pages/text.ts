@@ -33,6 +33,7 @@ const zh = {
   requestCorrection: '要求补正',
   dispatch: '分送',
   departmentApprove: '同意',
+  departmentDeny: '不同意',
   issue: '发证',
   deliver: '送达',
   bookHelp: '预约服务',
@@ -40,6 +41,10 @@ const zh = {
   arrived: '已到',
   startIntake: '开始代收',
   submitRating: '提交评价',
+  // The hall's page viewer.
+  viewerNext: '下一页',
+  viewerPrevious: '上一页',
+  viewerClose: '关闭',
 };
 
 export type UiText = typeof zh;
@@ -71,6 +76,7 @@ const en: UiText = {
   requestCorrection: 'Request correction',
   dispatch: 'Dispatch',
   departmentApprove: 'Approve',
+  departmentDeny: 'Deny',
   issue: 'Issue',
   deliver: 'Deliver',
   bookHelp: 'Book help',
@@ -78,6 +84,10 @@ const en: UiText = {
   arrived: 'Arrived',
   startIntake: 'Start intake',
   submitRating: 'Submit rating',
+  // The hall's page viewer.
+  viewerNext: 'Next page',
+  viewerPrevious: 'Previous page',
+  viewerClose: 'Close',
 };
 
 export const UI: Record<Locale, UiText> = { 'zh-CN': zh, en };
