@@ -202,7 +202,7 @@ describe('intake: live camera, page order, enterprise profile', () => {
     await material.getByRole('button', { name: '相机取景 补领营业执照申请书' }).click();
     await expect.poll(() => material.locator('.camera-problem').textContent()).toBe(intake.says.cameraDenied);
     expect(await p.locator('dialog.camera').count()).toBe(0);
-    expect(await p.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('补领营业执照申请书 拍照或选择文件');
+    expect(await p.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(intake.says.chooseFileFor('补领营业执照申请书'));
     await shot(p, 'camera-refused-fallback');
     // The file input still works.
     await new IntakeChecklistPage(p).attachFiles('reissue-application', PHOTO);
