@@ -90,6 +90,9 @@ export const queueItemSchema = z.object({
   autoApproval: autoApprovalSchema.nullable(),
   /** SHA-256 of receipt number and pickup code: the public tracking check, without keeping the code. */
   pickupHash: z.string(),
+  /** Set once issued / delivered (absent from projections written before they were kept). */
+  certificateNo: z.string().optional(),
+  delivery: z.object({ method: z.string(), reference: z.string() }).optional(),
   updatedAt: z.string(),
 });
 export type QueueItem = z.infer<typeof queueItemSchema>;
@@ -227,6 +230,10 @@ export const trackResultSchema = z.object({
   steps: z.array(z.object({ action: z.string(), at: z.string(), method: z.string().optional() })),
   outstanding: z.number(),
   canRate: z.boolean(),
+  /** The issued certificate's number, once issued. */
+  certificateNo: z.string().optional(),
+  /** The courier's tracking number, once sent by post. */
+  courierNo: z.string().optional(),
 });
 export type TrackResult = z.infer<typeof trackResultSchema>;
 
@@ -241,6 +248,10 @@ export const enterpriseSubmissionSchema = z.object({
   dueDate: z.string().nullable(),
   rating: z.string().nullable(),
   outstanding: z.number(),
+  /** The issued certificate's number, once issued. */
+  certificateNo: z.string().optional(),
+  /** The courier's tracking number, once sent by post. */
+  courierNo: z.string().optional(),
 });
 export type EnterpriseSubmission = z.infer<typeof enterpriseSubmissionSchema>;
 export const enterpriseSubmissionsSchema = z.object({ submissions: z.array(enterpriseSubmissionSchema) });

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId, type EventDoc, type SubmissionDoc } from '../../src/domain/documents';
+import { enterpriseSubmissionsSchema, trackResultSchema } from '../../src/domain/api-contract';
 import {
   asArray,
   asRecord,
@@ -203,5 +204,51 @@ describe('English names for the enterprise and the public tracking page', () => 
     const tracked = await t.as(undefined, 'GET', `/api/track?receiptNo=${sub.receiptNo}&pickupCode=${sub.pickupCode}`);
     expect(tracked.status).toBe(200);
     expect(tracked.json).toMatchObject({ receiptNo: sub.receiptNo, matterName: '营业执照补办', matterNameEn: 'Reissue of business licence' });
+  });
+});
+
+describe('the result for the enterprise and the public tracking page', () => {
+  /** A received submission taken by the hall to delivery with `delivery`. */
+  async function delivered(delivery: { method: string; reference: string }): Promise<SubmissionDoc> {
+    const sub = makeSubmission();
+    await writeSubmission(sub, makeEvent(sub));
+    await waitFor('the submission in the received queue', () => listed('received', sub._id));
+    const decide = async (body: Record<string, unknown>): Promise<void> => {
+      const r = await t.as('hall', 'POST', `/api/hall/submissions/${sub._id.slice('submission:'.length)}/events`, { body });
+      expect(r.status, JSON.stringify(body)).toBe(201);
+    };
+    await decide({ action: 'accept' });
+    // The 容缺 page arrives (nothing is issued while it is owed).
+    const page = makePng();
+    await uploadPage(page, 'image/png');
+    const supplement = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [{ ...makeEvent(sub), action: 'supplement', items: [{ materialId: 'loss-statement', pages: [pageRef(page, 'image/png')] }] }] } });
+    expect(asArray(supplement.json)).toEqual([expect.objectContaining({ ok: true })]);
+    for (const body of [{ action: 'approve' }, { action: 'issue', certificateNo: `ZS-${sub.receiptNo}` }, { action: 'deliver', ...delivery }]) await decide(body);
+    await waitFor('the submission in the delivered queue', () => listed('delivered', sub._id));
+    return sub;
+  }
+  const forEnterprise = async (sub: SubmissionDoc) => {
+    const r = await t.as('enterprise', 'GET', '/api/enterprise/submissions');
+    expect(r.status).toBe(200);
+    return enterpriseSubmissionsSchema.parse(r.json).submissions.find((s) => s.submissionId === sub._id);
+  };
+  const tracked = async (sub: SubmissionDoc) => {
+    const r = await t.as(undefined, 'GET', `/api/track?receiptNo=${sub.receiptNo}&pickupCode=${sub.pickupCode}`);
+    expect(r.status).toBe(200);
+    return trackResultSchema.parse(r.json);
+  };
+
+  it('carries the certificate number and the courier number of a delivery by post', async () => {
+    const sub = await delivered({ method: 'post', reference: 'SF1234567890' });
+    expect(await forEnterprise(sub)).toMatchObject({ state: 'delivered', certificateNo: `ZS-${sub.receiptNo}`, courierNo: 'SF1234567890' });
+    expect(await tracked(sub)).toMatchObject({ state: 'delivered', certificateNo: `ZS-${sub.receiptNo}`, courierNo: 'SF1234567890' });
+  });
+
+  it('never shows a locker code as a courier number', async () => {
+    const sub = await delivered({ method: 'locker', reference: 'A-17' });
+    const listedForEnterprise = await forEnterprise(sub);
+    expect(listedForEnterprise?.certificateNo).toBe(`ZS-${sub.receiptNo}`);
+    expect(listedForEnterprise).not.toHaveProperty('courierNo');
+    expect(await tracked(sub)).not.toHaveProperty('courierNo');
   });
 });

@@ -35,6 +35,7 @@ describe('enterprise: book, track, rate', () => {
     const seatsBefore = await seats();
     await ent.locator('#contact').fill('王五');
     await ent.locator('#phone').fill('13800138000');
+    await ent.locator('#note').fill('带两名员工，需办理现制现售');
     await ent.getByRole('button', { name: text.book, exact: true }).click();
     await expect.poll(() => ent.getByTestId('booking-outcome').getAttribute('data-outcome')).toBe('confirmed');
     // Booked: the seats left follow and the slot is cleared, so pressing 预约 again cannot take a second seat…
@@ -77,6 +78,9 @@ describe('enterprise: book, track, rate', () => {
     await new AppShell(station).nav('navBookings').click();
     await expect.poll(() => station.getByTestId('station-booking').count(), { timeout: 20_000 }).toBe(2);
     const first = station.getByTestId('station-booking').first();
+    // Each booking says its matter, in the screen's language, and the enterprise's note.
+    await expect.poll(() => first.getByTestId('booking-matter').textContent()).toBe('食品经营许可');
+    expect(await first.getByTestId('booking-note').textContent()).toBe('企业留言：带两名员工，需办理现制现售');
     await first.getByRole('button', { name: text.arrived, exact: true }).click();
     await expect.poll(() => first.getByTestId('booking-status').getAttribute('data-status')).toBe('arrived');
     await shot(station, 'station-bookings');
@@ -122,7 +126,7 @@ describe('enterprise: book, track, rate', () => {
 
     // The hall takes it to delivery through its API.
     const { context: hall, page: hallPage } = await stage.signedIn('hall', { viewport: { width: 1280, height: 720 } });
-    for (const body of [{ action: 'accept' }, { action: 'approve' }, { action: 'issue' }, { action: 'deliver', method: 'locker', reference: 'A-17' }]) {
+    for (const body of [{ action: 'accept' }, { action: 'approve' }, { action: 'issue', certificateNo: 'ZS-E2E-0001' }, { action: 'deliver', method: 'post', reference: 'SF1234567890' }]) {
       const r = await hallPage.request.post(`${server.url}/api/hall/submissions/${ulid}/events`, { data: body });
       expect(r.status()).toBe(201);
     }
@@ -131,7 +135,13 @@ describe('enterprise: book, track, rate', () => {
     await ent.goto(`${server.url}/enterprise`);
     const item = ent.locator('[data-testid="enterprise-submission"]').first();
     await expect.poll(() => item.getAttribute('data-state'), { timeout: 20_000 }).toBe('delivered');
+    // The certificate's and the courier's numbers; no rating chosen for the enterprise, so it cannot be sent yet.
+    expect(await item.getByTestId('certificate-no').textContent()).toBe('ZS-E2E-0001');
+    expect(await item.getByTestId('courier-no').textContent()).toBe('SF1234567890');
+    expect(await item.locator('input[type=radio]:checked').count()).toBe(0);
+    expect(await item.getByRole('button', { name: text.submitRating, exact: true }).isDisabled()).toBe(true);
     await item.locator('input[type=radio][value="bad"]').check();
+    expect(await item.getByRole('button', { name: text.submitRating, exact: true }).isEnabled()).toBe(true);
     await item.locator('input[id^="comment-"]').fill('等待时间太长');
     await item.getByRole('button', { name: text.submitRating, exact: true }).click();
     await expect.poll(() => item.getAttribute('data-state')).toBe('rated');
@@ -143,6 +153,9 @@ describe('enterprise: book, track, rate', () => {
     await shot(hallPage, 'dashboard-bad-rating');
     await phone.goto(trackUrl);
     await expect.poll(() => phone.getByTestId('track-state').getAttribute('data-state')).toBe('rated');
+    expect(await phone.getByTestId('certificate-no').textContent()).toBe('ZS-E2E-0001');
+    expect(await phone.getByTestId('courier-no').textContent()).toBe('SF1234567890');
+    await shot(phone, 'track-result-numbers');
     await Promise.all([stationCtx.close(), anon.close(), hall.close()]);
     expect(errors).toEqual([]);
   });

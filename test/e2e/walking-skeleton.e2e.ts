@@ -96,7 +96,7 @@ describe('walking skeleton: offline intake reaches the hall queue', () => {
     await page.reload();
     const outbox = new OutboxPage(page);
     await outbox.item(receiptNo).waitFor();
-    expect(['uploading', 'waiting']).toContain(await outbox.sync(receiptNo));
+    expect(await outbox.sync(receiptNo)).toBe('offline'); // waiting for the network, not "uploading"
     // The header tells the truth offline: not "synced" and not an error, but offline with what waits
     // (the submission, its submit event and its pages).
     await expect.poll(() => shell.syncPhase()).toBe('offline');

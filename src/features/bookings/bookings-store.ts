@@ -9,6 +9,8 @@ import { ulid } from 'ulid';
 import { bookingCheckSchema, type BookingCheckDoc, type BookingDoc } from '../../domain/documents';
 import { db } from '../../storage/db';
 import type { SyncEngine } from '../../sync/sync-engine';
+import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
+import { loadMatters } from '../../shared/catalog';
 
 export interface StationBooking {
   booking: BookingDoc;
@@ -18,6 +20,8 @@ export interface StationBooking {
 
 export const useStationBookingsStore = defineStore('stationBookings', () => {
   const items = ref<StationBooking[]>([]);
+  /** The catalog on the device: a booking records only its matter's id. */
+  const catalog = ref<CatalogIndex>(new Map());
   let changes: { cancel(): void } | undefined;
 
   async function reload(engine: SyncEngine): Promise<void> {
@@ -41,6 +45,9 @@ export const useStationBookingsStore = defineStore('stationBookings', () => {
   function watch(engine: SyncEngine): void {
     changes?.cancel();
     void reload(engine);
+    void loadMatters(engine)
+      .then((matters) => (catalog.value = indexCatalog(matters)))
+      .catch(() => undefined);
     changes = engine.watchLocal(() => void reload(engine));
   }
 
@@ -84,5 +91,5 @@ export const useStationBookingsStore = defineStore('stationBookings', () => {
     return id;
   }
 
-  return { items, watch, unwatch, mark, startIntake };
+  return { items, catalog, watch, unwatch, mark, startIntake };
 });

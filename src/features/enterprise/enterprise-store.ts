@@ -11,6 +11,7 @@ import { loadMatters } from '../../shared/catalog';
 import type { BookingDoc } from '../../domain/documents';
 import type { Schedule, Slot } from '../../domain/schedule';
 import { api, ApiError, OfflineError } from '../../sync/api';
+import { enterpriseSubmissionsSchema, type EnterpriseSubmission } from '../../domain/api-contract';
 import { db, getSetting, putSetting, type QueuedBooking } from '../../storage/db';
 import { SETTING_KEYS } from '../../storage/keys';
 
@@ -22,19 +23,6 @@ export interface StationInfo {
   district: string;
   buildings: string[];
   schedule: Schedule | null;
-}
-
-export interface EnterpriseSubmission {
-  submissionId: string;
-  receiptNo: string;
-  matterName: string;
-  /** From the catalog, when it has one. */
-  matterNameEn?: string;
-  state: string;
-  createdAt: string;
-  dueDate: string | null;
-  rating: string | null;
-  outstanding: number;
 }
 
 export type BookingOutcome =
@@ -73,7 +61,7 @@ export const useEnterpriseStore = defineStore('enterprise', () => {
     queued.value = await db.bookingQueue.orderBy('queuedAt').toArray();
     try {
       bookings.value = (await api<{ bookings: BookingDoc[] }>('GET', '/api/bookings')).bookings;
-      submissions.value = (await api<{ submissions: EnterpriseSubmission[] }>('GET', '/api/enterprise/submissions')).submissions;
+      submissions.value = (await api('GET', '/api/enterprise/submissions', undefined, enterpriseSubmissionsSchema)).submissions;
       error.value = '';
     } catch (e) {
       if (!(e instanceof OfflineError)) error.value = (e as Error).message;

@@ -47,10 +47,10 @@ describe('IntakeMaterial', () => {
     expect(w.find('.tag').text()).toBe('核心');
     expect(w.findAll('li.page')).toHaveLength(2);
     expect(w.findAll('li.page .pdf').map((x) => x.text())).toEqual(['PDF', 'PDF']);
-    const input = w.find('input[type="file"]');
+    const input = w.find('input.file-input');
     expect(input.attributes('accept')).toBe('image/jpeg,image/png,image/webp,application/pdf');
     expect(input.attributes('multiple')).toBeDefined();
-    expect(input.attributes('aria-label')).toBe('食品经营许可申请书 拍照或选择文件');
+    expect(input.attributes('aria-label')).toBe('食品经营许可申请书 选择文件（图片或 PDF）');
     expect(w.find('.error').exists()).toBe(false);
     expect(render().find('.tag').text()).toBe('非核心');
   });
@@ -59,8 +59,8 @@ describe('IntakeMaterial', () => {
     const w = render({ material: NON_CORE, errors: [msg('capture.notImageOrPdf', { name: 'scan.txt' })], pages: [{ ...PDF_PAGE, warnings: ['dark'] }] }, 'en');
     expect(w.find('.material-name').text()).toBe('Appointment of the food safety director / officer');
     expect(w.find('.tag').text()).toBe('non-core');
-    expect(w.find('.file-button').text()).toBe('Photo or file');
-    expect(w.find('input[type="file"]').attributes('aria-label')).toBe('Photo or file for Appointment of the food safety director / officer');
+    expect(w.find('.file-button:has(input.file-input)').text()).toBe('Choose file');
+    expect(w.find('input.file-input').attributes('aria-label')).toBe('Choose a file (image or PDF) for Appointment of the food safety director / officer');
     expect(w.find('p.warning').text()).toBe('Page 1: The page looks dark: check that it is readable');
     expect(w.find('[role="alert"]').text()).toBe('“scan.txt” is not a JPEG/PNG/WebP image or a PDF');
     expect(w.text()).not.toMatch(/[\u3400-\u9fff]/);
@@ -70,7 +70,7 @@ describe('IntakeMaterial', () => {
 
   it('emits the picked files on change; nothing for an empty pick', async () => {
     const w = render();
-    const input = w.find('input[type="file"]');
+    const input = w.find('input.file-input');
     const files = [new File(['page 1'], 'p1.jpg', { type: 'image/jpeg' }), new File(['%PDF-1.4'], 'p2.pdf', { type: 'application/pdf' })];
     Object.defineProperty(input.element, 'files', { value: files, configurable: true });
     await input.trigger('change');
@@ -201,20 +201,23 @@ describe('IntakeMaterial', () => {
     w.unmount();
   });
 
-  it('retakes a page in place: a one-file picker (camera first) not kept in the page; its file is emitted with the page it replaces', async () => {
+  it('retakes a page in place: a one-file picker (gallery and PDFs too) not kept in the page; its file is emitted with the page it replaces', async () => {
+    Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true });
     const w = render({ pages: [PDF_PAGE, PDF_PAGE_2] }, 'en');
-    expect(w.findAll('input[type="file"]')).toHaveLength(1); // the material's own picker stays the only one
+    expect(w.findAll('input[type="file"]')).toHaveLength(2); // the material's own camera and file inputs stay the only ones
     const pickers: HTMLInputElement[] = [];
     const click = vi.spyOn(HTMLInputElement.prototype, 'click').mockImplementation(function (this: HTMLInputElement) {
       pickers.push(this);
     });
     const button = w.findAll('button.retake')[1]!;
     expect(button.attributes('aria-label')).toBe(`Retake ${NON_CORE.nameEn}, page 2`);
+    expect(button.text()).toBe('Retake'); // a word, not ↻ (which reads as "rotate")
     await button.trigger('click');
     expect(click).toHaveBeenCalledOnce();
     const picker = pickers[0]!;
     expect(picker.type).toBe('file');
-    expect(picker.getAttribute('capture')).toBe('environment');
+    expect(picker.getAttribute('capture')).toBeNull(); // `capture` would hide the gallery and PDFs on Android
+    expect(picker.accept).toBe('image/jpeg,image/png,image/webp,application/pdf');
     expect(picker.multiple).toBe(false);
     expect(picker.isConnected).toBe(false);
     const file = new File(['new'], 'again.jpg', { type: 'image/jpeg' });
@@ -265,18 +268,29 @@ describe('IntakeMaterial', () => {
     const mediaDevices = (getUserMedia: () => Promise<MediaStream>) => Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia }, configurable: true });
     const noMediaDevices = () => Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true });
 
-    it('without getUserMedia, opens the file input (camera on phones) in the same click and says why', async () => {
+    it('without getUserMedia, offers the phone’s camera (an input with capture, photos only) beside the file input (none)', () => {
       noMediaDevices();
-      const w = mount(IntakeMaterial, { attachTo: document.body, props: { material: CORE, pages: [], errors: [], deficientDate: undefined }, global: { plugins: [testI18n('zh-CN')] } });
-      const input = w.find('.file-button input[type="file"]');
-      const click = vi.spyOn(input.element as HTMLInputElement, 'click').mockImplementation(() => undefined);
-      const button = w.find('button.camera-button');
-      expect(button.attributes('aria-label')).toBe(`相机取景 ${CORE.name}`);
-      await button.trigger('click');
-      expect(click).toHaveBeenCalledOnce();
-      expect(w.find('.camera-problem').text()).toBe('此浏览器不支持实时相机：请用“拍照 / 选择文件”（手机上会打开相机）');
-      expect(w.find('dialog.camera').exists()).toBe(false);
+      const w = mount(IntakeMaterial, { props: { material: CORE, pages: [], errors: [], deficientDate: undefined }, global: { plugins: [testI18n('zh-CN')] } });
+      expect(w.find('button.camera-button').exists()).toBe(false);
+      const camera = w.find('input.camera-input');
+      expect(camera.attributes('capture')).toBe('environment');
+      expect(camera.attributes('accept')).toBe('image/jpeg,image/png,image/webp');
+      expect(camera.attributes('aria-label')).toBe(`${CORE.name} 拍照`);
+      expect(camera.element.closest('label')?.textContent?.trim()).toBe('拍照');
+      const file = w.find('input.file-input');
+      expect(file.attributes('capture')).toBeUndefined();
+      expect(file.attributes('accept')).toBe('image/jpeg,image/png,image/webp,application/pdf');
+      expect(file.element.closest('label')?.textContent?.trim()).toBe('选择文件');
       w.unmount();
+    });
+
+    it('with a live camera, offers it beside the file input, and no input opens the camera directly', () => {
+      mediaDevices(() => Promise.reject(new Error('not called')));
+      const w = mount(IntakeMaterial, { props: { material: CORE, pages: [], errors: [], deficientDate: undefined }, global: { plugins: [testI18n('zh-CN')] } });
+      expect(w.find('button.camera-button').text()).toBe('相机取景');
+      expect(w.findAll('input[type="file"]').map((i) => i.attributes('capture'))).toEqual([undefined]);
+      w.unmount();
+      noMediaDevices();
     });
 
     it('when the camera is refused, closes the camera, says so and moves the focus to the file input', async () => {
@@ -286,9 +300,15 @@ describe('IntakeMaterial', () => {
       await w.find('button.camera-button').trigger('click');
       await vi.waitFor(() => expect(w.find('.camera-problem').exists()).toBe(true));
       expect(getUserMedia).toHaveBeenCalledWith({ audio: false, video: expect.objectContaining({ facingMode: { ideal: 'environment' } }) });
-      expect(w.find('.camera-problem').text()).toBe('The camera is not allowed: allow it in the browser, or use “Photo or file”');
+      expect(w.find('.camera-problem').text()).toBe('The camera is not allowed: allow it in the browser, or use “Choose file”');
       await vi.waitFor(() => expect(w.find('dialog.camera').exists()).toBe(false));
-      await vi.waitFor(() => expect(document.activeElement).toBe(w.find('.file-button input[type="file"]').element));
+      await vi.waitFor(() => expect(document.activeElement).toBe(w.find('input.file-input').element));
+      // A file picked instead: the camera's complaint goes, it no longer applies.
+      const input = w.find('input.file-input');
+      Object.defineProperty(input.element, 'files', { value: [new File(['p'], 'p.jpg', { type: 'image/jpeg' })], configurable: true });
+      await input.trigger('change');
+      expect(w.find('.camera-problem').exists()).toBe(false);
+      expect(w.emitted('files')).toHaveLength(1);
       w.unmount();
       noMediaDevices();
     });

@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { liveQuery, type Subscription } from 'dexie';
 import { eventDocSchema, referencedBlobs, submissionDocSchema, type EventDoc, type SubmissionDoc } from '../../domain/documents';
-import { foldEvents, type SubmissionState, type SubmissionStatus } from '../../domain/submission-machine';
+import { FINAL_STATES, foldEvents, type SubmissionState, type SubmissionStatus } from '../../domain/submission-machine';
 import { db, type DocSyncState, type Draft, type StoredBlob } from '../../storage/db';
 import { deleteDraft } from '../../storage/drafts';
 import { purgedOf } from '../../storage/purge';
@@ -15,6 +15,16 @@ import { estimateStorage, type StorageEstimateInfo } from '../../storage/quota';
 import type { SyncEngine } from '../../sync/sync-engine';
 import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 import { loadMatters } from '../../shared/catalog';
+import { msg, type Msg } from '../../shared/i18n/messages';
+
+/** A 容缺 material the applicant promised and has not supplied yet. */
+export interface OutstandingMaterial {
+  materialId: string;
+  /** The name the submission recorded (views show the catalog's name in the UI's language where there is one). */
+  name: string;
+  /** The promised date (YYYY-MM-DD, China day). */
+  dueDate: string | undefined;
+}
 
 export interface OutboxItem {
   /** The replicated document, or what stays of it once its personal fields have left the device (issue 8). */
@@ -27,6 +37,45 @@ export interface OutboxItem {
   pageErrors: string[];
   docsSent: boolean;
   refused: string | undefined;
+  /** 容缺 still owed, earliest due first; empty once the case is closed (rejected, withdrawn, denied). */
+  outstanding: OutstandingMaterial[];
+  /** This device's events (supplements, withdrawals) the server holds, with their pages. */
+  onServer: string[];
+}
+
+/** Where a submission is on its way to the hall, as the outbox card says it. */
+export interface SyncProgress {
+  /** Stable name for tests and styles. */
+  state: 'refused' | 'pageRefused' | 'synced' | 'offline' | 'uploading' | 'waiting' | 'sent';
+  text: Msg;
+  kind: 'ok' | 'wait' | 'bad';
+}
+
+/**
+ * The card's sync line. Offline, nothing moves: what has not gone yet waits for the network, which is what the
+ * card says (with the pages sent so far), rather than "uploading" that is not happening.
+ */
+export function syncProgress(item: Pick<OutboxItem, 'refused' | 'pageErrors' | 'state' | 'pagesUploaded' | 'pagesTotal' | 'docsSent'>, offline: boolean): SyncProgress {
+  if (item.refused) return { state: 'refused', text: msg('outbox.refused', { reason: item.refused }), kind: 'bad' };
+  if (item.pageErrors[0]) return { state: 'pageRefused', text: msg('outbox.pageRefused', { reason: item.pageErrors[0] }), kind: 'bad' };
+  if (item.state && item.state !== 'submitted') return { state: 'synced', text: msg('outbox.synced'), kind: 'ok' };
+  const pagesLeft = item.pagesUploaded < item.pagesTotal;
+  if (offline && (pagesLeft || !item.docsSent)) {
+    const text = pagesLeft ? msg('outboxProgress.offlinePages', { done: item.pagesUploaded, total: item.pagesTotal }) : msg('outboxProgress.offline');
+    return { state: 'offline', text, kind: 'wait' };
+  }
+  if (pagesLeft) return { state: 'uploading', text: msg('outbox.uploading', { done: item.pagesUploaded, total: item.pagesTotal }), kind: 'wait' };
+  if (!item.docsSent) return { state: 'waiting', text: msg('outbox.waiting'), kind: 'wait' };
+  return { state: 'sent', text: msg('outbox.sent'), kind: 'wait' };
+}
+
+/** The 容缺 materials `status` still counts as outstanding, with their promised dates; none once the case is closed. */
+export function outstandingMaterials(submission: Pick<SubmissionDoc | PurgedSubmission, 'items'>, status: Pick<SubmissionStatus, 'state' | 'outstanding'>): OutstandingMaterial[] {
+  if (status.state && FINAL_STATES.includes(status.state)) return [];
+  return submission.items
+    .filter((i) => status.outstanding.includes(i.materialId))
+    .map((i) => ({ materialId: i.materialId, name: i.name, dueDate: i.commitment?.dueDate }))
+    .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
 }
 
 export const useOutboxStore = defineStore('outbox', () => {
@@ -51,21 +100,30 @@ export const useOutboxStore = defineStore('outbox', () => {
     items.value = all
       .map((submission) => {
         const pages = referencedBlobs(submission);
-        const uploaded = pages.filter((p) => blobs.get(p.sha256)?.state === 'uploaded' || !blobs.has(p.sha256));
         const mine = bySubmission.get(submission._id) ?? [];
         const ids = [submission._id, ...mine.filter((e) => e.role === 'station').map((e) => e._id)];
         const refused = ids.map((id) => docSync.get(id)?.refused).find(Boolean);
+        const pageThere = (sha256: string): boolean => blobs.get(sha256)?.state === 'uploaded' || !blobs.has(sha256);
+        const onServer = mine
+          .filter((e) => e.role === 'station' && docSync.get(e._id)?.pushedAt && (e.action !== 'supplement' || e.items.every((i) => i.pages.every((p) => pageThere(p.sha256)))))
+          .map((e) => e._id);
         return {
           submission,
           ...(() => {
             const folded = foldEvents(mine, submission);
-            return { state: folded.state, status: folded.status, events: [...folded.applied, ...folded.ignored.map((x) => x.event)] };
+            return {
+              state: folded.state,
+              status: folded.status,
+              events: [...folded.applied, ...folded.ignored.map((x) => x.event)],
+              outstanding: outstandingMaterials(submission, folded.status),
+            };
           })(),
           pagesTotal: pages.length,
-          pagesUploaded: uploaded.length,
+          pagesUploaded: pages.filter((p) => pageThere(p.sha256)).length,
           pageErrors: pages.flatMap((p) => blobs.get(p.sha256)?.lastError ?? []),
           docsSent: ids.every((id) => docSync.get(id)?.pushedAt) || mine.some((e) => e.action === 'receive'),
           refused,
+          onServer,
         };
       })
       .sort((a, b) => (a.submission.createdAt < b.submission.createdAt ? 1 : -1));

@@ -22,10 +22,13 @@ const key = SETTING_KEYS.supplement;
 export const useSupplementStore = defineStore('supplement', () => {
   const pages = ref<SupplementDraft>({});
   const busy = ref<Msg | null>(null);
+  /** The supplement event written last, so the screen can follow it to the server. */
+  const lastSent = ref<string | null>(null);
   let current = '';
 
   async function open(submissionId: string): Promise<void> {
     current = submissionId;
+    lastSent.value = null;
     pages.value = (await getSetting<SupplementDraft>(key(submissionId))) ?? {};
   }
 
@@ -87,6 +90,7 @@ export const useSupplementStore = defineStore('supplement', () => {
       await submitPages(hashes);
       await db.settings.delete(key(submissionId));
       pages.value = {};
+      lastSent.value = parsed.data._id;
       engine.kick();
       return null;
     } catch (e) {
@@ -94,5 +98,5 @@ export const useSupplementStore = defineStore('supplement', () => {
     }
   }
 
-  return { pages, busy, open, add, remove, send };
+  return { pages, busy, lastSent, open, add, remove, send };
 });

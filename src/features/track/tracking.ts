@@ -1,23 +1,12 @@
 /** Public tracking: a submission's progress by receipt number and pickup code (no sign-in). */
 import { api, ApiError } from '../../sync/api';
+import { trackResultSchema, type TrackResult } from '../../domain/api-contract';
 import { msg, rawMsg, type Msg } from '../../shared/i18n/messages';
-
-export interface TrackResult {
-  receiptNo: string;
-  matterName: string;
-  /** From the catalog, when it has one. */
-  matterNameEn?: string;
-  state: string;
-  dueDate: string | null;
-  steps: { action: string; at: string; method?: string }[];
-  outstanding: number;
-  canRate: boolean;
-}
 
 /** The submission's progress, or why it could not be shown. */
 export async function track(receiptNo: string, pickupCode: string): Promise<{ result: TrackResult } | { error: Msg }> {
   try {
-    return { result: await api<TrackResult>('GET', `/api/track?receiptNo=${encodeURIComponent(receiptNo.trim())}&pickupCode=${encodeURIComponent(pickupCode.trim())}`) };
+    return { result: await api('GET', `/api/track?receiptNo=${encodeURIComponent(receiptNo.trim())}&pickupCode=${encodeURIComponent(pickupCode.trim())}`, undefined, trackResultSchema) };
   } catch (e) {
     if (!(e instanceof ApiError)) return { error: msg('track.offline') };
     if (e.status === 404) return { error: msg('track.notFound') };

@@ -6,7 +6,7 @@ import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { QueueFeeder } from '../queue/feeder';
-import { appendEvent, findByUscc, loadRecord, queueItem } from '../queue/projection';
+import { appendEvent, findByUscc, loadRecord, queueItem, resultNumbers } from '../queue/projection';
 import type { Audit } from '../audit/sink';
 
 export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
@@ -21,7 +21,18 @@ export function enterpriseRoutes(store: CouchClient, feeder: QueueFeeder, audit:
       const namesEn = new Map(await Promise.all([...new Set(docs.map((d) => d.matterId))].map(async (id) => [id, await feeder.matterNameEn(id)] as const)));
       const submissions = docs.map((d): EnterpriseSubmission => {
         const matterNameEn = namesEn.get(d.matterId);
-        return { submissionId: d.submissionId, receiptNo: d.receiptNo, matterName: d.matterName, ...(matterNameEn ? { matterNameEn } : {}), state: d.state, createdAt: d.createdAt, dueDate: d.dueDate, rating: d.rating, outstanding: d.outstanding.length };
+        return {
+          submissionId: d.submissionId,
+          receiptNo: d.receiptNo,
+          matterName: d.matterName,
+          ...(matterNameEn ? { matterNameEn } : {}),
+          state: d.state,
+          createdAt: d.createdAt,
+          dueDate: d.dueDate,
+          rating: d.rating,
+          outstanding: d.outstanding.length,
+          ...resultNumbers(d.certificateNo, d.delivery),
+        };
       });
       res.json({ submissions });
     } catch (e) {

@@ -12,7 +12,7 @@ import { SharedFailureLimiter } from '../auth/rate-limit';
 import { view } from '../bytes';
 import type { CouchClient } from '../store/couch';
 import type { QueueFeeder } from '../queue/feeder';
-import { findByReceipt, loadRecord, pickupHash } from '../queue/projection';
+import { findByReceipt, loadRecord, pickupHash, resultNumbers } from '../queue/projection';
 
 export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matterNameEn'>): Router {
   const router = express.Router();
@@ -63,6 +63,7 @@ export function trackRoutes(store: CouchClient, feeder: Pick<QueueFeeder, 'matte
         steps: folded.applied.map((e) => ({ action: e.action, at: e.serverAt ?? e.at, ...(e.action === 'deliver' ? { method: e.method } : {}) })),
         outstanding: folded.status.outstanding.length,
         canRate: folded.state === 'delivered',
+        ...resultNumbers(folded.status.certificateNo, folded.status.delivery),
       } satisfies TrackResult);
     } catch (e) {
       next(e);

@@ -444,6 +444,8 @@ export class QueueFeeder {
       rating: status.rating?.rating ?? null,
       autoApproval: autoApproval ?? null,
       pickupHash: pickupHash(submission.receiptNo, submission.pickupCode),
+      ...(status.certificateNo ? { certificateNo: status.certificateNo } : {}),
+      ...(status.delivery ? { delivery: status.delivery } : {}),
       updatedAt: new Date().toISOString(),
     };
     const { foreign, changed } = await writeProjection(this.store, item);

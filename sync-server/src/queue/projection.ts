@@ -80,6 +80,14 @@ export async function writeProjection(store: CouchClient, item: QueueItem): Prom
   return { foreign, changed };
 }
 
+/**
+ * What the enterprise and the public tracking page see of a result: the certificate's number and, for a delivery
+ * by post, the courier's. A locker code opens the locker, so it stays off pages that a receipt alone opens.
+ */
+export function resultNumbers(certificateNo: string | undefined, delivery: { method: string; reference: string } | undefined): { certificateNo?: string; courierNo?: string } {
+  return { ...(certificateNo ? { certificateNo } : {}), ...(delivery?.method === 'post' ? { courierNo: delivery.reference } : {}) };
+}
+
 /** Everything but the timestamp of the projection itself. */
 function sameProjection(a: QueueItem, b: QueueItem): boolean {
   const strip = ({ _rev: _r, updatedAt: _u, ...rest }: QueueItem): string => JSON.stringify(rest);

@@ -72,7 +72,7 @@ export class IntakePage extends Screen {
   }
 
   async attach(materialId: string, file: string): Promise<void> {
-    await this.material(materialId).locator('input[type=file]').setInputFiles(file);
+    await this.material(materialId).locator('input.file-input').setInputFiles(file);
   }
 
   async pageCount(materialId: string): Promise<number> {
@@ -87,9 +87,11 @@ export class OutboxPage extends Screen {
 
   /** The submission's state as the device knows it (received, accepted, …). */
   state = (receiptNo: string): Promise<string | null> => stateOf(this.item(receiptNo).getByTestId('state'));
-  /** Its sync progress: waiting, uploading, sent, synced, refused, pageRefused. */
+  /** Its sync progress: offline (waiting for the network), uploading, waiting, sent, synced, refused, pageRefused. */
   sync = (receiptNo: string): Promise<string | null> => this.item(receiptNo).getByTestId('sync-state').getAttribute('data-sync');
   /** When the device last synced (ISO), or null before its first sync. */
+  /** The 容缺 reminder on the card (absent when nothing is owed). */
+  owed = (receiptNo: string) => this.item(receiptNo).getByTestId('owed');
   lastSyncAt = (): Promise<string | null> => this.page.getByTestId('last-sync').getAttribute('data-at');
   /** The sync log's phases, newest first (the log is opened). */
   async logPhases(): Promise<string[]> {
@@ -199,12 +201,20 @@ export class DeviceSubmissionPage extends Screen {
   }
 
   async supplementPage(materialId: string, file: string): Promise<void> {
-    await this.page.locator(`[data-material="${materialId}"] input[type=file]`).setInputFiles(file);
+    await this.page.locator(`[data-material="${materialId}"] input.file-input`).setInputFiles(file);
   }
 
+  /** Send pages the hall asked for (补正). */
   async sendSupplement(): Promise<void> {
     await this.page.getByRole('button', { name: this.text.sendSupplement, exact: true }).click();
   }
+
+  /** The button that sends pages promised at intake (容缺), when no 补正 is open. */
+  sendDeficientButton = () => this.page.getByRole('button', { name: this.text.sendDeficient, exact: true });
+  /** The pages taken so far for `materialId`, as tiles. */
+  supplementTiles = (materialId: string) => this.page.locator(`[data-material="${materialId}"] li.supplement-page`);
+  /** What became of the pages sent: the message key (submission.saved offline, supplementForm.sending / sent online). */
+  supplementMessage = (): Promise<string | null> => this.page.getByTestId('supplement-message').getAttribute('data-message');
 }
 
 /** A file made in the test, for `setInputFiles`. */
@@ -239,7 +249,7 @@ export class IntakeChecklistPage extends Screen {
   }
 
   async attachFiles(materialId: string, files: PickedFiles): Promise<void> {
-    await this.page.locator(`[data-material="${materialId}"] input[type=file]`).setInputFiles(files);
+    await this.page.locator(`[data-material="${materialId}"] input.file-input`).setInputFiles(files);
   }
 
   /** Tick "容缺，后补" and set the promised due date (YYYY-MM-DD). */

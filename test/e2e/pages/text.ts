@@ -29,6 +29,7 @@ const zh = {
   cameraDone: '完成',
   cameraFromFile: '改用文件',
   sendSupplement: '提交补正',
+  sendDeficient: '提交容缺材料',
   accept: '受理',
   requestCorrection: '要求补正',
   dispatch: '分送',
@@ -72,6 +73,7 @@ const en: UiText = {
   cameraDone: 'Done',
   cameraFromFile: 'Use a file instead',
   sendSupplement: 'Send supplement',
+  sendDeficient: 'Send deficient material',
   accept: 'Accept',
   requestCorrection: 'Request correction',
   dispatch: 'Dispatch',
@@ -107,6 +109,10 @@ export interface Messages {
   lastSync: string;
   pagesTaken(n: number): string;
   deficientOutstanding(n: number): string;
+  /** The outbox card of a submission whose pages wait for the network. */
+  waitingForNetwork(done: number, total: number): string;
+  /** The file input of a material (no `capture`: gallery and PDFs). */
+  chooseFileFor(name: string): string;
 }
 
 export const MESSAGES: Record<Locale, Messages> = {
@@ -116,13 +122,15 @@ export const MESSAGES: Record<Locale, Messages> = {
     tooLarge: (mb) => `超过 ${mb} MB 上限`,
     contactPhone: '联系电话应为手机号或带区号的固定电话',
     signCommitment: '签署告知承诺',
-    cameraDenied: '未获准使用相机：请在浏览器中允许使用相机，或改用“拍照 / 选择文件”',
+    cameraDenied: '未获准使用相机：请在浏览器中允许使用相机，或改用“选择文件”',
     profilePrefilled: '已按该企业上次代收的信息预填',
     storageFull: '设备存储已满',
     trackNotFound: '不正确',
     lastSync: '最近一次成功同步',
     pagesTaken: (n) => `已拍 ${n} 页`,
     deficientOutstanding: (n) => `容缺 ${n} 项待补`,
+    waitingForNetwork: (done, total) => `待联网 ${done}/${total}`,
+    chooseFileFor: (name) => `${name} 选择文件（图片或 PDF）`,
   },
   en: {
     checkDigit: 'does not check out, a character may be mistyped; compare it character by character with the licence or ID card',
@@ -130,12 +138,14 @@ export const MESSAGES: Record<Locale, Messages> = {
     tooLarge: (mb) => `is over the ${mb} MB limit`,
     contactPhone: 'The contact phone must be a mobile number or a landline with its area code',
     signCommitment: 'must sign the commitment',
-    cameraDenied: 'The camera is not allowed: allow it in the browser, or use “Photo or file”',
+    cameraDenied: 'The camera is not allowed: allow it in the browser, or use “Choose file”',
     profilePrefilled: 'Filled in from this enterprise’s last intake',
     storageFull: 'Device storage is full',
     trackNotFound: 'No submission matches',
     lastSync: 'Last successful sync',
     pagesTaken: (n) => `${n} page${n === 1 ? '' : 's'} taken`,
     deficientOutstanding: (n) => `${n} deficient material${n === 1 ? '' : 's'} outstanding`,
+    waitingForNetwork: (done, total) => `Waiting for network ${done}/${total}`,
+    chooseFileFor: (name) => `Choose a file (image or PDF) for ${name}`,
   },
 };
