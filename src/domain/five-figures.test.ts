@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChecklistItem, EventDoc } from './documents';
-import { addCounts, countsOf, emptyCounts, figure, FIGURES, figuresCsv, figureText, type FigureCounts, type FiveFigures, type SubmissionFacts } from './five-figures';
+import type { FiveFigures } from './api-contract';
+import { addCounts, countsOf, emptyCounts, figure, FIGURES, figuresCsv, figureText, type FigureCounts, type SubmissionFacts } from './five-figures';
 import { submissionFacts } from './five-figures-facts';
 
 // Hand-built histories. 2026-03-02 is a Monday with no holiday near it; times are UTC (10:00 in China).

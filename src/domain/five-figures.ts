@@ -13,6 +13,7 @@
  * `byConstruction`: it is 100 % because the product allows nothing else, and its definition says so.
  */
 import { z } from 'zod';
+import type { FiguresRow, FiveFigures } from './api-contract';
 import { DELIVERY_METHODS, RATINGS } from './documents';
 
 /** What one submission's history says, as far as the figures need it (kept on its queue projection). */
@@ -193,21 +194,8 @@ export function figureText(f: Figure, c: FigureCounts): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The report: the server's answer and its CSV
+// The report's CSV (the report itself, `GET /api/hall/figures`, is in api-contract.ts)
 // ---------------------------------------------------------------------------------------------------------
-
-export const figuresRowSchema = z.object({ key: z.string(), name: z.string().optional(), counts: figureCountsSchema });
-export type FiguresRow = z.infer<typeof figuresRowSchema>;
-
-/** A period's figures: the whole, per station and per matter (counts; values by {@link FIGURES}). */
-export const fiveFiguresSchema = z.object({
-  from: z.string(),
-  to: z.string(),
-  total: figureCountsSchema,
-  byStation: z.array(figuresRowSchema),
-  byMatter: z.array(figuresRowSchema),
-});
-export type FiveFigures = z.infer<typeof fiveFiguresSchema>;
 
 const csvCell = (s: string): string => `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 
