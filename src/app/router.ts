@@ -29,6 +29,7 @@ export const router = createRouter({
     { path: '/hall', name: 'hall', component: () => import('../features/hall/HallQueueView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/submissions/:id', name: 'hallSubmission', component: () => import('../features/hall/HallSubmissionView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/dashboard', name: 'hallDashboard', component: () => import('../features/hall/HallDashboardView.vue'), meta: { roles: ['hall', 'admin'] } },
+    { path: '/hall/figures', name: 'hallFigures', component: () => import('../features/hall/FiveFiguresView.vue'), meta: { roles: ['hall', 'admin'] } },
     // The admin console (stations, accounts, device fleet): online-only, loaded on demand.
     { path: '/admin', name: 'admin', component: () => import('../features/admin/AdminConsoleView.vue'), meta: { roles: ['admin'] } },
     { path: '/enterprise', name: 'enterprise', component: () => import('../features/enterprise/EnterpriseHomeView.vue'), meta: { roles: ['enterprise'] } },

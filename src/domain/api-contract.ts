@@ -14,6 +14,8 @@ import {
   sha256Schema,
   submissionDocSchema,
 } from './documents';
+import { figureCountsSchema, submissionFactsSchema } from './five-figures';
+import { dayNumberOf } from './china-time';
 import { SUBMISSION_STATES, type SubmissionStatus } from './submission-machine';
 
 /** Every refusal: a machine word and a sentence for people. */
@@ -93,6 +95,8 @@ export const queueItemSchema = z.object({
   /** Set once issued / delivered (absent from projections written before they were kept). */
   certificateNo: z.string().optional(),
   delivery: z.object({ method: z.string(), reference: z.string() }).optional(),
+  /** What the history says for the hall's own figures (five-figures.ts); projections written before them lack it. */
+  facts: submissionFactsSchema.optional(),
   updatedAt: z.string(),
 });
 export type QueueItem = z.infer<typeof queueItemSchema>;
@@ -214,6 +218,31 @@ export const dashboardSchema = z.object({
   badRatings: z.array(z.object({ submissionId: z.string(), receiptNo: z.string(), stationId: z.string(), enterpriseName: z.string() })),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
+
+/** The longest period the figures are asked for at once (days). */
+export const FIGURES_MAX_DAYS = 3 * 366;
+const chinaDateParam = z.string().refine((d) => dayNumberOf(d) !== undefined, 'a date YYYY-MM-DD');
+
+/** `GET /api/hall/figures?from&to`: the submissions received from `from` to `to` (China dates, both included). */
+export const fiveFiguresQuerySchema = z
+  .object({ from: chinaDateParam, to: chinaDateParam })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => (dayNumberOf(q.to) ?? 0) - (dayNumberOf(q.from) ?? 0) < FIGURES_MAX_DAYS, { message: `at most ${FIGURES_MAX_DAYS} days at once`, path: ['to'] });
+export type FiveFiguresQuery = z.infer<typeof fiveFiguresQuerySchema>;
+
+/** One group's counts (a station by id, a matter by id with its recorded name). */
+export const figuresRowSchema = z.object({ key: z.string(), name: z.string().optional(), counts: figureCountsSchema });
+export type FiguresRow = z.infer<typeof figuresRowSchema>;
+
+/** A period's figures: the whole, per station and per matter, as counts; the values are `FIGURES`' formulas. */
+export const fiveFiguresSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  total: figureCountsSchema,
+  byStation: z.array(figuresRowSchema),
+  byMatter: z.array(figuresRowSchema),
+});
+export type FiveFigures = z.infer<typeof fiveFiguresSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Public tracking, the enterprise, stations and bookings

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api } from '../../sync/api';
-import { dashboardSchema, decisionResultSchema, hallRecordSchema, queuePageSchema, stationsSchema, type Dashboard, type Decision, type HallRecord, type QueueRow, type Sla, type StationInfo } from '../../domain/api-contract';
+import { dashboardSchema, decisionResultSchema, fiveFiguresSchema, hallRecordSchema, queuePageSchema, stationsSchema, type Dashboard, type Decision, type FiveFigures, type HallRecord, type QueueRow, type Sla, type StationInfo } from '../../domain/api-contract';
 import type { SubmissionStatus } from '../../domain/submission-machine';
 import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 import type { Bilingual } from '../../shared/i18n/messages';
@@ -15,7 +15,7 @@ import { loadMatters } from '../../shared/catalog';
 // The hall's answers are typed by the one HTTP contract (src/domain/api-contract.ts) and checked against it.
 export type QueueItem = QueueRow;
 export type SubmissionRecord = HallRecord;
-export type { Dashboard, Decision, Sla };
+export type { Dashboard, Decision, FiveFigures, Sla, StationInfo };
 
 export interface QueueQuery {
   view: string;
@@ -94,8 +94,10 @@ export const useHallStore = defineStore('hall', () => {
   const record = (id: string): Promise<SubmissionRecord> => api('GET', `/api/hall/submissions/${encodeURIComponent(id)}`, undefined, hallRecordSchema);
   const decide = (id: string, decision: Decision): Promise<{ status: SubmissionStatus }> => api('POST', `/api/hall/submissions/${encodeURIComponent(id)}/events`, decision, decisionResultSchema);
   const dashboard = (): Promise<Dashboard> => api('GET', '/api/hall/dashboard', undefined, dashboardSchema);
+  /** The hall's own figures for the submissions received from `from` to `to` (China dates). */
+  const figures = (from: string, to: string): Promise<FiveFigures> => api('GET', `/api/hall/figures?${new URLSearchParams({ from, to }).toString()}`, undefined, fiveFiguresSchema);
 
-  return { changes, live, catalog, stations, stationName, connect, disconnect, queue, record, decide, dashboard };
+  return { changes, live, catalog, stations, stationName, connect, disconnect, queue, record, decide, dashboard, figures };
 });
 
 /** Departments a submission can be dispatched to (their names are messages: `department.<id>`). */

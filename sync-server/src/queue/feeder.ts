@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { eventId, referencedBlobs, type EventDoc } from '../../../src/domain/documents';
 import { evaluateAutoApproval } from '../../../src/domain/auto-approval';
 import { computeSla } from '../../../src/domain/calendar';
+import { submissionFacts } from '../../../src/domain/five-figures-facts';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import { foldEvents } from '../../../src/domain/submission-machine';
 import type { QueueItem } from '../../../src/domain/api-contract';
@@ -446,6 +447,7 @@ export class QueueFeeder {
       pickupHash: pickupHash(submission.receiptNo, submission.pickupCode),
       ...(status.certificateNo ? { certificateNo: status.certificateNo } : {}),
       ...(status.delivery ? { delivery: status.delivery } : {}),
+      facts: submissionFacts(submission, events, matter),
       updatedAt: new Date().toISOString(),
     };
     const { foreign, changed } = await writeProjection(this.store, item);

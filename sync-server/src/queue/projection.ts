@@ -4,8 +4,11 @@
  * public tracking (which read them). No HTTP here.
  */
 import { createHash } from 'node:crypto';
-import type { Dashboard, QueueItem, QueueState } from '../../../src/domain/api-contract';
+import type { Dashboard, FiguresRow, FiveFigures, QueueItem, QueueState } from '../../../src/domain/api-contract';
 import { chinaDate, deadlineFlags } from '../../../src/domain/calendar';
+import { addDays, CST_OFFSET_MS, dayNumberOf, DAY_MS } from '../../../src/domain/china-time';
+import { addCounts, countsOf, emptyCounts, type FigureCounts, type SubmissionFacts } from '../../../src/domain/five-figures';
+import { submissionFacts } from '../../../src/domain/five-figures-facts';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import type { EventDoc, SubmissionDoc } from '../../../src/domain/documents';
 import { CLOCK_STATES, OPEN_STATES } from '../../../src/domain/submission-machine';
@@ -33,6 +36,8 @@ export async function setUpQueue(store: CouchClient): Promise<void> {
   await store.createIndex(QUEUE_DB, 'state-uscc-sort', ['state', 'uscc', 'sortKey']);
   await store.createIndex(QUEUE_DB, 'receipt', ['receiptNo']);
   await store.createIndex(QUEUE_DB, 'uscc', ['uscc', 'createdAt']);
+  // The hall's own figures read a period by receipt time.
+  await store.createIndex(QUEUE_DB, 'received', ['receivedAt']);
 }
 
 /** One submission's projection, by submission id. */
@@ -178,4 +183,72 @@ export async function dashboard(store: CouchClient, pageSize = 1000): Promise<Da
   }
   if (handled) d.averageHandlingDays = Math.round((handledMs / handled / 86_400_000) * 10) / 10;
   return d;
+}
+
+/** The instant a China date begins (00:00 China time), as the ISO text receipt times are stored in. */
+const chinaDayStart = (date: string): string => new Date(dayNumberOf(date)! * DAY_MS - CST_OFFSET_MS).toISOString();
+
+/**
+ * The projections received in `[fromIso, toIso)`, a page at a time through the receipt-time index. Pages
+ * continue from the last receipt time; submissions received in that same millisecond and already read are
+ * skipped (the index orders ties by id, the same way every time).
+ */
+async function* receivedBetween(store: CouchClient, fromIso: string, toIso: string, pageSize: number): AsyncGenerator<QueueItem> {
+  let after = fromIso;
+  let tied = 0;
+  for (;;) {
+    const { docs } = await store.find<QueueItem>(QUEUE_DB, {
+      selector: { receivedAt: { $gte: after, $lt: toIso } },
+      sort: [{ receivedAt: 'asc' }],
+      use_index: 'idx-received',
+      skip: tied,
+      limit: pageSize,
+    });
+    for (const doc of docs) if (doc.type === 'queueItem') yield doc;
+    if (docs.length < pageSize) return;
+    const last = docs[docs.length - 1]!.receivedAt!;
+    const sameAsLast = docs.filter((d) => d.receivedAt === last).length;
+    tied = last === after ? tied + sameAsLast : sameAsLast;
+    after = last;
+  }
+}
+
+/**
+ * The hall's own figures for the submissions received from `from` to `to` (China dates, both included), per
+ * station and per matter, read in bounded pages. A projection written before the figures existed has no
+ * `facts`: they are computed from its documents (`factsOf`, by default the station database and the catalog).
+ */
+export async function fiveFigures(
+  store: CouchClient,
+  from: string,
+  to: string,
+  opts: { pageSize?: number; factsOf?: (item: QueueItem) => Promise<SubmissionFacts | undefined> } = {},
+): Promise<FiveFigures> {
+  const factsOf = opts.factsOf ?? ((item: QueueItem) => factsFromRecord(store, item));
+  const total = emptyCounts();
+  const byStation = new Map<string, FigureCounts>();
+  const byMatter = new Map<string, { name: string; counts: FigureCounts }>();
+  for await (const item of receivedBetween(store, chinaDayStart(from), chinaDayStart(addDays(to, 1)), opts.pageSize ?? 500)) {
+    const facts = item.facts ?? (await factsOf(item));
+    if (!facts) continue; // its documents are gone (purged or foreign): nothing to count it by
+    const c = countsOf(facts);
+    addCounts(total, c);
+    addCounts(byStation.get(item.stationId) ?? byStation.set(item.stationId, emptyCounts()).get(item.stationId)!, c);
+    const matter = byMatter.get(item.matterId) ?? byMatter.set(item.matterId, { name: item.matterName, counts: emptyCounts() }).get(item.matterId)!;
+    addCounts(matter.counts, c);
+  }
+  const rows = <T>(m: Map<string, T>, row: (key: string, v: T) => FiguresRow): FiguresRow[] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => row(k, v));
+  return {
+    from,
+    to,
+    total,
+    byStation: rows(byStation, (key, counts) => ({ key, counts })),
+    byMatter: rows(byMatter, (key, { name, counts }) => ({ key, name, counts })),
+  };
+}
+
+async function factsFromRecord(store: CouchClient, item: QueueItem): Promise<SubmissionFacts | undefined> {
+  const record = await loadRecord(store, item.stationId, item.submissionId);
+  if (!record) return undefined;
+  return submissionFacts(record.submission, record.events, await loadMatter(store, record.submission.matterId));
 }

@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Audit } from '../audit/sink';
 import { chinaDate, computeSla, deadlineFlags } from '../../../src/domain/calendar';
-import { decisionSchema, QUEUE_VIEWS, queueQuerySchema, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
+import { decisionSchema, fiveFiguresQuerySchema, QUEUE_VIEWS, queueQuerySchema, type DecisionResult, type HallRecord, type QueueItem, type QueuePage } from '../../../src/domain/api-contract';
 import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber } from '../../../src/domain/documents';
 import { applyEvent, CLOCK_STATES, clockStoppedAt, foldEvents } from '../../../src/domain/submission-machine';
 import { STATIONS_DB, type StationDoc } from '../auth/accounts';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { QueueFeeder } from './feeder';
-import { appendEvent, dashboard, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
+import { appendEvent, dashboard, fiveFigures, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
 
 const CSV_COLUMNS: (keyof QueueItem)[] = ['receiptNo', 'state', 'stationId', 'matterName', 'enterpriseName', 'uscc', 'receivedAt', 'acceptedAt', 'dueDate', 'legalDueDate', 'deficient', 'pages'];
 const csvCell = (v: unknown): string => {
@@ -151,6 +151,17 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
   router.get('/dashboard', async (_req, res, next) => {
     try {
       res.json(await dashboard(store));
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  /** The hall's own figures (5×100 %, time, visits) for the submissions received in a period. */
+  router.get('/figures', async (req, res, next) => {
+    try {
+      const q = fiveFiguresQuerySchema.safeParse(req.query);
+      if (!q.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(q.error) });
+      res.json(await fiveFigures(store, q.data.from, q.data.to));
     } catch (e) {
       next(e);
     }

@@ -293,3 +293,27 @@ export class ReceiptPage extends Screen {
   appHeader = () => this.page.locator('header.top');
   printA4Button = () => this.page.getByRole('button', { name: this.text.printA4, exact: true });
 }
+
+/** The hall's own figures (5×100 %): period, figure cards with their definitions, tables, CSV export. */
+export class FiveFiguresPage extends Screen {
+  open = (base: string): Promise<unknown> => this.page.goto(`${base}/hall/figures`);
+  report = () => this.page.getByTestId('report');
+  /** The period the figures on screen are for, `from/to`. */
+  shownPeriod = (): Promise<string | null> => this.report().getAttribute('data-period');
+  setPeriod = async (from: string, to: string): Promise<void> => {
+    await this.page.getByTestId('period-from').fill(from);
+    await this.page.getByTestId('period-to').fill(to);
+    await this.page.getByTestId('period-show').click();
+  };
+  card = (id: string) => this.page.locator(`.figure[data-figure="${id}"]`);
+  value = async (id: string): Promise<string> => ((await this.card(id).getByTestId('figure-value').textContent()) ?? '').trim();
+  /** Every card's value, in screen order: [figure id, text]. */
+  values = (): Promise<[string, string][]> =>
+    this.page.locator('.figure[data-figure]').evaluateAll((cards) => cards.map((c) => [c.getAttribute('data-figure') ?? '', c.querySelector('[data-testid="figure-value"]')?.textContent?.trim() ?? ''] as [string, string]));
+  definition = (id: string) => this.page.getByTestId(`definition-${id}`);
+  openDefinition = (id: string): Promise<void> => this.definition(id).locator('summary').click();
+  /** A table's rows as their cells' text, header cell first. */
+  rows = (kind: 'station' | 'matter'): Promise<string[][]> =>
+    this.page.getByTestId(`by-${kind}`).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent?.trim() ?? '')));
+  exportCsv = () => this.page.getByTestId('export-csv');
+}
