@@ -15,6 +15,8 @@ import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { QueueFeeder } from './feeder';
 import { appendEvent, dashboard, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
+import { matterAtVersion } from '../catalog/service';
+import type { MatterDoc } from '../../../src/domain/catalog';
 
 const CSV_COLUMNS: (keyof QueueItem)[] = ['receiptNo', 'state', 'stationId', 'matterName', 'enterpriseName', 'uscc', 'receivedAt', 'acceptedAt', 'dueDate', 'legalDueDate', 'deficient', 'pages'];
 const csvCell = (v: unknown): string => {
@@ -23,6 +25,11 @@ const csvCell = (v: unknown): string => {
   // which spreadsheet programs skip before reading a formula.
   return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 };
+
+const materialsOf = (m: MatterDoc): Pick<NonNullable<HallRecord['matter']>, 'version' | 'materials'> => ({
+  ...(m.version !== undefined ? { version: m.version } : {}),
+  materials: m.materials.map((x) => ({ id: x.id, name: x.name, nameEn: x.nameEn, core: x.core, ...(x.pages ? { pages: x.pages } : {}), ...(x.note ? { note: x.note } : {}) })),
+});
 
 export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
   const router = express.Router();
@@ -78,6 +85,9 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       if (!record) return void res.status(404).json({ error: 'not_found', reason: 'submission documents missing' });
       const folded = foldEvents(record.events, record.submission);
       const matter = await loadMatter(store, record.submission.matterId);
+      // The materials of the version the intake was taken under; the current ones for older submissions.
+      const version = record.submission.matterVersion;
+      const taken = version !== undefined ? await matterAtVersion(store, record.submission.matterId, version) : undefined;
       const sla =
         folded.status.acceptedAt && matter
           ? computeSla({ acceptedAt: folded.status.acceptedAt, promisedDays: matter.promisedDays, legalDays: matter.legalDays, pauses: folded.status.pauses, now: new Date().toISOString() })
@@ -87,7 +97,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
         submission: record.submission,
         status: folded.status,
         sla,
-        matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name } : null,
+        matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name, ...materialsOf(taken ?? matter) } : null,
         timeline: [...folded.applied.map((e) => ({ event: e, applied: true })), ...folded.ignored.map((x) => ({ event: x.event, applied: false, error: x.error }))],
       } satisfies HallRecord);
     } catch (e) {
