@@ -25,7 +25,8 @@ async function revisions(): Promise<Record<string, string>> {
   const { rows } = await t.server.store.allDocs<MatterDoc>('catalog', {});
   return Object.fromEntries(rows.map((r) => [r.id, r.value?.rev ?? '']));
 }
-const exported = async (): Promise<CatalogFile & { matters: MatterDoc[] }> => (await t.as('admin', 'GET', '/api/admin/catalog')).json as CatalogFile & { matters: MatterDoc[] };
+type Exported = Omit<CatalogFile, 'matters'> & { matters: MatterDoc[] };
+const exported = async (): Promise<Exported> => (await t.as('admin', 'GET', '/api/admin/catalog')).json as Exported;
 
 /** A small new matter, as an author writes it (no _id, type, version). */
 const newMatter = (id: string): Record<string, unknown> => ({
@@ -176,7 +177,7 @@ describe('the hall record', () => {
   it('shows the materials of the version the submission was taken under, not the current ones', async () => {
     const matter = (await stored('licence-reissue'))!;
     const sub = { ...makeSubmission(), matterVersion: matter.version };
-    const w = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, makeEvent(sub, 'submit')] } });
+    const w = await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [sub, makeEvent(sub, { action: 'submit' })] } });
     expect(w.status, w.text).toBe(201);
     const id = sub._id.slice('submission:'.length);
     await waitFor('projection', async () => ((await t.as('hall', 'GET', `/api/hall/submissions/${id}`)).status === 200 ? true : undefined));
@@ -191,7 +192,7 @@ describe('the hall record', () => {
 
     // An older submission (no version) shows the current materials.
     const { matterVersion: _v, ...old } = { ...makeSubmission() };
-    await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [old, makeEvent(old, 'submit')] } });
+    await t.as('station', 'POST', `/sync/${STATION_DB}/_bulk_docs`, { body: { docs: [old, makeEvent(old, { action: 'submit' })] } });
     const oldId = old._id.slice('submission:'.length);
     const oldRecord = await waitFor('projection', async () => {
       const r = await t.as('hall', 'GET', `/api/hall/submissions/${oldId}`);

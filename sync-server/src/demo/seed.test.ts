@@ -51,7 +51,8 @@ describe('seedDemo: the demo catalog', () => {
 
   it('never overwrites the hall\'s edits once the catalog has a version', async () => {
     const current = await stored('food-business-licence');
-    await t.server.store.put('catalog', { ...current, name: '食品经营许可（大厅改过）', version: 2 });
+    const edit: MatterDoc = { ...current, name: '食品经营许可（大厅改过）', version: 2 };
+    await t.server.store.put('catalog', edit);
     const edited = await stored('food-business-licence');
     const before = await revisions();
 
