@@ -76,7 +76,7 @@ const stopCouch = () => couch?.stop();
 process.on('exit', stopCouch);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 // What the lane runs: the server suites that touch the store (the embedded-only CLI and sink tests stay out).
-const COUCH_SERVER_SUITES = ['security', 'sync-writes', 'fuzz', 'queue', 'queue-views', 'feeder', 'proxy-limits', 'blobs', 'bookings', 'replication', 'admin/admin', 'auto-approval', 'sessions-expiry', 'purge-policy', 'backup', 'metrics'].map((f) => `sync-server/src/${f}.test.ts`);
+const COUCH_SERVER_SUITES = ['security', 'sync-writes', 'fuzz', 'queue', 'queue-views', 'feeder', 'proxy-limits', 'blobs', 'bookings', 'replication', 'admin/admin', 'auto-approval', 'sessions-expiry', 'purge-policy', 'backup', 'metrics', 'catalog/catalog'].map((f) => `sync-server/src/${f}.test.ts`);
 const bin = (p) => path.join(root, 'node_modules', p);
 const results = [
   step('lint', tryRun(process.execPath, [bin('eslint/bin/eslint.js'), '.', '--max-warnings=0'])),

@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
-import type { Role } from '../domain/documents';
+import type { AccountPermission, Role } from '../domain/documents';
 import { useSessionStore } from '../shared/stores/session';
 import { homeFor } from '../shared/home';
 import SignInView from '../features/auth/SignInView.vue';
@@ -10,6 +10,8 @@ import { prepareIntake } from '../features/intake/intake-store';
 declare module 'vue-router' {
   interface RouteMeta {
     roles?: Role[];
+    /** A hall account needs this permission too (admins need none). */
+    permission?: AccountPermission;
   }
 }
 
@@ -31,6 +33,7 @@ export const router = createRouter({
     { path: '/hall/dashboard', name: 'hallDashboard', component: () => import('../features/hall/HallDashboardView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/figures', name: 'hallFigures', component: () => import('../features/hall/FiveFiguresView.vue'), meta: { roles: ['hall', 'admin'] } },
     // The admin console (stations, accounts, device fleet): online-only, loaded on demand.
+    { path: '/catalog', name: 'catalog', component: () => import('../features/catalog-admin/CatalogView.vue'), meta: { roles: ['hall', 'admin'], permission: 'catalog' } },
     { path: '/admin', name: 'admin', component: () => import('../features/admin/AdminConsoleView.vue'), meta: { roles: ['admin'] } },
     { path: '/enterprise', name: 'enterprise', component: () => import('../features/enterprise/EnterpriseHomeView.vue'), meta: { roles: ['enterprise'] } },
     { path: '/enterprise/book', name: 'enterpriseBook', component: () => import('../features/enterprise/EnterpriseBookView.vue'), meta: { roles: ['enterprise'] } },
@@ -53,5 +56,6 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
   if (to.name === 'signIn' && session.expired) return true;
   if (to.name === 'home' || to.name === 'signIn') return role ? homeFor(role) : to.name === 'home' ? '/sign-in' : true;
   if (to.meta.roles && (!role || !to.meta.roles.includes(role))) return role ? homeFor(role) : '/sign-in';
+  if (to.meta.permission && role === 'hall' && !session.session?.permissions?.includes(to.meta.permission)) return homeFor(role);
   return true;
 });

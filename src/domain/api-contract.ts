@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { scheduleSchema } from './schedule';
 import {
+  ACCOUNT_PERMISSIONS,
   ACCOUNT_ROLES,
   bookingDocSchema,
   DELIVERY_METHODS,
@@ -41,6 +42,8 @@ export const sessionInfoSchema = z.object({
   /** Days after the hall's decision that a station device keeps a submission's personal fields. Sessions
    * cached by an older app lack it. */
   purgeAfterDays: z.number().int().min(0).optional(),
+  /** Permissions beyond the role (e.g. `catalog`), as granted when the session began. */
+  permissions: z.array(z.enum(ACCOUNT_PERMISSIONS)).optional(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -177,7 +180,16 @@ export const hallRecordSchema = z.object({
   submission: submissionDocSchema,
   status: submissionStatusSchema,
   sla: slaSchema.nullable(),
-  matter: z.object({ name: z.string(), promisedDays: z.number(), legalDays: z.number() }).nullable(),
+  matter: z
+    .object({
+      name: z.string(),
+      promisedDays: z.number(),
+      legalDays: z.number(),
+      /** The version whose materials follow: the one the submission was taken under, else the current one. */
+      version: z.number().optional(),
+      materials: z.array(z.object({ id: z.string(), name: z.string(), nameEn: z.string(), core: z.boolean(), pages: z.number().optional(), note: z.string().optional() })).optional(),
+    })
+    .nullable(),
   /** The station that took it in, by name in both languages (null if the station record is gone). */
   station: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }).nullable(),
   timeline: z.array(z.object({ event: eventDocSchema, applied: z.boolean(), error: z.string().optional() })),
@@ -328,3 +340,48 @@ export type BlobStored = z.infer<typeof blobStoredSchema>;
 export const presentRequestSchema = z.object({ hashes: z.array(sha256Schema).max(2000) });
 export const presentSchema = z.object({ present: z.array(z.string()) });
 export type Present = z.infer<typeof presentSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Catalog authoring (admin, or a hall account with the `catalog` permission)
+// ---------------------------------------------------------------------------------------------------------
+
+export const CATALOG_FILE_FORMAT = 'lxe-catalog';
+export const CATALOG_FILE_FORMAT_VERSION = 1;
+
+/**
+ * The whole catalog as one JSON file (`GET`/`PUT /api/admin/catalog`, `export-catalog`/`import-catalog`). Matters
+ * are checked one by one by the publish path (`matterDocSchema` and `publishIssues`), not here, so a bad file is
+ * answered with every problem of every matter at once. In a file being imported `_id`, `type`, `_rev`, `version`
+ * and `retired` of a matter may be left out (they are the server's); `version`/`publishedAt` are informative.
+ */
+export const catalogFileSchema = z.object({
+  format: z.literal(CATALOG_FILE_FORMAT),
+  formatVersion: z.literal(CATALOG_FILE_FORMAT_VERSION),
+  version: z.number().int().min(0).optional(),
+  publishedAt: z.string().optional(),
+  matters: z.array(z.unknown()).min(1, 'a catalog needs at least one matter').max(5000),
+});
+export type CatalogFile = z.infer<typeof catalogFileSchema>;
+
+/** `GET /api/admin/catalog?retired=1` adds the retired matters (the authoring screen lists them to bring back). */
+export const catalogExportSchema = catalogFileSchema.extend({ retired: z.array(z.unknown()).optional() });
+
+/** One reason a catalog or matter was refused: where (`matters.3.materials.0.name`) and what. */
+export const catalogProblemSchema = z.object({ path: z.string(), message: z.string() });
+export type CatalogProblem = z.infer<typeof catalogProblemSchema>;
+/** 400 answer to a publish: every problem found; nothing was published. */
+export const catalogRefusalSchema = apiErrorSchema.extend({ problems: z.array(catalogProblemSchema) });
+export type CatalogRefusal = z.infer<typeof catalogRefusalSchema>;
+
+/** Answer to a publish or retire: the catalog version now current, and what changed in it. */
+export const catalogPublishedSchema = z.object({
+  version: z.number().int().min(0),
+  changed: z.array(z.string()),
+  retired: z.array(z.string()),
+  unchanged: z.number().int().min(0),
+});
+export type CatalogPublished = z.infer<typeof catalogPublishedSchema>;
+
+/** `PUT /api/admin/accounts/:username/permissions` (admin only). */
+export const permissionsRequestSchema = z.strictObject({ permissions: z.array(z.enum(ACCOUNT_PERMISSIONS)).max(ACCOUNT_PERMISSIONS.length) });
+export type PermissionsRequest = z.infer<typeof permissionsRequestSchema>;

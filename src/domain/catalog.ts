@@ -11,7 +11,7 @@
  * conditions refer to unknown questions or options, so a catalog typo fails at parse time, not at the desk.
  */
 import { z } from 'zod';
-import type { Condition } from './catalog-rules';
+import { deriveChecklist, type Condition } from './catalog-rules';
 
 // The rules (conditions, checklists, answer checks) live in catalog-rules.ts without zod, so the station's
 // first screen can use them before the validator is loaded; they are re-exported here for everyone else.
@@ -124,6 +124,10 @@ export const matterDocSchema = z
     materials: z.array(materialSchema).min(1),
     /** 秒批: declarative rules; when all pass on receipt the server approves with no human step. */
     autoApproval: z.strictObject({ rules: z.array(z.lazy(() => autoRuleSchema)).min(1) }).optional(),
+    /** The catalog version in which this matter last changed (set by the server on publish; absent before versions). */
+    version: z.number().int().positive().optional(),
+    /** Retired: kept so old drafts and submissions still resolve; new intakes, bookings and search hide it. */
+    retired: z.literal(true).optional(),
   })
   .superRefine((matter, ctx) => {
     for (const issue of catalogIssues(matter)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
@@ -210,5 +214,62 @@ function catalogIssues(matter: {
     materialIds.add(material.id);
     if (material.when) checkCondition(material.when, ['materials', i, 'when'], byId);
   });
+  return issues;
+}
+
+/** `catalog:meta`: the current catalog version, written by the server with every publish. */
+export const CATALOG_META_ID = 'catalog:meta';
+export const catalogMetaSchema = z.object({
+  _id: z.literal(CATALOG_META_ID),
+  _rev: z.string().optional(),
+  type: z.literal('catalogMeta'),
+  version: z.number().int().positive(),
+  publishedAt: z.string(),
+  publishedBy: z.string(),
+});
+export type CatalogMeta = z.infer<typeof catalogMetaSchema>;
+
+/** A problem with a matter about to be published, at a path inside it. */
+export interface PublishIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** More answer combinations than this are sampled, not all tried (a matter rarely has more than a few questions). */
+const MAX_COMBINATIONS = 512;
+
+/**
+ * Checks beyond the schema that a matter must pass before it is published: its 秒批 rules refer to questions and
+ * options it has, and no combination of answers leaves the station with an empty checklist. Run on a matter that
+ * `matterDocSchema` accepted.
+ */
+export function publishIssues(matter: MatterDoc): PublishIssue[] {
+  const issues: PublishIssue[] = [];
+  matter.autoApproval?.rules.forEach((rule, i) => {
+    if (rule.kind !== 'answerIn') return;
+    const question = matter.questions.find((q) => q.id === rule.question);
+    if (!question) return void issues.push({ path: ['autoApproval', 'rules', i, 'question'], message: `秒批 rule refers to unknown question "${rule.question}"` });
+    rule.values.forEach((value, j) => {
+      if (!question.options.some((o) => o.value === value)) issues.push({ path: ['autoApproval', 'rules', i, 'values', j], message: `秒批 rule refers to unknown option "${value}" of question "${question.id}"` });
+    });
+  });
+  // Every full set of answers (each question answered with each of its options; questions that are not asked
+  // are simply ignored by deriveChecklist) must leave at least one material to collect.
+  const combinations = matter.questions.reduce((n, q) => n * q.options.length, 1);
+  const tried = Math.min(combinations, MAX_COMBINATIONS);
+  for (let k = 0; k < tried; k++) {
+    let rest = combinations <= MAX_COMBINATIONS ? k : Math.floor((k * combinations) / tried);
+    const answers: Record<string, string> = {};
+    for (const q of matter.questions) {
+      answers[q.id] = q.options[rest % q.options.length]!.value;
+      rest = Math.floor(rest / q.options.length);
+    }
+    const checklist = deriveChecklist(matter, answers);
+    if (!checklist.materials.length) {
+      const said = checklist.questions.map((q) => `${q.id}=${answers[q.id]}`).join(', ');
+      issues.push({ path: ['materials'], message: `the answers ${said || '(none)'} leave no material to collect` });
+      break;
+    }
+  }
   return issues;
 }

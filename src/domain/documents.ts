@@ -80,6 +80,9 @@ export const submissionDocSchema = z.strictObject({
   stationId: stationIdSchema,
   matterId: z.string().regex(/^[a-z0-9-]{1,64}$/),
   matterName: shortText,
+  /** The matter's catalog version the intake was taken under (its materials are in the hall's history); absent on
+   * submissions from before catalog versions. */
+  matterVersion: z.number().int().positive().optional(),
   /** The enterprise; the profile fields (一次采集: address, legal representative, contact) are optional. */
   enterprise: z.strictObject({
     uscc: usccSchema,
@@ -110,6 +113,9 @@ export type Role = (typeof ROLES)[number];
 /** The roles a person signs in with (`system` is the server's own). */
 export const ACCOUNT_ROLES = ['station', 'hall', 'admin', 'enterprise'] as const satisfies readonly Role[];
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+/** What an account may do beyond its role: `catalog` lets a hall officer author and publish the catalog. */
+export const ACCOUNT_PERMISSIONS = ['catalog'] as const;
+export type AccountPermission = (typeof ACCOUNT_PERMISSIONS)[number];
 
 /**
  * Event id: `event:<submission ULID>:<ULID>` from devices. The server's own have fixed suffixes, so writing one

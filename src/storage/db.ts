@@ -37,6 +37,8 @@ export interface Draft {
   signature: DraftPage | null;
   /** 情景引导 answers: question id → option value. */
   answers: Record<string, string>;
+  /** The matter version the draft is taken under, with its materials (to say what changed when a new one comes). */
+  matterBase?: { matterId: string; version?: number; materials: { id: string; name: string; nameEn: string }[] };
   createdAt: string;
   updatedAt: string;
 }

@@ -35,6 +35,12 @@ export const SETTING_KEYS = {
   supplementPrefix: SUPPLEMENT_PREFIX,
 } as const;
 
+/** sessionStorage keys: work that must survive a reload of the tab, not the end of it. */
+export const SESSION_KEYS = {
+  /** The catalog editor's unpublished matter (src/features/catalog-admin). */
+  catalogDraft: 'lxe:catalog-draft',
+} as const;
+
 /** localStorage keys. */
 export const LOCAL_KEYS = {
   session: 'lxe:session',

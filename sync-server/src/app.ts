@@ -24,6 +24,8 @@ import { syncProxy } from './proxy/sync-proxy';
 import { QueueFeeder } from './queue/feeder';
 import { dashboard, setUpQueue } from './queue/projection';
 import { adminRoutes } from './admin/routes';
+import { catalogRoutes } from './catalog/routes';
+import { CATALOG_HISTORY_DB } from './catalog/service';
 import { deviceAdminRoutes, deviceRoutes, DEVICES_DB } from './devices/devices';
 import { queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
@@ -92,7 +94,7 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
 
 /** Databases, indexes and (with `demo`) the demo data: once per store, before any process serves. */
 export async function prepareStore(store: CouchClient, config: Pick<Config, 'demo'>, log: Logger): Promise<void> {
-  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, DEVICES_DB, 'catalog']) await store.ensureDb(db);
+  for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, DEVICES_DB, 'catalog', CATALOG_HISTORY_DB]) await store.ensureDb(db);
   await setUpQueue(store);
   await setUpBookings(store);
   if (config.demo) await seedDemo(store, log);
@@ -181,6 +183,8 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, audit));
   app.use('/api/devices', withSession, deviceRoutes(store, audit));
   app.use('/api/admin/devices', withSession, deviceAdminRoutes(store, audit, (ids) => sessions.evict(ids)));
+  // Before /api/admin: hall officers with the catalog permission come here, and the admin router takes admins only.
+  app.use('/api/admin/catalog', withSession, catalogRoutes(store, audit));
   app.use('/api/admin', withSession, adminRoutes(store, log, audit, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
   app.use('/api', withSession, bookingRoutes(store, audit));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));

@@ -298,7 +298,7 @@ describe('sync proxy authorisation matrix', () => {
     const accounts = await t.server.store.allDocs(ACCOUNTS_DB, {});
     expect(own.rows).toEqual([]);
     expect(other.rows).toEqual([]);
-    expect(catalog.rows.map((r) => r.id).sort()).toEqual(DEMO_MATTERS.map((m) => m._id).sort());
+    expect(catalog.rows.map((r) => r.id).sort()).toEqual([...DEMO_MATTERS.map((m) => m._id), 'catalog:meta'].sort());
     expect(accounts.rows.map((r) => r.id).sort()).toEqual(['account:admin', 'account:enterprise', 'account:hall', 'account:station', 'account:station2']);
   });
 
@@ -307,11 +307,11 @@ describe('sync proxy authorisation matrix', () => {
     expect(r.json).toEqual({ couchdb: 'Welcome', version: '3.5.0', features: [] });
   });
 
-  it('catalog reads return the demo matters', async () => {
+  it('catalog reads return the demo matters and the catalog version', async () => {
     const r = await t.as('enterprise', 'GET', '/sync/catalog/_all_docs?include_docs=true');
     const rows = asArray(asRecord(r.json).rows).map(asRecord);
-    expect(rows.map((row) => row.id).sort()).toEqual(DEMO_MATTERS.map((m) => m._id).sort());
-    expect(rows.every((row) => asRecord(row.doc).type === 'matter')).toBe(true);
+    expect(rows.map((row) => row.id).sort()).toEqual([...DEMO_MATTERS.map((m) => m._id), 'catalog:meta'].sort());
+    expect(rows.every((row) => asRecord(row.doc).type === (row.id === 'catalog:meta' ? 'catalogMeta' : 'matter'))).toBe(true);
   });
 });
 

@@ -6,6 +6,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Attention, DeviceRecord } from '../../domain/devices';
 import type { Schedule } from '../../domain/schedule';
+import type { PermissionsRequest } from '../../domain/api-contract';
+import type { AccountPermission } from '../../domain/documents';
 import { api, ApiError, OfflineError } from '../../sync/api';
 import { msg, rawMsg, type Msg } from '../../shared/i18n/messages';
 
@@ -29,6 +31,7 @@ export interface AdminAccount {
   uscc?: string;
   displayName?: string;
   disabled?: boolean;
+  permissions?: AccountPermission[];
 }
 
 export interface FleetDevice extends DeviceRecord {
@@ -117,7 +120,10 @@ export const useAdminStore = defineStore('admin', () => {
   const createAccount = (input: AccountInput): Promise<Msg | null> => change(() => api('POST', '/api/admin/accounts', input), loadAccounts);
   const resetPassword = (username: string, password: string): Promise<Msg | null> => change(() => api('POST', `/api/admin/accounts/${encodeURIComponent(username)}/password`, { password }), loadAccounts);
   const setDisabled = (username: string, disabled: boolean): Promise<Msg | null> => change(() => api('POST', `/api/admin/accounts/${encodeURIComponent(username)}/${disabled ? 'disable' : 'enable'}`), loadAccounts);
+  /** Grant or take away a hall account's catalog permission (applies at its next request; its menu after sign-in). */
+  const setCatalogPermission = (username: string, granted: boolean): Promise<Msg | null> =>
+    change(() => api('PUT', `/api/admin/accounts/${encodeURIComponent(username)}/permissions`, { permissions: granted ? ['catalog'] : [] } satisfies PermissionsRequest), loadAccounts);
   const retireDevice = (id: string): Promise<Msg | null> => change(() => api('POST', `/api/admin/devices/${encodeURIComponent(id)}/retire`), loadDevices);
 
-  return { stations, accounts, devices, serverAppVersion, loading, loadError, fleetByStation, load, loadDevices, createStation, updateStation, retireStation, createAccount, resetPassword, setDisabled, retireDevice };
+  return { stations, accounts, devices, serverAppVersion, loading, loadError, fleetByStation, load, loadDevices, createStation, updateStation, retireStation, createAccount, resetPassword, setDisabled, setCatalogPermission, retireDevice };
 });

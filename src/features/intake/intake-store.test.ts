@@ -409,3 +409,30 @@ describe('bytes of pages a draft no longer has', () => {
     expect(await db.blobs.get(only.sha256)).toBeUndefined();
   });
 });
+
+describe('a catalog version changing under an open draft', () => {
+  const v = (version: number, materials = FOOD.materials): MatterDoc => ({ ...FOOD, version, materials });
+  const base = (m: MatterDoc): Draft['matterBase'] => ({ matterId: m.id, version: m.version!, materials: m.materials.map(({ id, name, nameEn }) => ({ id, name, nameEn })) });
+
+  it('remembers the version a draft is begun under, without a notice', async () => {
+    const store = useIntakeStore();
+    store.matters = [v(1)];
+    store.draft = foodDraft();
+    await nextTick();
+    expect(store.versionNotice).toBeNull();
+    expect(store.draft.matterBase?.version).toBe(1);
+  });
+
+  it('says which materials were added and which are no longer needed, and continues under the new version', async () => {
+    const store = useIntakeStore();
+    store.matters = [v(1)];
+    store.draft = foodDraft([], { matterBase: base(v(1)) });
+    await nextTick();
+    const [dropped, ...kept] = FOOD.materials;
+    store.matters = [v(2, [...kept, { id: 'new-proof', name: '新增证明', nameEn: 'New proof', core: true }])];
+    await nextTick();
+    expect(store.versionNotice).toMatchObject({ matterId: FOOD.id, to: 2, added: [{ id: 'new-proof' }], removed: [{ id: dropped!.id }] });
+    expect(store.draft.matterBase?.version).toBe(2);
+    expect(store.draft.matterBase?.materials.map((m) => m.id)).toContain('new-proof');
+  });
+});

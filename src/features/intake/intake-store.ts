@@ -26,6 +26,7 @@ import { keepPage, keepSignature, releasePages } from '../../shared/pages';
 import { chinaDay } from '../../domain/china-time';
 import { loadMatters } from '../../shared/catalog';
 import { buildSubmission } from './submission-builder';
+import { baseOf, versionChange, type VersionChange } from './version-change';
 
 /** What keeps a draft from being submitted, per field, as messages the view words in its language. */
 export interface FieldErrors {
@@ -88,6 +89,8 @@ export const useIntakeStore = defineStore('intake', () => {
   const busy = ref<Msg | null>(null);
   /** 一次采集: the profile fields just filled in from this enterprise's last intake (for the view to say so). */
   const prefilled = ref<ProfileField[]>([]);
+  /** The matter of the open draft got a new catalog version: what changed (the draft continues under it). */
+  const versionNotice = ref<VersionChange | null>(null);
   let saving: Promise<void> = Promise.resolve();
   /** Per draft, the blobs its last saved version refers to: what the next save drops may be freed. */
   const savedHashes = new Map<string, Set<string>>();
@@ -189,6 +192,18 @@ export const useIntakeStore = defineStore('intake', () => {
   );
 
   const matter = (): MatterDoc | undefined => matters.value.find((m) => m.id === draft.value?.matterId);
+
+  /** Remember the matter version the draft is taken under; when a newer one arrived, say what changed and move on to it. */
+  function reconcileVersion(): void {
+    const d = draft.value;
+    const m = matter();
+    if (!d || !m) return;
+    const change = versionChange(d.matterBase, m);
+    if (change) versionNotice.value = change;
+    if (!d.matterBase || d.matterBase.matterId !== m.id || d.matterBase.version !== m.version) d.matterBase = baseOf(m);
+  }
+  watch(() => draft.value?.id, () => (versionNotice.value = null));
+  watch([() => draft.value?.id, () => draft.value?.matterId, matters], reconcileVersion);
 
   /** Capture files as pages of a material; returns why any were refused. */
   async function addPages(materialId: string, files: File[]): Promise<Msg[]> {
@@ -363,7 +378,7 @@ export const useIntakeStore = defineStore('intake', () => {
     return { ok: true, submission: parsed.data };
   }
 
-  return { draft, matters, saveError, busy, prefilled, loadCatalog, open, recover, addPages, removePage, movePage, retakePage, sign, discard, validate, submit, matter, prefillEnterprise };
+  return { draft, matters, saveError, busy, prefilled, versionNotice, loadCatalog, open, recover, addPages, removePage, movePage, retakePage, sign, discard, validate, submit, matter, prefillEnterprise };
 });
 
 /** The submission with this id on the device, if it was written. */

@@ -30,6 +30,7 @@ export function buildSubmission(d: Draft, m: MatterDoc, ctx: SubmissionContext):
     stationId: d.stationId,
     matterId: m.id,
     matterName: m.name,
+    ...(m.version !== undefined ? { matterVersion: m.version } : {}),
     enterprise: {
       uscc: normaliseUscc(d.uscc),
       name: d.enterpriseName.trim(),

@@ -1,5 +1,5 @@
 /**
- * Admin command line: stations and accounts, straight against the store (same validation as the admin API).
+ * Admin command line: stations, accounts and the catalog, straight against the store (same validation as the admin API).
  *
  *   npm run admin -- <command> …      (or: npx tsx sync-server/src/admin/cli.ts <command> …)
  *
@@ -9,14 +9,16 @@
  * (LevelDB) can be open in one process only, so with the server running use the admin API instead.
  * Exit codes: 0 done, 1 refused or failed (duplicate, unknown account, store problem), 2 bad usage or input.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNTS_DB, STATIONS_DB } from '../auth/accounts';
 import { backupStore, readManifest, restoreStore } from '../backup/backup';
 import { CouchClient, StoreError } from '../store/couch';
-import { accountInputSchema, AdminError, createAccountChecked, createStation, getAccounts, getStations, MIN_PASSWORD_LENGTH, parseInput, passwordResetSchema, resetPassword, stationInputSchema } from './service';
+import { CATALOG_DB, CATALOG_HISTORY_DB, CatalogRefused, checkCatalogFile, exportCatalog, publishCatalog } from '../catalog/service';
+import { permissionsRequestSchema } from '../../../src/domain/api-contract';
+import { accountInputSchema, AdminError, createAccountChecked, createStation, getAccounts, getStations, MIN_PASSWORD_LENGTH, parseInput, passwordResetSchema, resetPassword, setPermissions, stationInputSchema } from './service';
 
 const COMMANDS = {
   'create-station': {
@@ -30,6 +32,9 @@ const COMMANDS = {
   'reset-password': { usage: 'reset-password <username> [--password <password>]', options: ['password'] },
   'list-accounts': { usage: 'list-accounts [--json]', options: ['json'] },
   'list-stations': { usage: 'list-stations [--json]', options: ['json'] },
+  'set-permissions': { usage: 'set-permissions <username> [--permission catalog]…   (none: take all away; hall accounts only)', options: ['permission'] },
+  'export-catalog': { usage: 'export-catalog <file.json>   (the published catalog, format lxe-catalog 1)', options: [] },
+  'import-catalog': { usage: 'import-catalog <file.json>   (publish it as the next catalog version)', options: [] },
   backup: { usage: 'backup <empty directory>', options: [] },
   restore: { usage: 'restore <backup directory>   (into an empty store; then start the server)', options: [] },
 } as const;
@@ -80,6 +85,7 @@ const OPTIONS = {
   'display-name': { type: 'string' },
   password: { type: 'string' },
   json: { type: 'boolean' },
+  permission: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -106,8 +112,8 @@ function parse(argv: string[]): Parsed | 'help' {
   for (const key of Object.keys(values)) {
     if (!(spec.options as readonly string[]).includes(key)) throw new UsageError(`option --${key} does not apply to ${command}\n  ${spec.usage}`);
   }
-  const wantsTarget = command.startsWith('create-') || command === 'reset-password' || command === 'backup' || command === 'restore';
-  const targetName = command === 'create-station' ? 'station id' : command === 'backup' || command === 'restore' ? 'directory' : 'username';
+  const wantsTarget = command.startsWith('create-') || ['reset-password', 'set-permissions', 'backup', 'restore', 'export-catalog', 'import-catalog'].includes(command);
+  const targetName = command === 'create-station' ? 'station id' : command === 'backup' || command === 'restore' ? 'directory' : command.endsWith('-catalog') ? 'file' : 'username';
   if (wantsTarget && rest.length !== 1) throw new UsageError(`${command} takes exactly one ${targetName}\n  ${spec.usage}`);
   if (!wantsTarget && rest.length) throw new UsageError(`${command} takes no arguments\n  ${spec.usage}`);
   return { command: command as Command, target: rest[0], values };
@@ -247,6 +253,40 @@ function prepare(p: Parsed, io: CliIo): Action {
         out(`password of ${result.username} changed; ${result.revokedSessions} session(s) signed out\n`);
       };
     }
+    case 'set-permissions': {
+      const input = { permissions: v.permission ?? [] };
+      parseInput(permissionsRequestSchema, input);
+      return async (store) => {
+        const account = await setPermissions(store.store, target, input);
+        out(`permissions of ${account.username}: ${account.permissions?.join(', ') || 'none'}\n`);
+      };
+    }
+    case 'export-catalog': {
+      const file = path.resolve(io.cwd, target);
+      return async (store) => {
+        await store.store.ensureDb(CATALOG_DB);
+        const catalog = await exportCatalog(store.store);
+        writeFileSync(file, JSON.stringify(catalog, null, 2) + '\n');
+        out(`catalog version ${catalog.version} (${catalog.matters.length} matters) written to ${file}\n`);
+      };
+    }
+    case 'import-catalog': {
+      const file = path.resolve(io.cwd, target);
+      let catalog: unknown;
+      try {
+        catalog = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new UsageError(`cannot read ${file} as JSON: ${(e as Error).message}`, { cause: e });
+      }
+      // Checked before the store is opened: a bad file is a usage problem (exit 2), with every reason.
+      checkCatalogFile(catalog);
+      return async (store) => {
+        for (const db of [CATALOG_DB, CATALOG_HISTORY_DB]) await store.store.ensureDb(db);
+        const result = await publishCatalog(store.store, catalog, 'admin-cli');
+        if (!result.changed.length && !result.retired.length) return void out(`nothing changed: the catalog stays at version ${result.version}\n`);
+        out(`published catalog version ${result.version}: ${result.changed.length} matter(s) new or changed, ${result.retired.length} retired, ${result.unchanged} unchanged\n`);
+      };
+    }
     case 'list-accounts':
       return async (store) => {
         const accounts = await getAccounts(store.store);
@@ -287,6 +327,10 @@ function prepare(p: Parsed, io: CliIo): Action {
 function usageFailure(io: CliIo, command: Command | undefined, e: unknown): number | undefined {
   if (e instanceof UsageError) {
     io.err(`error: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (e instanceof CatalogRefused) {
+    io.err(`error: ${e.message}\n`);
     return 2;
   }
   if (e instanceof AdminError && e.status === 400) {

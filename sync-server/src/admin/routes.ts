@@ -13,6 +13,7 @@
  * - `POST /stations/:id/retire` → `200 {station, revokedSessions}`: its accounts are signed out and cannot sign in
  * - `POST /accounts/:username/disable` | `/enable` → `200 {account, revokedSessions}`: disabling signs it out
  *   everywhere, at once, and it cannot sign in until enabled
+ * - `PUT /accounts/:username/permissions` `{permissions: ['catalog']}` → `200 {account}` (hall accounts only)
  *
  * Every refusal is a 4xx `{error, reason}`; validation is shared with the command line (`service.ts`).
  */
@@ -21,7 +22,7 @@ import type { Logger } from 'pino';
 import type { Audit } from '../audit/sink';
 import { requireRole } from '../auth/routes';
 import type { CouchClient } from '../store/couch';
-import { AdminError, createAccountChecked, createStation, getAccounts, getStations, resetPassword, retireStation, setAccountDisabled, updateStation } from './service';
+import { AdminError, createAccountChecked, createStation, getAccounts, getStations, resetPassword, retireStation, setAccountDisabled, setPermissions, updateStation } from './service';
 
 const parseJson = express.json({ limit: '16kb', strict: true });
 
@@ -115,6 +116,16 @@ export function adminRoutes(store: CouchClient, log: Logger, audit: Audit, onSta
       const account = await createAccountChecked(store, req.body);
       audit({ audit: 'admin', action: 'createAccount', by: by(req), username: account.username, role: account.role, station: account.stationId, uscc: account.uscc });
       res.status(201).json({ account });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  router.put('/accounts/:username/permissions', jsonBody, async (req, res, next) => {
+    try {
+      const account = await setPermissions(store, req.params.username, req.body);
+      audit({ audit: 'admin', action: 'setPermissions', by: by(req), username: account.username, permissions: account.permissions ?? [] });
+      res.json({ account });
     } catch (e) {
       next(e);
     }

@@ -5,7 +5,8 @@
  * person can act on. Password hashes never leave this module: accounts are returned in their public form.
  */
 import { z } from 'zod';
-import { ACCOUNT_ROLES, describeIssues, STATION_ID_PATTERN } from '../../../src/domain/documents';
+import { ACCOUNT_ROLES, describeIssues, STATION_ID_PATTERN, type AccountPermission } from '../../../src/domain/documents';
+import { permissionsRequestSchema } from '../../../src/domain/api-contract';
 import { explainUscc, normaliseUscc } from '../../../src/domain/ids';
 import { accountId, accountSchema, ACCOUNTS_DB, createAccount, listStations, STATIONS_DB, USERNAME_PATTERN, type Account, type StationDoc } from '../auth/accounts';
 import { hashPassword } from '../auth/passwords';
@@ -100,6 +101,7 @@ export interface PublicAccount {
   uscc?: string;
   displayName?: string;
   disabled?: boolean;
+  permissions?: AccountPermission[];
 }
 
 /** Parse `input` with `schema`, or refuse with a 400 naming every problem (field: message). */
@@ -129,6 +131,7 @@ export const publicAccount = (a: Account): PublicAccount => ({
   ...(a.uscc ? { uscc: a.uscc } : {}),
   ...(a.displayName ? { displayName: a.displayName } : {}),
   ...(a.disabled ? { disabled: true } : {}),
+  ...(a.permissions?.length ? { permissions: a.permissions } : {}),
 });
 
 /**
@@ -316,5 +319,31 @@ export function setAccountDisabled(store: CouchClient, username: unknown, disabl
     if (!account) throw new AdminError(404, 'not_found', `no account ${name}`);
     const revokedSessions = disabled ? await revokeSessions(store, name, onRevoked) : 0;
     return { account: publicAccount(account), revokedSessions };
+  });
+}
+
+/**
+ * Set an account's permissions (replacing them). Only hall accounts take any: an admin may do everything already,
+ * and station and enterprise accounts must never reach the hall's tools. Applies at the next request (guards read
+ * the account); the UI shows it after the next sign-in.
+ */
+export function setPermissions(store: CouchClient, username: unknown, input: unknown): Promise<PublicAccount> {
+  const { permissions } = parseInput(permissionsRequestSchema, input);
+  const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
+  if (!USERNAME_PATTERN.test(name)) throw new AdminError(404, 'not_found', `no account ${JSON.stringify(String(username)).slice(0, 80)}`);
+  return serialised(async () => {
+    let account: Account | undefined;
+    let role: Account['role'] | undefined;
+    await store.upsert<Account>(ACCOUNTS_DB, accountId(name), (old) => {
+      if (!old) return undefined;
+      role = old.role;
+      if (old.role !== 'hall' && permissions.length) return undefined;
+      const { permissions: _was, ...rest } = old;
+      account = permissions.length ? { ...rest, permissions: [...new Set(permissions)] } : rest;
+      return account;
+    });
+    if (!role) throw new AdminError(404, 'not_found', `no account ${name}`);
+    if (!account) throw new AdminError(400, 'bad_request', `permissions: only hall accounts take permissions, not ${role} accounts`);
+    return publicAccount(account);
   });
 }

@@ -3,7 +3,7 @@
  * reachable through the sync proxy. An account is bound to one station (`station`) or one USCC (`enterprise`).
  */
 import { z } from 'zod';
-import { ACCOUNT_ROLES, stationIdSchema, type AccountRole } from '../../../src/domain/documents';
+import { ACCOUNT_PERMISSIONS, ACCOUNT_ROLES, stationIdSchema, type AccountRole } from '../../../src/domain/documents';
 import type { StationInfo } from '../../../src/domain/api-contract';
 import type { CouchClient } from '../store/couch';
 import { hashPassword } from './passwords';
@@ -24,6 +24,8 @@ export const accountSchema = z.object({
   passwordHash: z.string(),
   /** A disabled account cannot sign in; its sessions were ended when it was disabled. */
   disabled: z.boolean().optional(),
+  /** Beyond the role: `catalog` lets a hall officer author the catalog. */
+  permissions: z.array(z.enum(ACCOUNT_PERMISSIONS)).optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
 export type { AccountRole };

@@ -2,6 +2,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Audit } from '../audit/sink';
 import { signInRequestSchema, type SessionInfo } from '../../../src/domain/api-contract';
+import { ACCOUNT_PERMISSIONS, type AccountPermission } from '../../../src/domain/documents';
 import type { CouchClient } from '../store/couch';
 import { findAccount, STATIONS_DB, type StationDoc } from './accounts';
 import { verifyPassword } from './passwords';
@@ -31,6 +32,7 @@ export function publicSession(s: Session, policy: DevicePolicy): SessionInfo {
     ...(s.uscc ? { uscc: s.uscc } : {}),
     ...(s.stationName ? { stationName: s.stationName } : {}),
     ...(s.displayName ? { displayName: s.displayName } : {}),
+    ...(s.permissions?.length ? { permissions: s.permissions.filter((p): p is AccountPermission => (ACCOUNT_PERMISSIONS as readonly string[]).includes(p)) } : {}),
     expiresAt: new Date(s.expiresAt).toISOString(),
     purgeAfterDays: policy.purgeAfterDays,
   };

@@ -32,6 +32,8 @@ export interface Session {
   /** Display name of the station (for receipts), captured at sign-in. */
   stationName?: string | undefined;
   displayName?: string | undefined;
+  /** As the account had them at sign-in (for the UI; guards read the account itself). */
+  permissions?: string[] | undefined;
   expiresAt: number;
 }
 
@@ -123,6 +125,7 @@ export class SessionStore {
       uscc: account.uscc,
       stationName,
       displayName: account.displayName,
+      permissions: account.permissions,
       expiresAt: Date.now() + this.ttlMs,
     };
     await this.store.put(SESSIONS_DB, { _id: tokenKey(token), ...session });
@@ -139,7 +142,7 @@ export class SessionStore {
     } else {
       const generation = this.generation;
       const doc = await this.store.get<SessionDoc>(SESSIONS_DB, key);
-      session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, stationName: doc.stationName, displayName: doc.displayName, expiresAt: doc.expiresAt } : undefined;
+      session = doc ? { username: doc.username, role: doc.role, stationId: doc.stationId, uscc: doc.uscc, stationName: doc.stationName, displayName: doc.displayName, permissions: doc.permissions, expiresAt: doc.expiresAt } : undefined;
       if (this.cache.size > 10_000) this.cache.clear();
       // What was read before an eviction may be what was just revoked: read again next time instead.
       if (this.following && generation === this.generation) this.cache.set(key, { session, at: Date.now() });

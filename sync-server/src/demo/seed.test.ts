@@ -1,15 +1,14 @@
 /**
- * The demo seed on a store that already holds data (a `./data` directory from an earlier version): a stored
- * demo matter whose content differs from the shipped one is brought up to date in place (new revision, same
- * id), so new catalog fields such as the English guide reach existing installations; an unchanged matter is
- * not rewritten, so restarts do not churn revisions that every device would replicate again.
+ * The demo seed and the catalog: the demo matters are published once, as version 1, while the catalog has no
+ * `catalog:meta`; from then on the catalog belongs to the hall, and a restart never overwrites its edits.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MatterDoc } from '../../../src/domain/catalog';
+import type { CatalogMeta, MatterDoc } from '../../../src/domain/catalog';
 import { startTestServer, type TestServer } from '../test-support';
 import { DEMO_MATTERS } from './catalog';
-import { sameMatter, seedDemo } from './seed';
+import { seedDemo } from './seed';
+import { sameContent } from '../catalog/service';
 
 let t: TestServer;
 
@@ -37,69 +36,62 @@ async function revisions(): Promise<Record<string, string>> {
 const withoutRev = ({ _rev: _ignored, ...doc }: MatterDoc): MatterDoc => doc;
 
 describe('seedDemo: the demo catalog', () => {
-  it('stores every demo matter as shipped', async () => {
-    for (const matter of DEMO_MATTERS) expect(withoutRev(await stored(matter.id))).toEqual(JSON.parse(JSON.stringify(matter)));
+  it('publishes every demo matter as shipped, as catalog version 1', async () => {
+    for (const matter of DEMO_MATTERS) expect(withoutRev(await stored(matter.id))).toEqual({ ...JSON.parse(JSON.stringify(matter)), version: 1 });
+    expect(await t.server.store.get<CatalogMeta>('catalog', 'catalog:meta')).toMatchObject({ version: 1, publishedBy: 'demo-seed' });
+    expect(await t.server.store.get<MatterDoc>('catalog-history', `matter:${DEMO_MATTERS[0]!.id}:1`)).toMatchObject({ id: DEMO_MATTERS[0]!.id, version: 1 });
   });
 
-  it('leaves unchanged matters alone when seeded again (no new revisions)', async () => {
+  it('leaves the catalog alone when seeded again (no new revisions)', async () => {
     const before = await revisions();
-    expect(Object.keys(before)).toHaveLength(DEMO_MATTERS.length);
+    expect(Object.keys(before)).toHaveLength(DEMO_MATTERS.length + 1);
     await seedDemo(t.server.store, silent);
     expect(await revisions()).toEqual(before);
   });
 
-  it('updates an outdated stored matter (one seeded before the English guide existed), and only that one', async () => {
-    // What a data directory from before the English guide holds: no `…En` twins, an older condition.
+  it('never overwrites the hall\'s edits once the catalog has a version', async () => {
     const current = await stored('food-business-licence');
-    const { conditionsEn: _c, legalBasisEn: _l, resultDeliveryEn: _r, ...oldGuide } = current.guide;
-    const { commitmentTextEn: _t, ...old } = current;
-    const older: MatterDoc = { ...old, guide: { ...oldGuide, conditions: ['旧的条件'] } };
-    await t.server.store.put('catalog', older);
-    const outdated = await stored('food-business-licence');
-    expect(outdated.commitmentTextEn).toBeUndefined();
+    const edit: MatterDoc = { ...current, name: '食品经营许可（大厅改过）', version: 2 };
+    await t.server.store.put('catalog', edit);
+    const edited = await stored('food-business-licence');
     const before = await revisions();
 
     await seedDemo(t.server.store, silent);
 
-    const after = await revisions();
-    const updated = await stored('food-business-licence');
-    const shipped = DEMO_MATTERS.find((m) => m.id === 'food-business-licence');
-    expect(withoutRev(updated)).toEqual(JSON.parse(JSON.stringify(shipped)));
-    expect(updated.guide.conditionsEn?.length).toBe(updated.guide.conditions.length);
-    // Written over the stored revision (no conflict left behind), as its next generation.
-    expect(updated._rev).not.toBe(outdated._rev);
-    expect(Number(updated._rev.split('-')[0])).toBe(Number(outdated._rev.split('-')[0]) + 1);
-    const conflicts = await t.server.store.json<{ _conflicts?: string[] }>('GET', '/catalog/matter%3Afood-business-licence?conflicts=true');
-    expect(conflicts._conflicts).toBeUndefined();
-    // Every other matter kept its revision.
-    for (const [id, rev] of Object.entries(before)) if (id !== 'matter:food-business-licence') expect(after[id], id).toBe(rev);
+    expect(await revisions()).toEqual(before);
+    expect((await stored('food-business-licence')).name).toBe(edited.name);
+  });
 
-    // And a further seed changes nothing.
+  it('gives a store from before versions (matters, no catalog:meta) its first version, rewriting only what differs', async () => {
+    const meta = await t.server.store.get<CatalogMeta & { _rev: string }>('catalog', 'catalog:meta');
+    await t.server.store.bulkDocs('catalog', [{ ...meta, _deleted: true }]);
     await seedDemo(t.server.store, silent);
-    expect(await revisions()).toEqual(after);
+    expect(await t.server.store.get<CatalogMeta>('catalog', 'catalog:meta')).toMatchObject({ version: 1 });
+    // The edited matter differed from the shipped one: brought back to it.
+    expect((await stored('food-business-licence')).name).toBe(DEMO_MATTERS.find((m) => m.id === 'food-business-licence')!.name);
   });
 });
 
-describe('sameMatter', () => {
+describe('sameContent', () => {
   const shipped = DEMO_MATTERS.find((m) => m.id === 'licence-reissue')!;
   // As the store returns it: keys in another order (`_id` last, the guide's keys reversed), with a `_rev`.
   const reordered = (m: MatterDoc): MatterDoc => {
     const { _id, guide, ...rest } = JSON.parse(JSON.stringify(m)) as MatterDoc;
-    return { ...rest, guide: Object.fromEntries(Object.entries(guide).reverse()) as MatterDoc['guide'], _rev: '7-abc', _id };
+    return { ...rest, guide: Object.fromEntries(Object.entries(guide).reverse()) as MatterDoc['guide'], _rev: '7-abc', _id, version: 3 };
   };
 
-  it('ignores the order of keys and the revision', () => {
+  it('ignores the order of keys, the revision and the version', () => {
     expect(JSON.stringify(reordered(shipped))).not.toBe(JSON.stringify(shipped));
-    expect(sameMatter(reordered(shipped), shipped)).toBe(true);
+    expect(sameContent(reordered(shipped), shipped)).toBe(true);
   });
 
   it('sees a missing English twin, a changed list item and an extra field', () => {
     const { commitmentTextEn: _t, ...noEnglish } = reordered(shipped);
-    expect(sameMatter(noEnglish, shipped)).toBe(false);
+    expect(sameContent(noEnglish, shipped)).toBe(false);
     const changed = reordered(shipped);
     changed.guide.conditionsEn = ['Something else'];
-    expect(sameMatter(changed, shipped)).toBe(false);
-    expect(sameMatter({ ...reordered(shipped), legalDays: 5 }, shipped)).toBe(false);
-    expect(sameMatter({ ...reordered(shipped), extra: true } as MatterDoc, shipped)).toBe(false);
+    expect(sameContent(changed, shipped)).toBe(false);
+    expect(sameContent({ ...reordered(shipped), legalDays: 5 }, shipped)).toBe(false);
+    expect(sameContent({ ...reordered(shipped), extra: true } as MatterDoc, shipped)).toBe(false);
   });
 });

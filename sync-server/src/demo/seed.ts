@@ -1,11 +1,10 @@
 /** Demo mode: stations, accounts (password `demo`) and a catalog. Never runs with DEMO=0. */
-import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { createAccount, findAccount, STATIONS_DB, type AccountRole, type StationDoc } from '../auth/accounts';
 import type { CouchClient } from '../store/couch';
-import type { MatterDoc } from '../../../src/domain/catalog';
 import type { Schedule } from '../../../src/domain/schedule';
 import { DEMO_MATTERS } from './catalog';
+import { publishIfUnversioned } from '../catalog/service';
 
 export const DEMO_USCC = '91310106MA1FL4XQ0W';
 
@@ -31,17 +30,6 @@ export const DEMO_ACCOUNTS: { username: string; role: AccountRole; stationId?: s
   { username: 'admin', role: 'admin', displayName: '系统管理员' },
 ];
 
-/**
- * Whether the stored matter holds the shipped content. Compared as values, not as JSON text: the store returns
- * a document's keys in its own order (`_id` last), so a text comparison would find every matter changed.
- */
-export function sameMatter(stored: MatterDoc, shipped: MatterDoc): boolean {
-  const { _rev: _storedRev, ...content } = stored;
-  const { _rev: _shippedRev, ...expected } = shipped;
-  // JSON round trip: what the store keeps of the shipped matter (no undefined members).
-  return isDeepStrictEqual(content, JSON.parse(JSON.stringify(expected)));
-}
-
 export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   for (const station of DEMO_STATIONS) {
     const id = `station:${station.id}`;
@@ -51,11 +39,8 @@ export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   for (const account of DEMO_ACCOUNTS) {
     if (!(await findAccount(store, account.username))) await createAccount(store, { ...account, password: 'demo' });
   }
-  // A shipped matter replaces a stored one whose content differs (an older version of the demo catalog, e.g.
-  // without the English guide), written over its current revision; an unchanged one is left alone, so a restart
-  // creates no revisions that every device would replicate again.
-  for (const matter of DEMO_MATTERS) {
-    await store.upsert<MatterDoc>('catalog', matter._id, (old) => (old && sameMatter(old, matter) ? undefined : matter));
-  }
+  // The demo catalog is published once, as version 1, while the catalog has no version yet (a first start, or a
+  // store from before versions); after that the catalog is the hall's, and a restart never overwrites its edits.
+  await publishIfUnversioned(store, DEMO_MATTERS, 'demo-seed');
   log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: DEMO_MATTERS.length }, 'demo data ready');
 }

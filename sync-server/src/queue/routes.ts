@@ -16,6 +16,8 @@ import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { QueueFeeder } from './feeder';
 import { appendEvent, dashboard, fiveFigures, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
+import { matterAtVersion } from '../catalog/service';
+import type { MatterDoc } from '../../../src/domain/catalog';
 
 const CSV_COLUMNS: (keyof QueueItem)[] = ['receiptNo', 'state', 'stationId', 'matterName', 'enterpriseName', 'uscc', 'receivedAt', 'acceptedAt', 'dueDate', 'legalDueDate', 'deficient', 'pages'];
 const csvCell = (v: unknown): string => {
@@ -24,6 +26,11 @@ const csvCell = (v: unknown): string => {
   // which spreadsheet programs skip before reading a formula.
   return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 };
+
+const materialsOf = (m: MatterDoc): Pick<NonNullable<HallRecord['matter']>, 'version' | 'materials'> => ({
+  ...(m.version !== undefined ? { version: m.version } : {}),
+  materials: m.materials.map((x) => ({ id: x.id, name: x.name, nameEn: x.nameEn, core: x.core, ...(x.pages ? { pages: x.pages } : {}), ...(x.note ? { note: x.note } : {}) })),
+});
 
 export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
   const router = express.Router();
@@ -82,6 +89,9 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       const folded = foldEvents(record.events, record.submission);
       const [matter, station] = await Promise.all([loadMatter(store, record.submission.matterId), store.get<StationDoc>(STATIONS_DB, `station:${item.stationId}`)]);
       const stoppedAt = clockStoppedAt(folded.status);
+      // The materials of the version the intake was taken under; the current ones for older submissions.
+      const version = record.submission.matterVersion;
+      const taken = version !== undefined ? await matterAtVersion(store, record.submission.matterId, version) : undefined;
       const sla =
         folded.status.acceptedAt && matter
           ? computeSla({
@@ -98,7 +108,7 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
         submission: record.submission,
         status: folded.status,
         sla,
-        matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name } : null,
+        matter: matter ? { promisedDays: matter.promisedDays, legalDays: matter.legalDays, name: matter.name, ...materialsOf(taken ?? matter) } : null,
         station: station ? { id: station.id, name: station.name, nameEn: station.nameEn } : null,
         timeline: [...folded.applied.map((e) => ({ event: e, applied: true })), ...folded.ignored.map((x) => ({ event: x.event, applied: false, error: x.error }))],
       } satisfies HallRecord);
