@@ -15,6 +15,7 @@ import {
   submissionDocSchema,
 } from './documents';
 import { SUBMISSION_STATES, type SubmissionStatus } from './submission-machine';
+import { calendarDocSchema, calendarYearInputSchema, departmentDocSchema, departmentInputSchema } from './calendar-data';
 
 /** Every refusal: a machine word and a sentence for people. */
 export const apiErrorSchema = z.object({ error: z.string(), reason: z.string() });
@@ -281,3 +282,26 @@ export type BlobStored = z.infer<typeof blobStoredSchema>;
 export const presentRequestSchema = z.object({ hashes: z.array(sha256Schema).max(2000) });
 export const presentSchema = z.object({ present: z.array(z.string()) });
 export type Present = z.infer<typeof presentSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// /api/admin/calendar, /api/admin/departments (admin, or the hall)
+// ---------------------------------------------------------------------------------------------------------
+
+/** `GET /api/admin/calendar`: the loaded years and how far the known calendar reaches. */
+export const calendarListSchema = z.object({
+  years: z.array(calendarDocSchema),
+  /** The last year of the built-in data (the chinese-days package). */
+  builtInUntil: z.number(),
+  /** The last year of the known calendar: built-in data extended by loaded years without a gap. */
+  coversUntil: z.number(),
+});
+export type CalendarList = z.infer<typeof calendarListSchema>;
+/** `PUT /api/admin/calendar/:year` body (dates checked by `calendarYearIssues`, every reason in one 400). */
+export const calendarPutRequestSchema = calendarYearInputSchema;
+export const calendarPutResultSchema = z.object({ calendar: calendarDocSchema, coversUntil: z.number(), reprojected: z.number() });
+
+/** `GET /api/admin/departments`. */
+export const departmentListSchema = z.object({ departments: z.array(departmentDocSchema.pick({ id: true, name: true, nameEn: true, matters: true })) });
+/** `PUT /api/admin/departments/:id` body. */
+export const departmentPutRequestSchema = departmentInputSchema;
+export const departmentPutResultSchema = z.object({ department: departmentDocSchema });

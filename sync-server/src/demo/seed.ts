@@ -5,7 +5,24 @@ import { createAccount, findAccount, STATIONS_DB, type AccountRole, type Station
 import type { CouchClient } from '../store/couch';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import type { Schedule } from '../../../src/domain/schedule';
+import { BUILT_IN_DEPARTMENTS, DEPARTMENT_PREFIX, type Department, type DepartmentDoc } from '../../../src/domain/calendar-data';
 import { DEMO_MATTERS } from './catalog';
+import { DISTRICT_MATTERS } from './district-catalog';
+
+/** Every matter the demo writes: the twelve hand-written ones and the generated district-size catalog. */
+export const SEEDED_MATTERS: MatterDoc[] = [...DEMO_MATTERS, ...DISTRICT_MATTERS];
+
+/** The departments that existed as fixed ids, as documents, with the demo matters each co-approves in 并联. */
+export const DEMO_DEPARTMENTS: Department[] = BUILT_IN_DEPARTMENTS.map((d) => ({
+  ...d,
+  matters: {
+    'market-regulation': ['food-business-licence', 'company-establishment', 'individual-business-registration'],
+    health: ['public-place-hygiene-licence', 'food-business-licence'],
+    fire: ['public-place-hygiene-licence'],
+    housing: ['lease-registration'],
+    'human-resources': ['social-insurance-registration', 'talent-introduction', 'residence-permit-points'],
+  }[d.id] ?? [],
+}));
 
 export const DEMO_USCC = '91310106MA1FL4XQ0W';
 
@@ -54,8 +71,13 @@ export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   // A shipped matter replaces a stored one whose content differs (an older version of the demo catalog, e.g.
   // without the English guide), written over its current revision; an unchanged one is left alone, so a restart
   // creates no revisions that every device would replicate again.
-  for (const matter of DEMO_MATTERS) {
+  for (const matter of SEEDED_MATTERS) {
     await store.upsert<MatterDoc>('catalog', matter._id, (old) => (old && sameMatter(old, matter) ? undefined : matter));
   }
-  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: DEMO_MATTERS.length }, 'demo data ready');
+  // Departments are the hall's once it edits them: written only into a catalog that has none.
+  const departments = await store.allDocs('catalog', { startkey: DEPARTMENT_PREFIX, endkey: `${DEPARTMENT_PREFIX}\ufff0`, limit: 1 });
+  if (!departments.rows.length) {
+    await store.bulkDocs('catalog', DEMO_DEPARTMENTS.map((d): DepartmentDoc => ({ _id: `${DEPARTMENT_PREFIX}${d.id}`, type: 'department', ...d })));
+  }
+  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: SEEDED_MATTERS.length }, 'demo data ready');
 }

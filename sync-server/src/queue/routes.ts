@@ -13,6 +13,7 @@ import { decisionEventId, describeIssues, eventDocSchema, nextDecisionNumber } f
 import { applyEvent, foldEvents } from '../../../src/domain/submission-machine';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
+import type { CatalogData } from '../calendar/catalog-data';
 import type { QueueFeeder } from './feeder';
 import { appendEvent, dashboard, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
 
@@ -24,7 +25,7 @@ const csvCell = (v: unknown): string => {
   return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 };
 
-export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
+export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit, catalogData: Pick<CatalogData, 'departments'>): Router {
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
 
@@ -114,6 +115,11 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       const parsed = eventDocSchema.safeParse(candidate);
       if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
       const event = parsed.data;
+      if (event.action === 'dispatch') {
+        const known = new Set(catalogData.departments.map((d) => d.id));
+        const unknown = event.departments.filter((d) => !known.has(d));
+        if (unknown.length) return void res.status(400).json({ error: 'bad_request', reason: `unknown departments: ${unknown.join(', ')}` });
+      }
       if (event.action === 'requestCorrection') {
         const known = new Set(record.submission.items.map((i) => i.materialId));
         const unknown = event.materialIds.filter((m) => !known.has(m));
