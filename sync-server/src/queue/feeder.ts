@@ -354,7 +354,7 @@ export class QueueFeeder {
   async reprojectRunning(): Promise<number> {
     // Collected first, then projected: projecting moves an item's sortKey, and with it the pages being read.
     const running: Pick<QueueItem, 'stationId' | 'submissionId'>[] = [];
-    for (const state of ['accepted', 'correctionRequested', 'dispatched'] as const) {
+    for (const state of ['accepted', 'correctionRequested', 'dispatched', 'approved'] as const) {
       for (let skip = 0; ; skip += 1000) {
         this.stats.storeReads++;
         const { docs } = await this.store.find<Pick<QueueItem, 'stationId' | 'submissionId'>>(QUEUE_DB, {
