@@ -11,6 +11,7 @@ import type PouchDBStatic from 'pouchdb-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId, type EventDoc, type SubmissionDoc } from '../../src/domain/documents';
 import { DEMO_MATTERS } from './demo/catalog';
+import { seededCatalogIds } from './demo/seed';
 import { makeEvent, makePng, makeSubmission, pageRef, sha256Hex, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type TestServer } from './test-support';
 
 // The PouchDB packages are CommonJS (and the memory adapter ships no types): load them with require.
@@ -136,14 +137,15 @@ describe('replication is refused where the session has no access', () => {
 
 describe('catalog (read-only)', () => {
   it('enterprise pull-replicates the catalog although checkpoint writes to the source are refused', async () => {
-    const matterIds = DEMO_MATTERS.map((m) => m._id).sort();
-    expect(matterIds.length).toBeGreaterThanOrEqual(3);
+    // The whole seeded catalog: matters (the district-size demo) and the departments.
+    const matterIds = seededCatalogIds().sort();
+    expect(matterIds.length).toBeGreaterThanOrEqual(200);
     const target = local();
     const result = await target.replicate.from(remote('catalog', 'enterprise'));
     expect(result).toMatchObject({ ok: true, doc_write_failures: 0, docs_written: matterIds.length });
     const docs = (await target.allDocs({ include_docs: true })).rows.map((r) => r.doc);
     expect(docs.map((d) => d?._id).sort()).toEqual(matterIds);
-    expect(docs.every((d) => d !== undefined && 'type' in d && d.type === 'matter')).toBe(true);
+    expect(docs.every((d) => d !== undefined && 'type' in d && (d.type === 'matter' || d.type === 'department'))).toBe(true);
     // The matters arrived as the server holds them.
     const reissue = await target.get('matter:licence-reissue');
     expect(reissue).toMatchObject({ name: DEMO_MATTERS.find((m) => m._id === 'matter:licence-reissue')?.name });

@@ -12,6 +12,9 @@ import { DISTRICT_MATTERS } from './district-catalog';
 /** Every matter the demo writes: the twelve hand-written ones and the generated district-size catalog. */
 export const SEEDED_MATTERS: MatterDoc[] = [...DEMO_MATTERS, ...DISTRICT_MATTERS];
 
+/** Every document id the demo writes into an empty catalog: the matters, then the departments. */
+export const seededCatalogIds = (): string[] => [...SEEDED_MATTERS.map((m) => m._id), ...DEMO_DEPARTMENTS.map((d) => `${DEPARTMENT_PREFIX}${d.id}`)];
+
 /** The departments that existed as fixed ids, as documents, with the demo matters each co-approves in 并联. */
 export const DEMO_DEPARTMENTS: Department[] = BUILT_IN_DEPARTMENTS.map((d) => ({
   ...d,
