@@ -10,6 +10,7 @@ import { dashboardSchema, decisionResultSchema, hallRecordSchema, queuePageSchem
 import type { SubmissionStatus } from '../../domain/submission-machine';
 import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 import { loadMatters } from '../../shared/catalog';
+import { BUILT_IN_DEPARTMENTS, departmentsOf, DEPARTMENT_PREFIX, type Department } from '../../domain/calendar-data';
 
 // The hall's answers are typed by the one HTTP contract (src/domain/api-contract.ts) and checked against it.
 export type QueueItem = QueueRow;
@@ -39,6 +40,22 @@ export const useHallStore = defineStore('hall', () => {
   const catalog = ref<CatalogIndex>(new Map());
   let catalogLoad: Promise<void> | undefined;
   let source: EventSource | undefined;
+  /** Departments a submission can be dispatched to: the `department:` documents of the catalog (built-in ones until read). */
+  const departments = ref<Department[]>([...BUILT_IN_DEPARTMENTS]);
+  let departmentsLoad: Promise<void> | undefined;
+
+  function loadDepartments(): Promise<void> {
+    const range = `startkey=${encodeURIComponent(JSON.stringify(DEPARTMENT_PREFIX))}&endkey=${encodeURIComponent(JSON.stringify(`${DEPARTMENT_PREFIX}\ufff0`))}`;
+    departmentsLoad ??= api<{ rows: { doc?: unknown }[] }>('GET', `/sync/catalog/_all_docs?include_docs=true&${range}`).then(
+      (all) => {
+        departments.value = departmentsOf(all.rows.map((r) => r.doc));
+      },
+      () => {
+        departmentsLoad = undefined;
+      },
+    );
+    return departmentsLoad;
+  }
 
   function loadCatalog(): Promise<void> {
     catalogLoad ??= loadMatters('server').then(
@@ -54,6 +71,7 @@ export const useHallStore = defineStore('hall', () => {
 
   function connect(): void {
     void loadCatalog();
+    void loadDepartments();
     if (source) return;
     source = new EventSource('/api/hall/stream');
     source.addEventListener('open', () => (live.value = true));
@@ -72,8 +90,6 @@ export const useHallStore = defineStore('hall', () => {
   const decide = (id: string, decision: Decision): Promise<{ status: SubmissionStatus }> => api('POST', `/api/hall/submissions/${encodeURIComponent(id)}/events`, decision, decisionResultSchema);
   const dashboard = (): Promise<Dashboard> => api('GET', '/api/hall/dashboard', undefined, dashboardSchema);
 
-  return { changes, live, catalog, connect, disconnect, queue, record, decide, dashboard };
+  return { changes, live, catalog, departments, loadDepartments, connect, disconnect, queue, record, decide, dashboard };
 });
 
-/** Departments a submission can be dispatched to (their names are messages: `department.<id>`). */
-export const DEPARTMENT_IDS = ['market-regulation', 'health', 'fire', 'housing', 'human-resources'] as const;
