@@ -30,6 +30,7 @@ export const router = createRouter({
     // The hall is online-only and not needed by station devices: loaded on demand.
     { path: '/hall', name: 'hall', component: () => import('../features/hall/HallQueueView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/submissions/:id', name: 'hallSubmission', component: () => import('../features/hall/HallSubmissionView.vue'), meta: { roles: ['hall', 'admin'] } },
+    { path: '/hall/calendar', name: 'hallCalendar', component: () => import('../features/admin/CalendarAdminView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/dashboard', name: 'hallDashboard', component: () => import('../features/hall/HallDashboardView.vue'), meta: { roles: ['hall', 'admin'] } },
     { path: '/hall/figures', name: 'hallFigures', component: () => import('../features/hall/FiveFiguresView.vue'), meta: { roles: ['hall', 'admin'] } },
     // The admin console (stations, accounts, device fleet): online-only, loaded on demand.

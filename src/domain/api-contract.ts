@@ -18,6 +18,7 @@ import {
 import { figureCountsSchema, submissionFactsSchema } from './five-figures';
 import { dayNumberOf } from './china-time';
 import { SUBMISSION_STATES, type SubmissionStatus } from './submission-machine';
+import { calendarDocSchema, calendarYearInputSchema, departmentDocSchema, departmentInputSchema } from './calendar-data';
 
 /** Every refusal: a machine word and a sentence for people. */
 export const apiErrorSchema = z.object({ error: z.string(), reason: z.string() });
@@ -385,3 +386,26 @@ export type CatalogPublished = z.infer<typeof catalogPublishedSchema>;
 /** `PUT /api/admin/accounts/:username/permissions` (admin only). */
 export const permissionsRequestSchema = z.strictObject({ permissions: z.array(z.enum(ACCOUNT_PERMISSIONS)).max(ACCOUNT_PERMISSIONS.length) });
 export type PermissionsRequest = z.infer<typeof permissionsRequestSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// /api/admin/calendar, /api/admin/departments (admin, or the hall)
+// ---------------------------------------------------------------------------------------------------------
+
+/** `GET /api/admin/calendar`: the loaded years and how far the known calendar reaches. */
+export const calendarListSchema = z.object({
+  years: z.array(calendarDocSchema),
+  /** The last year of the built-in data (the chinese-days package). */
+  builtInUntil: z.number(),
+  /** The last year of the known calendar: built-in data extended by loaded years without a gap. */
+  coversUntil: z.number(),
+});
+export type CalendarList = z.infer<typeof calendarListSchema>;
+/** `PUT /api/admin/calendar/:year` body (dates checked by `calendarYearIssues`, every reason in one 400). */
+export const calendarPutRequestSchema = calendarYearInputSchema;
+export const calendarPutResultSchema = z.object({ calendar: calendarDocSchema, coversUntil: z.number(), reprojected: z.number() });
+
+/** `GET /api/admin/departments`. */
+export const departmentListSchema = z.object({ departments: z.array(departmentDocSchema.pick({ id: true, name: true, nameEn: true, matters: true })) });
+/** `PUT /api/admin/departments/:id` body. */
+export const departmentPutRequestSchema = departmentInputSchema;
+export const departmentPutResultSchema = z.object({ department: departmentDocSchema });

@@ -9,8 +9,9 @@
  * data covers 2004 to {@link CALENDAR_COVERS_UNTIL}; for any date outside it (before 2004, or a year whose
  * notice is not yet in the installed package) the calendar falls back to **weekends only**: Monday–Friday
  * are working days, Saturday and Sunday are not. The notice for year N usually appears in
- * October–November of year N−1: update the package then (`npm update chinese-days`), and let the UI warn
- * when a due date lands after {@link CALENDAR_COVERS_UNTIL}.
+ * October–November of year N−1: the hall loads it as data (`calendar:<year>` in the catalog database, applied
+ * with {@link useCalendarYears}), or the package is updated (`npm update chinese-days`); the UI warns when a due
+ * date lands after {@link calendarCoversUntil}.
  *
  * **Time zone.** Everything is China Standard Time (UTC+8, no daylight saving time since 1991): a
  * *date* is a calendar day in Asia/Shanghai written `YYYY-MM-DD`, an *instant* is an ISO 8601 string
@@ -53,19 +54,64 @@ function yearOf(date: string): number {
 // Holiday data
 // ---------------------------------------------------------------------------
 
-/** Days off by State Council notice, including weekend days inside a holiday block. */
-const HOLIDAYS = new Set(Object.keys(chineseDays.holidays).map((d) => toDay(d)));
-/** Weekend days that are working days by State Council notice (调休上班). */
-const MAKE_UP_WORKDAYS = new Set(Object.keys(chineseDays.workdays).map((d) => toDay(d)));
+const BUILT_IN_HOLIDAYS = Object.keys(chineseDays.holidays);
+const BUILT_IN_WORKDAYS = Object.keys(chineseDays.workdays);
 
 /**
- * The last calendar year whose public holidays and make-up working days are known (2026 with
- * chinese-days 1.5.7). Dates in later years fall back to weekends only, so a due date after this year
- * may land on a holiday: the UI should warn. Derived from the data, so updating the package moves it.
+ * The last calendar year whose public holidays and make-up working days are known from the built-in data (2026
+ * with chinese-days 1.5.7). Years loaded by the hall (`calendar:<year>` documents, see {@link useCalendarYears})
+ * may extend it: {@link calendarCoversUntil} is the effective end. Derived from the data, so updating the
+ * package moves it.
  */
-export const CALENDAR_COVERS_UNTIL: number = Math.max(
-  ...[...Object.keys(chineseDays.holidays), ...Object.keys(chineseDays.workdays)].map(yearOf),
-);
+export const CALENDAR_COVERS_UNTIL: number = Math.max(...[...BUILT_IN_HOLIDAYS, ...BUILT_IN_WORKDAYS].map(yearOf));
+
+/** One year's official days, as the hall loads them (the content of a `calendar:<year>` document). */
+export interface CalendarYear {
+  year: number;
+  /** Days off by State Council notice, `YYYY-MM-DD`, including weekend days inside a holiday block. */
+  holidays: readonly string[];
+  /** Weekend days that are working days by notice (调休上班), `YYYY-MM-DD`. */
+  workdays: readonly string[];
+}
+
+/** Days off by State Council notice, including weekend days inside a holiday block. */
+let HOLIDAYS = new Set(BUILT_IN_HOLIDAYS.map((d) => toDay(d)));
+/** Weekend days that are working days by State Council notice (调休上班). */
+let MAKE_UP_WORKDAYS = new Set(BUILT_IN_WORKDAYS.map((d) => toDay(d)));
+let loadedYears: ReadonlySet<number> = new Set();
+
+/**
+ * Use the hall's loaded years from now on, in every function of this module: each year given replaces the
+ * built-in data for that year entirely (so a year the package knows can be corrected too); other years keep the
+ * built-in data. Each call replaces the previous one (pass every loaded year, `[]` for the built-in data only).
+ * Days outside their own year are ignored.
+ */
+export function useCalendarYears(years: readonly CalendarYear[]): void {
+  const replaced = new Set(years.map((y) => y.year));
+  const own = (list: readonly string[], year: number): string[] => list.filter((d) => yearOf(d) === year && dayNumberOf(d) !== undefined);
+  HOLIDAYS = new Set([...BUILT_IN_HOLIDAYS.filter((d) => !replaced.has(yearOf(d))), ...years.flatMap((y) => own(y.holidays, y.year))].map((d) => toDay(d)));
+  MAKE_UP_WORKDAYS = new Set([...BUILT_IN_WORKDAYS.filter((d) => !replaced.has(yearOf(d))), ...years.flatMap((y) => own(y.workdays, y.year))].map((d) => toDay(d)));
+  loadedYears = replaced;
+}
+
+/**
+ * The last year of the known calendar: the built-in data, extended by loaded years that follow it without a gap
+ * (a loaded 2028 with 2027 unknown leaves 2027 guessed, so the coverage stays at 2026).
+ */
+export function calendarCoversUntil(): number {
+  let year = CALENDAR_COVERS_UNTIL;
+  while (loadedYears.has(year + 1)) year++;
+  return year;
+}
+
+/**
+ * Whether `date` lies after the known calendar ({@link calendarCoversUntil}): its year's holidays are not
+ * known, so working days there are counted as Monday–Friday and a due date may land on a holiday.
+ */
+export function isBeyondCalendar(date: string): boolean {
+  toDay(date);
+  return yearOf(date) > calendarCoversUntil();
+}
 
 /**
  * Whether the calendar knows `date`'s year only by its weekends: it lies after {@link CALENDAR_COVERS_UNTIL},

@@ -3,6 +3,7 @@
  * `catalog` database (offline too); the hall and enterprises, online, read it from the server. Documents that
  * fail the schema are left out, so one bad matter never hides the others.
  */
+import type { CalendarYear } from '../domain/calendar';
 import type { MatterDoc } from '../domain/catalog';
 import type { SyncEngine } from '../sync/sync-engine';
 import { api } from '../sync/api';
@@ -22,4 +23,19 @@ export async function loadMatters(source: CatalogSource): Promise<MatterDoc[]> {
     const parsed = matterDocSchema.safeParse(r.doc);
     return parsed.success ? [parsed.data] : [];
   });
+}
+
+/**
+ * The hall's loaded calendar years (`calendar:<year>` in the catalog), for `useCalendarYears`: a station reads
+ * its replicated copy (offline too), others the server's. Malformed documents are left out; an unreachable
+ * source gives none, so dates fall back to the built-in data rather than fail.
+ */
+export async function loadCalendarYears(source: CatalogSource): Promise<CalendarYear[]> {
+  const { calendarYearsOf, CALENDAR_PREFIX } = await import('../domain/calendar-data');
+  const range = { startkey: CALENDAR_PREFIX, endkey: `${CALENDAR_PREFIX}\ufff0` };
+  const rows = await (source === 'server'
+    ? api<{ rows: { doc?: unknown }[] }>('GET', `/sync/catalog/_all_docs?include_docs=true&startkey=${encodeURIComponent(JSON.stringify(range.startkey))}&endkey=${encodeURIComponent(JSON.stringify(range.endkey))}`).then((all) => all.rows)
+    : source.catalog.allDocs({ ...range, include_docs: true }).then((res) => res.rows)
+  ).catch(() => [] as { doc?: unknown }[]);
+  return calendarYearsOf(rows.map((r) => r.doc));
 }

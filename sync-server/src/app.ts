@@ -26,6 +26,8 @@ import { dashboard, setUpQueue } from './queue/projection';
 import { adminRoutes } from './admin/routes';
 import { catalogRoutes } from './catalog/routes';
 import { CATALOG_HISTORY_DB } from './catalog/service';
+import { CatalogData } from './calendar/catalog-data';
+import { calendarRoutes, departmentRoutes } from './calendar/routes';
 import { deviceAdminRoutes, deviceRoutes, DEVICES_DB } from './devices/devices';
 import { queueRoutes } from './queue/routes';
 import { CouchClient, StoreError } from './store/couch';
@@ -112,6 +114,9 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   const auditSink = options.auditSink ?? new AuditSink();
   await auditSink.attach(store);
   const audit = auditSink.auditTo(log);
+  // The hall's calendar first: the feeder's first projections compute due dates with it.
+  const catalogData = new CatalogData(store, log);
+  await catalogData.start();
   const feeder = new QueueFeeder(store, log, { audit });
   const stations = await listStations(store);
   for (const station of stations) await store.ensureDb(`station-${station.id}`);
@@ -178,13 +183,15 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
   });
   app.use('/api/session', withSession, sessionRoutes(store, sessions, config.sessionTtlMs, audit, { purgeAfterDays: config.purgeAfterDays }));
   app.use('/api/blobs', withSession, blobRoutes(store, audit, config.maxBlobBytes, (sha) => void feeder.blobStored(sha).catch((e: unknown) => log.error({ err: e }, 'blobStored'))));
-  app.use('/api/hall', withSession, queueRoutes(store, feeder, audit));
+  app.use('/api/hall', withSession, queueRoutes(store, feeder, audit, catalogData));
   app.use('/api/track', trackRoutes(store, feeder));
   app.use('/api/enterprise', withSession, enterpriseRoutes(store, feeder, audit));
   app.use('/api/devices', withSession, deviceRoutes(store, audit));
   app.use('/api/admin/devices', withSession, deviceAdminRoutes(store, audit, (ids) => sessions.evict(ids)));
   // Before /api/admin: hall officers with the catalog permission come here, and the admin router takes admins only.
   app.use('/api/admin/catalog', withSession, catalogRoutes(store, audit));
+  app.use('/api/admin/calendar', withSession, calendarRoutes(store, catalogData, audit, () => feeder.reprojectRunning()));
+  app.use('/api/admin/departments', withSession, departmentRoutes(store, catalogData, audit));
   app.use('/api/admin', withSession, adminRoutes(store, log, audit, (id) => feeder.follow(id), (ids) => sessions.evict(ids)));
   app.use('/api', withSession, bookingRoutes(store, audit));
   app.use('/api', (_req, res) => void res.status(404).json({ error: 'not_found', reason: 'no such API' }));
@@ -238,6 +245,7 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     auditSink,
     async close() {
       await feeder.stop();
+      await catalogData.stop();
       await auditSink.close();
       await sessions.stop();
       await embedded?.close();

@@ -130,6 +130,12 @@ describe('checkpoints on the read-only catalog', () => {
     const mine = await t.as('station', 'GET', '/sync/catalog/_local/rep-1');
     expect(mine.status).toBe(200);
     expect(asRecord(mine.json).history).toEqual([{ session_id: 's1', recorded_seq: 5 }]);
+    // Read back under the id asked for: the replicator writes its next checkpoint to that id, and a stored id
+    // there would make every later checkpoint of a pull of more than one batch conflict.
+    expect(asRecord(mine.json)._id).toBe('_local/rep-1');
+    const rev = String(asRecord(mine.json)._rev);
+    expect((await t.as('station', 'PUT', '/sync/catalog/_local/rep-1', { body: { ...asRecord(mine.json), _rev: rev, history: [] } })).status).toBe(201);
+    expect((await t.as('station', 'PUT', '/sync/catalog/_local/rep-1', { body: { _id: '_local/rep-1', _rev: String(asRecord((await t.as('station', 'GET', '/sync/catalog/_local/rep-1')).json)._rev), history: [{ session_id: 's1', recorded_seq: 5 }] } })).status).toBe(201);
     expect((await t.as('station2', 'GET', '/sync/catalog/_local/rep-1')).status).toBe(404);
     // Station 2 writing the same id keeps its own; the first reader's is untouched.
     expect((await t.as('station2', 'PUT', '/sync/catalog/_local/rep-1', { body: { history: [] } })).status).toBe(201);

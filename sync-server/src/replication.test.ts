@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventId, type EventDoc, type SubmissionDoc } from '../../src/domain/documents';
 import { DEMO_MATTERS } from './demo/catalog';
+import { seededCatalogIds } from './demo/seed';
 import { makeEvent, makePng, makeSubmission, pageRef, sha256Hex, STATION2_DB, STATION_DB, startTestServer, waitFor, type DemoUser, type TestServer } from './test-support';
 import { DevicePouch } from './test-pouch';
 
@@ -129,15 +130,15 @@ describe('replication is refused where the session has no access', () => {
 
 describe('catalog (read-only)', () => {
   it('enterprise pull-replicates the catalog although checkpoint writes to the source are refused', async () => {
-    // The matters and `catalog:meta`, the catalog's current version.
-    const matterIds = [...DEMO_MATTERS.map((m) => m._id), 'catalog:meta'].sort();
-    expect(matterIds.length).toBeGreaterThanOrEqual(4);
+    // The whole seeded catalog: matters (the district-size demo), the departments and `catalog:meta`, its version.
+    const matterIds = seededCatalogIds().sort();
+    expect(matterIds.length).toBeGreaterThanOrEqual(200);
     const target = local();
     const result = await target.replicate.from(remote('catalog', 'enterprise'));
     expect(result).toMatchObject({ ok: true, doc_write_failures: 0, docs_written: matterIds.length });
     const docs = (await target.allDocs({ include_docs: true })).rows.map((r) => r.doc);
     expect(docs.map((d) => d?._id).sort()).toEqual(matterIds);
-    expect(docs.every((d) => d !== undefined && 'type' in d && d.type === (d._id === 'catalog:meta' ? 'catalogMeta' : 'matter'))).toBe(true);
+    expect(docs.every((d) => d !== undefined && 'type' in d && ['matter', 'department', 'catalogMeta'].includes(String(d.type)))).toBe(true);
     // The matters arrived as the server holds them.
     const reissue = await target.get('matter:licence-reissue');
     expect(reissue).toMatchObject({ name: DEMO_MATTERS.find((m) => m._id === 'matter:licence-reissue')?.name });

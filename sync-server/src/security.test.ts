@@ -15,10 +15,9 @@ import { createServer, type Server } from './app';
 import { ACCOUNTS_DB } from './auth/accounts';
 import { configFromEnv } from './config';
 import { slotsFor } from '../../src/domain/schedule';
-import { DEMO_STATIONS } from './demo/seed';
+import { DEMO_STATIONS, seededCatalogIds } from './demo/seed';
 import { startEmbeddedStore, type EmbeddedStore } from './store/embedded';
 import { SESSION_COOKIE } from './auth/sessions';
-import { DEMO_MATTERS } from './demo/catalog';
 import { asArray, asRecord, call, makeEvent, makePng, makeSubmission, pageRef, PASSWORD, sessionCookieFrom, sha256Hex, STATION2_DB, STATION_DB, startTestServer, STORE_KIND, waitFor, type DemoUser, type Reply, type TestServer } from './test-support';
 
 let t: TestServer;
@@ -298,7 +297,7 @@ describe('sync proxy authorisation matrix', () => {
     const accounts = await t.server.store.allDocs(ACCOUNTS_DB, {});
     expect(own.rows).toEqual([]);
     expect(other.rows).toEqual([]);
-    expect(catalog.rows.map((r) => r.id).sort()).toEqual([...DEMO_MATTERS.map((m) => m._id), 'catalog:meta'].sort());
+    expect(catalog.rows.map((r) => r.id).sort()).toEqual(seededCatalogIds().sort());
     expect(accounts.rows.map((r) => r.id).sort()).toEqual(['account:admin', 'account:enterprise', 'account:hall', 'account:station', 'account:station2']);
   });
 
@@ -310,8 +309,8 @@ describe('sync proxy authorisation matrix', () => {
   it('catalog reads return the demo matters and the catalog version', async () => {
     const r = await t.as('enterprise', 'GET', '/sync/catalog/_all_docs?include_docs=true');
     const rows = asArray(asRecord(r.json).rows).map(asRecord);
-    expect(rows.map((row) => row.id).sort()).toEqual([...DEMO_MATTERS.map((m) => m._id), 'catalog:meta'].sort());
-    expect(rows.every((row) => asRecord(row.doc).type === (row.id === 'catalog:meta' ? 'catalogMeta' : 'matter'))).toBe(true);
+    expect(rows.map((row) => row.id).sort()).toEqual(seededCatalogIds().sort());
+    expect(rows.every((row) => ['matter', 'department', 'catalogMeta'].includes(String(asRecord(row.doc).type)))).toBe(true);
   });
 });
 

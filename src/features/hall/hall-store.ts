@@ -11,6 +11,7 @@ import type { SubmissionStatus } from '../../domain/submission-machine';
 import { indexCatalog, type CatalogIndex } from '../../shared/i18n/catalog-names';
 import type { Bilingual } from '../../shared/i18n/messages';
 import { loadMatters } from '../../shared/catalog';
+import { BUILT_IN_DEPARTMENTS, departmentsOf, DEPARTMENT_PREFIX, type Department } from '../../domain/calendar-data';
 
 // The hall's answers are typed by the one HTTP contract (src/domain/api-contract.ts) and checked against it.
 export type QueueItem = QueueRow;
@@ -43,6 +44,22 @@ export const useHallStore = defineStore('hall', () => {
   const stations = ref<ReadonlyMap<string, Pick<StationInfo, 'id' | 'name' | 'nameEn'>>>(new Map());
   let stationsLoad: Promise<void> | undefined;
   let source: EventSource | undefined;
+  /** Departments a submission can be dispatched to: the `department:` documents of the catalog (built-in ones until read). */
+  const departments = ref<Department[]>([...BUILT_IN_DEPARTMENTS]);
+  let departmentsLoad: Promise<void> | undefined;
+
+  function loadDepartments(): Promise<void> {
+    const range = `startkey=${encodeURIComponent(JSON.stringify(DEPARTMENT_PREFIX))}&endkey=${encodeURIComponent(JSON.stringify(`${DEPARTMENT_PREFIX}\ufff0`))}`;
+    departmentsLoad ??= api<{ rows: { doc?: unknown }[] }>('GET', `/sync/catalog/_all_docs?include_docs=true&${range}`).then(
+      (all) => {
+        departments.value = departmentsOf(all.rows.map((r) => r.doc));
+      },
+      () => {
+        departmentsLoad = undefined;
+      },
+    );
+    return departmentsLoad;
+  }
 
   function loadCatalog(): Promise<void> {
     catalogLoad ??= loadMatters('server').then(
@@ -77,6 +94,7 @@ export const useHallStore = defineStore('hall', () => {
   function connect(): void {
     void loadCatalog();
     void loadStations();
+    void loadDepartments();
     if (source) return;
     source = new EventSource('/api/hall/stream');
     source.addEventListener('open', () => (live.value = true));
@@ -97,8 +115,6 @@ export const useHallStore = defineStore('hall', () => {
   /** The hall's own figures for the submissions received from `from` to `to` (China dates). */
   const figures = (from: string, to: string): Promise<FiveFigures> => api('GET', `/api/hall/figures?${new URLSearchParams({ from, to }).toString()}`, undefined, fiveFiguresSchema);
 
-  return { changes, live, catalog, stations, stationName, connect, disconnect, queue, record, decide, dashboard, figures };
+  return { changes, live, catalog, stations, stationName, departments, loadDepartments, connect, disconnect, queue, record, decide, dashboard, figures };
 });
 
-/** Departments a submission can be dispatched to (their names are messages: `department.<id>`). */
-export const DEPARTMENT_IDS = ['market-regulation', 'health', 'fire', 'housing', 'human-resources'] as const;

@@ -24,7 +24,7 @@ import { msg, rawMsg, type Bilingual, type Msg } from '../../shared/i18n/message
 import { captureMsg } from '../../shared/i18n/errors';
 import { keepPage, keepSignature, releasePages } from '../../shared/pages';
 import { chinaDay } from '../../domain/china-time';
-import { loadMatters } from '../../shared/catalog';
+import { loadCalendarYears, loadMatters } from '../../shared/catalog';
 import { buildSubmission } from './submission-builder';
 import { baseOf, versionChange, type VersionChange } from './version-change';
 
@@ -107,10 +107,20 @@ export const useIntakeStore = defineStore('intake', () => {
       if (snapshot?.length && !matters.value.length) matters.value = snapshot;
       return;
     }
+    void applyCalendarYears(engine);
     const fresh = await loadMatters(engine);
     if (!fresh.length) return; // not replicated yet: keep what the snapshot gave
     matters.value = fresh;
     await putSetting(CATALOG_SNAPSHOT, fresh).catch(() => undefined); // a full disk only costs the next start's speed
+  }
+
+  /**
+   * The years the hall loaded (replicated with the catalog) for every date the intake counts (the 容缺 default).
+   * The holiday data is loaded only when there are such years; otherwise it waits until a date is counted.
+   */
+  async function applyCalendarYears(engine: SyncEngine): Promise<void> {
+    const years = await loadCalendarYears(engine);
+    if (years.length) (await import('../../domain/calendar')).useCalendarYears(years);
   }
 
   /** Resume the newest draft of this station, or start one (from Dexie alone: no sync engine needed). */

@@ -3,8 +3,29 @@ import type { Logger } from 'pino';
 import { createAccount, findAccount, STATIONS_DB, type AccountRole, type StationDoc } from '../auth/accounts';
 import type { CouchClient } from '../store/couch';
 import type { Schedule } from '../../../src/domain/schedule';
+import { BUILT_IN_DEPARTMENTS, DEPARTMENT_PREFIX, type Department, type DepartmentDoc } from '../../../src/domain/calendar-data';
+import type { MatterDoc } from '../../../src/domain/catalog';
 import { DEMO_MATTERS } from './catalog';
 import { publishIfUnversioned } from '../catalog/service';
+import { DISTRICT_MATTERS } from './district-catalog';
+
+/** Every matter the demo writes: the twelve hand-written ones and the generated district-size catalog. */
+export const SEEDED_MATTERS: MatterDoc[] = [...DEMO_MATTERS, ...DISTRICT_MATTERS];
+
+/** Every document id the demo writes into an empty catalog: the matters, the departments, the catalog's version. */
+export const seededCatalogIds = (): string[] => [...SEEDED_MATTERS.map((m) => m._id), ...DEMO_DEPARTMENTS.map((d) => `${DEPARTMENT_PREFIX}${d.id}`), 'catalog:meta'];
+
+/** The departments that existed as fixed ids, as documents, with the demo matters each co-approves in 并联. */
+export const DEMO_DEPARTMENTS: Department[] = BUILT_IN_DEPARTMENTS.map((d) => ({
+  ...d,
+  matters: {
+    'market-regulation': ['food-business-licence', 'company-establishment', 'individual-business-registration'],
+    health: ['public-place-hygiene-licence', 'food-business-licence'],
+    fire: ['public-place-hygiene-licence'],
+    housing: ['lease-registration'],
+    'human-resources': ['social-insurance-registration', 'talent-introduction', 'residence-permit-points'],
+  }[d.id] ?? [],
+}));
 
 export const DEMO_USCC = '91310106MA1FL4XQ0W';
 
@@ -41,6 +62,11 @@ export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   }
   // The demo catalog is published once, as version 1, while the catalog has no version yet (a first start, or a
   // store from before versions); after that the catalog is the hall's, and a restart never overwrites its edits.
-  await publishIfUnversioned(store, DEMO_MATTERS, 'demo-seed');
-  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: DEMO_MATTERS.length }, 'demo data ready');
+  await publishIfUnversioned(store, SEEDED_MATTERS, 'demo-seed');
+  // Departments are the hall's once it edits them: written only into a catalog that has none.
+  const departments = await store.allDocs('catalog', { startkey: DEPARTMENT_PREFIX, endkey: `${DEPARTMENT_PREFIX}\ufff0`, limit: 1 });
+  if (!departments.rows.length) {
+    await store.bulkDocs('catalog', DEMO_DEPARTMENTS.map((d): DepartmentDoc => ({ _id: `${DEPARTMENT_PREFIX}${d.id}`, type: 'department', ...d })));
+  }
+  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: SEEDED_MATTERS.length }, 'demo data ready');
 }

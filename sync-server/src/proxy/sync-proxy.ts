@@ -232,6 +232,14 @@ export function syncProxy(store: CouchClient, log: Logger, audit: Audit, maxBody
       res.end();
       return;
     }
+    if (target.localAsked && req.method === 'GET' && upstream.ok) {
+      // A reader's checkpoint is stored under its own id: answer with the id asked for, or the replicator writes
+      // its next checkpoint to that stored id (which maps to yet another), and every later write conflicts
+      // (a pull of more than one batch never finishes).
+      const doc = (await upstream.json()) as Record<string, unknown>;
+      res.json({ ...doc, _id: target.localAsked });
+      return;
+    }
     Readable.fromWeb(upstream.body as WebReadableStream).on('error', () => res.destroy()).pipe(res);
   }
 

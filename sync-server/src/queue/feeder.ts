@@ -348,6 +348,31 @@ export class QueueFeeder {
     return next;
   }
 
+  /**
+   * Project again every submission whose clock runs (accepted and not yet decided), e.g. after the calendar
+   * changed: their stored due dates were computed with the old one. Resolves with how many were projected.
+   */
+  async reprojectRunning(): Promise<number> {
+    // Collected first, then projected: projecting moves an item's sortKey, and with it the pages being read.
+    const running: Pick<QueueItem, 'stationId' | 'submissionId'>[] = [];
+    for (const state of ['accepted', 'correctionRequested', 'dispatched', 'approved'] as const) {
+      for (let skip = 0; ; skip += 1000) {
+        this.stats.storeReads++;
+        const { docs } = await this.store.find<Pick<QueueItem, 'stationId' | 'submissionId'>>(QUEUE_DB, {
+          selector: { state, sortKey: { $gt: null } },
+          use_index: 'idx-state-sort',
+          fields: ['stationId', 'submissionId'],
+          limit: 1000,
+          skip,
+        });
+        running.push(...docs);
+        if (docs.length < 1000 || this.abort.signal.aborted) break;
+      }
+    }
+    await Promise.all(running.map((d) => this.schedule(d.stationId, d.submissionId)));
+    return running.length;
+  }
+
   /** Recompute one submission's projection from its documents; confirm receipt when complete. */
   async project(stationId: string, submissionId: string, depth = 0): Promise<QueueItem | undefined> {
     // A submission id belongs to the station that first brought it. Ids are not secret (hall URLs, the

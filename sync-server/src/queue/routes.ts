@@ -14,6 +14,7 @@ import { applyEvent, CLOCK_STATES, clockStoppedAt, foldEvents } from '../../../s
 import { STATIONS_DB, type StationDoc } from '../auth/accounts';
 import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
+import type { CatalogData } from '../calendar/catalog-data';
 import type { QueueFeeder } from './feeder';
 import { appendEvent, dashboard, fiveFigures, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
 import { matterAtVersion } from '../catalog/service';
@@ -32,7 +33,7 @@ const materialsOf = (m: MatterDoc): Pick<NonNullable<HallRecord['matter']>, 'ver
   materials: m.materials.map((x) => ({ id: x.id, name: x.name, nameEn: x.nameEn, core: x.core, ...(x.pages ? { pages: x.pages } : {}), ...(x.note ? { note: x.note } : {}) })),
 });
 
-export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit): Router {
+export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audit, catalogData: Pick<CatalogData, 'departments'>): Router {
   const router = express.Router();
   router.use(requireRole('hall', 'admin'));
 
@@ -140,6 +141,11 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       const parsed = eventDocSchema.safeParse(candidate);
       if (!parsed.success) return void res.status(400).json({ error: 'bad_request', reason: describeIssues(parsed.error) });
       const event = parsed.data;
+      if (event.action === 'dispatch') {
+        const known = new Set(catalogData.departments.map((d) => d.id));
+        const unknown = event.departments.filter((d) => !known.has(d));
+        if (unknown.length) return void res.status(400).json({ error: 'bad_request', reason: `unknown departments: ${unknown.join(', ')}` });
+      }
       if (event.action === 'requestCorrection') {
         const known = new Set(record.submission.items.map((i) => i.materialId));
         const unknown = event.materialIds.filter((m) => !known.has(m));
