@@ -39,7 +39,7 @@ export function isClosedConnection(e: unknown): boolean {
 
 /** Remote database behind the proxy. `onUnauthorized` fires when the session is gone (401). */
 export function remoteDb(name: string, onUnauthorized: () => void): LocalDb {
-  return new PouchDB(`${location.origin}/sync/${name}`, {
+  const remote: LocalDb = new PouchDB(`${location.origin}/sync/${name}`, {
     skip_setup: true,
     fetch: async (url: string | Request, opts?: RequestInit) => {
       const res = await fetch(url, { ...opts, credentials: 'same-origin' });
@@ -47,6 +47,13 @@ export function remoteDb(name: string, onUnauthorized: () => void): LocalDb {
       return res;
     },
   } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  // PouchDB 9's replication reads the source's `info()` after every batch, for its task list only, and attaches no
+  // catch: a network drop mid-batch of a multi-batch pull (a district-size catalog) was an unhandled "Failed to
+  // fetch" in the page. The figure is progress only, so a failed read answers a neutral one; the replication
+  // itself still sees the failure through its own requests and retries.
+  const info = remote.info.bind(remote);
+  remote.info = (() => info().catch((): PouchDB.Core.DatabaseInfo => ({ db_name: name, doc_count: 0, update_seq: 0 }))) as LocalDb['info'];
+  return remote;
 }
 
 export const stationDbName = (stationId: string): string => `station-${stationId}`;

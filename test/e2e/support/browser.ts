@@ -46,6 +46,10 @@ export function screenshotter(suite: string): (page: Page, step: string) => Prom
 /** Collects page errors so a test can assert the app never crashed. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => {
+    errors.push(e.message);
+    // Where it came from, for the log (the assertion compares messages).
+    console.log(`page error: ${e.stack ?? e.message}`);
+  });
   return errors;
 }
