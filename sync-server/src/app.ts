@@ -244,7 +244,12 @@ export async function createServer(config: Config, log: Logger = pino({ level: c
     log,
     auditSink,
     async close() {
-      await feeder.stop();
+      // A graceful stop is bounded: a projection still in flight after 10 s is abandoned (it is idempotent and the
+      // feeder's checkpoints make the next start do it again), so a stop can never hang on one.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 10_000)));
+      if ((await Promise.race([feeder.stop().then(() => 'stopped' as const), late])) === 'late') log.warn('queue feeder: still stopping after 10 s; abandoned');
+      clearTimeout(timer);
       await catalogData.stop();
       await auditSink.close();
       await sessions.stop();
