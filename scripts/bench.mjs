@@ -2,7 +2,8 @@
 // through tsx) within the 10-minute budget, and the district section (real CouchDB and the embedded store, up
 // to 1,000 devices) after it on a budget of its own (BENCH_DISTRICT_BUDGET_MS, default 10 minutes). Writes
 // test/bench/results.json, prints a table, exits non-zero when a budget is missed (or the run could not finish).
-// The district's CouchDB: LXE_TEST_COUCHDB (a kit folder or a URL), else the kit at ../shared/couchdb if there.
+// The CouchDB the figures also run on (and the district's): LXE_TEST_COUCHDB (a kit folder or a URL), else the
+// kit at ../shared/couchdb if there.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,9 +14,9 @@ const districtMs = only.includes('district') ? Number(process.env.BENCH_DISTRICT
 const TOTAL_MS = 10 * 60_000 + (districtMs ? districtMs + 60_000 : 0);
 const started = Date.now();
 const kit = path.resolve(root, '../shared/couchdb');
-if (!process.env.LXE_TEST_COUCHDB && districtMs && existsSync(path.join(kit, 'start-couchdb.sh'))) {
+if (!process.env.LXE_TEST_COUCHDB && existsSync(path.join(kit, 'start-couchdb.sh'))) {
   process.env.LXE_TEST_COUCHDB = kit;
-  console.log(`› district: CouchDB from the kit at ${kit} (set LXE_TEST_COUCHDB to use another)`);
+  console.log(`› CouchDB from the kit at ${kit} (set LXE_TEST_COUCHDB to use another; BENCH_STORES=embedded to skip it)`);
 }
 ensureBuild();
 const buildMs = Date.now() - started;

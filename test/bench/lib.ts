@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pino from 'pino';
+import type * as CouchKit from '../../scripts/couchdb.mjs';
 import type { Page } from 'playwright-core';
 import { createServer, type Server } from '../../sync-server/src/app';
 import { configFromEnv, type Config } from '../../sync-server/src/config';
@@ -144,4 +146,54 @@ export async function startBenchServer(overrides: Partial<Config> = {}): Promise
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The stores a figure runs on
+// ---------------------------------------------------------------------------------------------------------
+
+/** Where a section's server keeps its data: the embedded store, or a real CouchDB node (its own db prefix). */
+export interface BenchStore {
+  kind: 'embedded' | 'couchdb';
+  /** For figure names: "embedded" or "CouchDB". */
+  label: string;
+  /** Config for `startBenchServer` (nothing for the embedded store). */
+  overrides: Partial<Config>;
+}
+
+let couchNode: Promise<{ url: string; stop(): void } | null> | undefined;
+
+/**
+ * The stores each figure is measured on: always the embedded store, and a real CouchDB when one is configured
+ * (LXE_TEST_COUCHDB: a URL, or a kit folder from which one node is started, once for the whole run).
+ * BENCH_STORES=embedded (or couchdb) narrows it. Every call hands out a fresh database prefix, so sections and
+ * runs never see each other's data on the shared CouchDB.
+ */
+export async function benchStores(): Promise<BenchStore[]> {
+  const wanted = (process.env.BENCH_STORES ?? 'embedded,couchdb').split(',').map((s) => s.trim());
+  const out: BenchStore[] = wanted.includes('embedded') ? [{ kind: 'embedded', label: 'embedded', overrides: {} }] : [];
+  if (!wanted.includes('couchdb')) return out;
+  couchNode ??= (async () => {
+    const couch = (await import(pathToFileURL(path.join(ROOT, 'scripts/couchdb.mjs')).href)) as typeof CouchKit;
+    const target = couch.laneTarget();
+    if (target.none) {
+      log(`stores: no CouchDB (${target.none}); figures run on the embedded store only`);
+      return null;
+    }
+    if (target.url) return { url: target.url, stop: () => undefined };
+    process.env.ERL_FLAGS ??= '+sbwt none +sbwtdcpu none +sbwtdio none';
+    const node = await couch.startNode(target.kit!);
+    log(`stores: CouchDB node started from the kit (PID ${node.pid})`);
+    return node;
+  })();
+  const node = await couchNode;
+  if (node) out.push({ kind: 'couchdb', label: 'CouchDB', overrides: { couchdbUrl: node.url, couchdbPrefix: `bench${Math.random().toString(36).slice(2, 8)}-` } });
+  return out;
+}
+
+/** Stop the CouchDB node `benchStores` started (the run calls it once at the end). */
+export async function stopBenchStores(): Promise<void> {
+  const node = await couchNode;
+  couchNode = undefined;
+  node?.stop();
 }

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCapture } from './capture';
 import { benchDistrict } from './district';
-import { failedFigure, log, ROOT, round, type Figure } from './lib';
+import { failedFigure, log, ROOT, round, stopBenchStores, type Figure } from './lib';
 import { benchLoad } from './load';
 import { benchQueue } from './queue';
 import { benchStart } from './start';
@@ -136,6 +136,7 @@ async function main(): Promise<number> {
     }
     log(`■ ${section.key} ${round((performance.now() - at) / 1000, 1)} s`);
   }
+  await stopBenchStores();
   const out = path.join(ROOT, 'test/bench/results.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ figures, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, at: new Date().toISOString(), seconds: round((performance.now() - started) / 1000, 1) }, null, 2)}\n`);
@@ -148,7 +149,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (e: unknown) => {
+  async (e: unknown) => {
+    await stopBenchStores().catch(() => undefined);
     process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(2);
   },
