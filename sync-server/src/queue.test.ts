@@ -116,6 +116,32 @@ describe('queue feeder', () => {
     expect(await t.server.store.get(STATION_DB, eventId(sub._id, 'received'))).toMatchObject({ action: 'receive' });
   });
 
+  it('pages arriving one by one: the submission is projected again only once its last missing page is stored', async () => {
+    const pages = [makeJpeg(), makeJpeg(), makeJpeg()];
+    const sub = makeSubmission({ pages: pages.map((p) => pageRef(p, 'image/jpeg')) });
+    const seen: string[] = [];
+    const off = t.server.feeder.onChange((item) => {
+      if (item.submissionId === sub._id) seen.push(`${item.state}:${item.missingBlobs.length}`);
+    });
+    try {
+      await writeSubmission(sub, makeEvent(sub));
+      await waitFor('the submission in the incomplete queue', () => listed('incomplete', sub._id));
+      for (const page of pages.slice(0, 2)) {
+        await uploadPage(page, 'image/jpeg');
+        // Longer than the feeder's look-up window: a re-projection, if any, would have happened.
+        await new Promise((r) => setTimeout(r, 600));
+      }
+      expect(seen).toEqual(['incomplete:3']);
+      expect(await listed('received', sub._id)).toBeUndefined();
+      await uploadPage(pages[2]!, 'image/jpeg');
+      await waitFor('the submission to be received', () => listed('received', sub._id));
+      await new Promise((r) => setTimeout(r, 600));
+      expect(seen).toEqual(['incomplete:3', 'received:0']);
+    } finally {
+      off();
+    }
+  });
+
   it('a withdrawn submission is not confirmed and not in the received queue', async () => {
     const sub = makeSubmission({ pages: [pageRef(makePng(), 'image/png')] }); // page never uploaded
     await writeSubmission(sub, makeEvent(sub), makeEvent(sub, { action: 'withdraw' }));

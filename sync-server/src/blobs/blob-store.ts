@@ -27,6 +27,22 @@ export interface BlobDoc {
  */
 export async function storeBlob(store: CouchClient, sha256: string, type: BlobType, body: Buffer, stationId: string): Promise<{ stored: boolean }> {
   const id = blobDocId(sha256);
+  // New bytes (the usual case): bytes and metadata in one write, so there is never one without the other.
+  // A conflict means the document is there already: the careful path below handles it.
+  const fresh: Omit<BlobDoc, '_attachments'> & { _attachments: Record<string, { content_type: string; data: string }> } = {
+    _id: id,
+    type,
+    bytes: body.length,
+    createdAt: new Date().toISOString(),
+    stations: [stationId],
+    _attachments: { data: { content_type: type, data: body.toString('base64') } },
+  };
+  try {
+    await store.put(BLOBS_DB, fresh);
+    return { stored: true };
+  } catch (e) {
+    if (!(e instanceof StoreError && e.status === 409)) throw e;
+  }
   const existing = await store.get<BlobDoc>(BLOBS_DB, id);
   if (existing?._attachments?.data) {
     // `stations` is missing when a process died between the bytes and the metadata: this upload repairs it.

@@ -12,7 +12,7 @@ import { submissionFacts } from '../../../src/domain/five-figures-facts';
 import type { MatterDoc } from '../../../src/domain/catalog';
 import type { EventDoc, SubmissionDoc } from '../../../src/domain/documents';
 import { CLOCK_STATES, OPEN_STATES } from '../../../src/domain/submission-machine';
-import type { CouchClient } from '../store/couch';
+import { StoreError, type CouchClient } from '../store/couch';
 
 export const QUEUE_DB = 'lxe-queue';
 
@@ -38,6 +38,13 @@ export async function setUpQueue(store: CouchClient): Promise<void> {
   await store.createIndex(QUEUE_DB, 'uscc', ['uscc', 'createdAt']);
   // The hall's own figures read a period by receipt time.
   await store.createIndex(QUEUE_DB, 'received', ['receivedAt']);
+  // A page's arrival looks up who waits for it by hash: Mango cannot index an array's elements (an `$elemMatch`
+  // read every incomplete submission on every upload burst), a map view can. ES5: CouchDB runs it in QuickJS.
+  await store.ensureViews(QUEUE_DB, 'waiting', {
+    byBlob: {
+      map: "function (doc) { if (doc.type === 'queueItem' && doc.missingBlobs) { for (var i = 0; i < doc.missingBlobs.length; i++) emit(doc.missingBlobs[i], [doc.stationId, doc.missingBlobs]); } }",
+    },
+  });
 }
 
 /** One submission's projection, by submission id. */
@@ -59,8 +66,9 @@ async function loadEvents(store: CouchClient, stationId: string, submissionId: s
 }
 
 /** Append an event the server made (a decision, a rating) to the station's database, where the device gets it. */
-export async function appendEvent(store: CouchClient, event: EventDoc): Promise<void> {
-  await store.put(`station-${event.stationId}`, event);
+/** Write a server event into the station's database; resolves with its revision. */
+export async function appendEvent(store: CouchClient, event: EventDoc): Promise<string> {
+  return (await store.put(`station-${event.stationId}`, event)).rev;
 }
 
 /** A matter from the catalog, as it is now. */
@@ -70,9 +78,19 @@ export const loadMatter = (store: CouchClient, matterId: string): Promise<Matter
  * Store a recomputed projection unless it equals the stored one. `foreign` when the id belongs to another
  * station's submission (a submission id belongs to the station that first brought it), `changed` when written.
  */
-export async function writeProjection(store: CouchClient, item: QueueItem): Promise<{ foreign: boolean; changed: boolean }> {
+export async function writeProjection(store: CouchClient, item: QueueItem, current?: { doc: QueueItem | undefined }): Promise<{ foreign: boolean; changed: boolean }> {
   let foreign = false;
   let changed = false;
+  // The projection just read (`current`) saves the upsert's read; a conflict means it moved on: read it again.
+  if (current && (!current.doc || current.doc.stationId === item.stationId)) {
+    if (current.doc && sameProjection(current.doc, item)) return { foreign, changed };
+    try {
+      await store.put(QUEUE_DB, { ...item, ...(current.doc?._rev ? { _rev: current.doc._rev } : {}) });
+      return { foreign, changed: true };
+    } catch (e) {
+      if (!(e instanceof StoreError && e.status === 409)) throw e;
+    }
+  }
   await store.upsert<QueueItem>(QUEUE_DB, item._id, (old) => {
     if (old && old.stationId !== item.stationId) {
       foreign = true;
@@ -99,14 +117,12 @@ function sameProjection(a: QueueItem, b: QueueItem): boolean {
   return strip(a) === strip(b);
 }
 
-/** Incomplete submissions waiting for any of these pages. */
-export async function waitingFor(store: CouchClient, hashes: string[]): Promise<Pick<QueueItem, 'stationId' | 'submissionId'>[]> {
-  const { docs } = await store.find<QueueItem>(QUEUE_DB, {
-    selector: { state: 'incomplete', missingBlobs: { $elemMatch: { $in: hashes } } },
-    fields: ['_id', 'stationId', 'submissionId'],
-    limit: 5000,
-  });
-  return docs;
+/** Submissions waiting for any of these pages (incomplete ones, and any whose later pages are still on their way). */
+export async function waitingFor(store: CouchClient, hashes: string[]): Promise<Pick<QueueItem, 'stationId' | 'submissionId' | 'missingBlobs'>[]> {
+  const { rows } = await store.viewByKeys<[string, string[]]>(QUEUE_DB, 'waiting', 'byBlob', hashes);
+  // A submission waiting for several of these pages has a row for each: once is enough.
+  const bySubmission = new Map(rows.map((r) => [r.id, r.value]));
+  return [...bySubmission].map(([submissionId, [stationId, missingBlobs]]) => ({ submissionId, stationId, missingBlobs }));
 }
 
 export interface QueueFilter {

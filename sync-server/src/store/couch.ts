@@ -200,6 +200,22 @@ export class CouchClient {
     return this.json('POST', `/${db}/_index`, { index: { fields }, name, ddoc: `idx-${name}`, type: 'json' });
   }
 
+  /**
+   * Create or update a design document of map views (its `views` as given); untouched when already the same,
+   * so a restart does not make the store rebuild the views.
+   */
+  async ensureViews(db: string, ddoc: string, views: Record<string, { map: string }>): Promise<void> {
+    const id = `_design/${ddoc}`;
+    await this.upsert<{ _id: string; _rev?: string; language?: string; views?: Record<string, { map: string }> }>(db, id, (old) =>
+      old && JSON.stringify(old.views) === JSON.stringify(views) ? undefined : { _id: id, language: 'javascript', views },
+    );
+  }
+
+  /** Rows of a map view for these keys (the store brings the view up to date first). */
+  viewByKeys<V>(db: string, ddoc: string, view: string, keys: string[]): Promise<{ rows: { id: string; key: string; value: V }[] }> {
+    return this.json('POST', `/${db}/_design/${ddoc}/_view/${view}`, { keys });
+  }
+
   changes<T>(db: string, since: string | number, opts: { timeoutMs: number; limit: number; signal?: AbortSignal }): Promise<ChangesResult<T>> {
     const qs = new URLSearchParams({
       feed: 'longpoll',
