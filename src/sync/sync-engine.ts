@@ -9,6 +9,7 @@
  * {@link SyncEngine.watchLocal}, which both survive the swap.
  */
 import { purgeAfterDays } from '../domain/purge';
+import { CHANGE_GATHER_MS, coalesce } from './coalesce';
 import { db, getSetting } from '../storage/db';
 import { SETTING_KEYS } from '../storage/keys';
 import { storePurged } from '../storage/purge';
@@ -153,28 +154,36 @@ export class SyncEngine {
     this.resume();
   }
 
-  /** Live changes of the station database; after a rebuild it follows the new one and calls `onChange` once. */
-  watchLocal(onChange: () => void): Cancelable {
+  /**
+   * Live changes of the station database; after a rebuild it follows the new one and calls `onChange` once.
+   * Calls are gathered (see `coalesce`); a promise returned by `onChange` is awaited before the next call.
+   */
+  watchLocal(onChange: () => unknown): Cancelable {
     return this.follow(() => this.db, onChange);
   }
 
   /** Live changes of the catalog; after a reopen (storage failure) it follows the new instance likewise. */
-  watchCatalog(onChange: () => void): Cancelable {
+  watchCatalog(onChange: () => unknown): Cancelable {
     return this.follow(() => this.catalog, onChange);
   }
 
-  private follow(current: () => LocalDb, onChange: () => void): Cancelable {
-    const follow = () => current().changes({ live: true, since: 'now' }).on('change', onChange);
+  private follow(current: () => LocalDb, onChange: () => unknown): Cancelable {
+    // Replication writes in bursts (a batch of up to 100 documents is 100 changes) and listeners re-read whole
+    // databases: a burst is told once, after a short gathering window, and never while the listener's last
+    // re-read is still running (a new device's first sync re-read and validated the catalog per document).
+    const told = coalesce(onChange, CHANGE_GATHER_MS);
+    const follow = () => current().changes({ live: true, since: 'now' }).on('change', told.call);
     let feed = follow();
     const swapped = (): void => {
       feed.cancel();
       feed = follow();
-      onChange();
+      told.call();
     };
     this.swapListeners.add(swapped);
     return {
       cancel: () => {
         feed.cancel();
+        told.cancel();
         this.swapListeners.delete(swapped);
       },
     };

@@ -48,7 +48,7 @@ export const useStationBookingsStore = defineStore('stationBookings', () => {
     void loadMatters(engine)
       .then((matters) => (catalog.value = indexCatalog(matters)))
       .catch(() => undefined);
-    changes = engine.watchLocal(() => void reload(engine));
+    changes = engine.watchLocal(() => reload(engine));
   }
 
   function unwatch(): void {

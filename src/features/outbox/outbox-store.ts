@@ -153,7 +153,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     unwatch();
     void reloadDocs(engine);
     void loadCatalog(engine).catch(() => undefined);
-    changes = engine.watchLocal(() => void reloadDocs(engine));
+    changes = engine.watchLocal(() => reloadDocs(engine));
     subscriptions = [
       liveQuery(() => db.blobs.where('stationId').equals(engine.stationId).toArray()).subscribe((rows) => {
         blobs = new Map(rows.map((b) => [b.sha256, b]));
