@@ -95,11 +95,11 @@ async function connect(store: CouchClient, kind: string): Promise<void> {
 }
 
 /** Databases, indexes and (with `demo`) the demo data: once per store, before any process serves. */
-export async function prepareStore(store: CouchClient, config: Pick<Config, 'demo'>, log: Logger): Promise<void> {
+export async function prepareStore(store: CouchClient, config: Pick<Config, 'demo' | 'demoCatalog'>, log: Logger): Promise<void> {
   for (const db of [ACCOUNTS_DB, STATIONS_DB, SESSIONS_DB, BLOBS_DB, LIMITS_DB, DEVICES_DB, 'catalog', CATALOG_HISTORY_DB]) await store.ensureDb(db);
   await setUpQueue(store);
   await setUpBookings(store);
-  if (config.demo) await seedDemo(store, log);
+  if (config.demo) await seedDemo(store, log, config.demoCatalog);
 }
 
 export async function createServer(config: Config, log: Logger = pino({ level: config.logLevel }), options: { auditSink?: AuditSink } = {}): Promise<Server> {

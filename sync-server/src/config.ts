@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { DEFAULT_PURGE_AFTER_DAYS, MAX_PURGE_AFTER_DAYS } from '../../src/domain/purge';
 import { DEFAULT_SLOW_BODY_LIMITS, type SlowBodyLimits } from './slow-body';
+import { DEMO_CATALOGS, type DemoCatalog } from './demo/seed';
 
 export interface Config {
   port: number;
@@ -18,6 +19,8 @@ export interface Config {
   /** Set by the primary for its workers: COUCHDB_URL is the primary's embedded store. */
   sharedEmbeddedStore: boolean;
   demo: boolean;
+  /** Which demo catalog `demo` seeds (`DEMO_CATALOG`): the district-size one, or only the hand-written matters. */
+  demoCatalog: DemoCatalog;
   /** Built app to serve; undefined = API only (tests). */
   staticDir: string | undefined;
   sessionTtlMs: number;
@@ -57,6 +60,13 @@ function hops(value: string | undefined, name: string): number {
   return Number(value);
 }
 
+function demoCatalog(value: string | undefined, name: string): DemoCatalog {
+  if (value === undefined || value.trim() === '') return 'district';
+  const choice = DEMO_CATALOGS.find((c) => c === value.trim());
+  if (!choice) throw new Error(`${name} must be one of ${DEMO_CATALOGS.join(', ')}, got "${value}"`);
+  return choice;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   return {
     port: int(env.PORT, 8080, 'PORT'),
@@ -68,6 +78,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, root = proce
     storePrepared: env.LXE_STORE_PREPARED === '1',
     sharedEmbeddedStore: env.LXE_SHARED_EMBEDDED_STORE === '1',
     demo: env.DEMO !== '0',
+    demoCatalog: demoCatalog(env.DEMO_CATALOG, 'DEMO_CATALOG'),
     staticDir: env.STATIC_DIR === '' ? undefined : path.resolve(root, env.STATIC_DIR ?? 'dist'),
     sessionTtlMs: int(env.SESSION_TTL_MINUTES, 12 * 60, 'SESSION_TTL_MINUTES') * 60_000,
     maxBlobBytes: int(env.MAX_BLOB_BYTES, 10 * 1024 * 1024, 'MAX_BLOB_BYTES'),

@@ -297,7 +297,7 @@ describe('sync proxy authorisation matrix', () => {
     const accounts = await t.server.store.allDocs(ACCOUNTS_DB, {});
     expect(own.rows).toEqual([]);
     expect(other.rows).toEqual([]);
-    expect(catalog.rows.map((r) => r.id).sort()).toEqual(seededCatalogIds().sort());
+    expect(catalog.rows.map((r) => r.id).sort()).toEqual(seededCatalogIds(t.demoCatalog).sort());
     expect(accounts.rows.map((r) => r.id).sort()).toEqual(['account:admin', 'account:enterprise', 'account:hall', 'account:station', 'account:station2']);
   });
 
@@ -309,7 +309,7 @@ describe('sync proxy authorisation matrix', () => {
   it('catalog reads return the demo matters and the catalog version', async () => {
     const r = await t.as('enterprise', 'GET', '/sync/catalog/_all_docs?include_docs=true');
     const rows = asArray(asRecord(r.json).rows).map(asRecord);
-    expect(rows.map((row) => row.id).sort()).toEqual(seededCatalogIds().sort());
+    expect(rows.map((row) => row.id).sort()).toEqual(seededCatalogIds(t.demoCatalog).sort());
     expect(rows.every((row) => ['matter', 'department', 'catalogMeta'].includes(String(asRecord(row.doc).type)))).toBe(true);
   });
 });
@@ -371,7 +371,7 @@ describe('session revocation across server processes sharing one store', () => {
 
   /** A second, independent server process in all but the OS process: its own caches, the same store. */
   async function proc(): Promise<Proc> {
-    const server = await createServer({ ...configFromEnv({}, '/tmp'), couchdbUrl: shared.url, dataDir: dir, demo: true, staticDir: undefined, logLevel: 'silent' }, pino({ level: 'silent' }));
+    const server = await createServer({ ...configFromEnv({}, '/tmp'), couchdbUrl: shared.url, dataDir: dir, demo: true, demoCatalog: 'core', staticDir: undefined, logLevel: 'silent' }, pino({ level: 'silent' }));
     const http: HttpServer = await new Promise((resolve, reject) => {
       const s = server.app.listen(0, '127.0.0.1', () => resolve(s));
       s.on('error', reject);

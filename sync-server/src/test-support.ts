@@ -17,7 +17,7 @@ import { makePickupCode, makeReceiptNo } from '../../src/domain/receipt';
 import { createServer, type Server } from './app';
 import { configFromEnv, type Config } from './config';
 import { SESSION_COOKIE } from './auth/sessions';
-import { DEMO_USCC } from './demo/seed';
+import { DEMO_USCC, type DemoCatalog } from './demo/seed';
 
 export const PASSWORD = 'demo';
 export const USCC = DEMO_USCC; // 91310106MA1FL4XQ0W
@@ -147,6 +147,8 @@ export interface TestServer {
   server: Server;
   http: HttpServer;
   dataDir: string;
+  /** The demo catalog the server seeded (`core` unless the test asked for the district-size one). */
+  demoCatalog: DemoCatalog;
   /** Session cookies of the accounts signed in by `startTestServer`. */
   cookies: Record<DemoUser, string>;
   call(method: string, urlPath: string, opts?: CallOptions): Promise<Reply>;
@@ -177,12 +179,13 @@ async function dropPrefixed(url: string, prefix: string): Promise<void> {
 /**
  * Start the real server (embedded store, or the lane's CouchDB; demo data, no static files) on
  * 127.0.0.1:<random port> and sign in once as each of `users` (scrypt costs ~100 ms per sign-in, so do it
- * once per file).
+ * once per file). The demo catalog is the hand-written matters only (`demoCatalog: 'core'`): publishing the
+ * district-size one costs seconds per server, so only tests about catalog size ask for it.
  */
 export async function startTestServer(overrides: Partial<Config> = {}, users: readonly DemoUser[] = DEMO_USERS): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lxe-server-test-'));
   const couch = TEST_COUCHDB ? { couchdbUrl: TEST_COUCHDB, couchdbPrefix: testPrefix() } : {};
-  const config: Config = { ...configFromEnv({}, '/tmp'), dataDir, demo: true, staticDir: undefined, logLevel: 'silent', ...couch, ...overrides };
+  const config: Config = { ...configFromEnv({}, '/tmp'), dataDir, demo: true, demoCatalog: 'core', staticDir: undefined, logLevel: 'silent', ...couch, ...overrides };
   const server = await createServer(config, pino({ level: 'silent' }));
   const http: HttpServer = await new Promise((resolve, reject) => {
     const s = server.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -210,6 +213,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, users: re
     server,
     http,
     dataDir,
+    demoCatalog: config.demoCatalog,
     // Only the accounts in `users` are filled in; asking for another one fails the test with a clear message.
     cookies: cookies as Record<DemoUser, string>,
     call: (method, urlPath, opts) => call(url, method, urlPath, opts),

@@ -1,13 +1,14 @@
 /**
  * Issue 14's calendar as data: the hall loads next year's holidays in its calendar form, and the due date it
  * shows for a running submission moves with them. The submission (a district matter promised in 30 working days,
- * so the clock runs into the next year) is brought in through the station's sync API; the hall accepts it on
- * screen. The expected date comes from the domain's own clock with the same calendar data.
+ * so the clock runs into the next year, published by the admin into the server's small demo catalog) is brought in
+ * through the station's sync API; the hall accepts it on screen. The expected date comes from the domain's own clock with the same calendar data.
  */
 import { describe, expect, it } from 'vitest';
 import { computeSla, useCalendarYears } from '../../src/domain/calendar';
 import { formatDate } from '../../src/shared/i18n/format';
 import { makeEvent, makePng, makeSubmission, pageRef, sha256Hex, STATION_DB } from '../../sync-server/src/test-support';
+import { DISTRICT_MATTERS } from '../../sync-server/src/demo/district-catalog';
 import { useStage } from './support/fixtures';
 import { HallRecordPage } from './pages/app';
 import { CalendarPage } from './pages/calendar';
@@ -19,6 +20,14 @@ describe('calendar as data', () => {
 
   it('loading the year of a due date in the hall’s form moves the due date the hall shows', async () => {
     const { server, shot } = stage;
+    // The one district matter this needs, as the district-size demo catalog ships it.
+    const matter = DISTRICT_MATTERS.find((m) => m.id === MATTER.id);
+    expect(matter).toMatchObject(MATTER);
+    const admin = await stage.signedInByApi('admin');
+    const published = await admin.context.request.put(`${server.url}/api/admin/catalog/matters/${MATTER.id}`, { data: matter });
+    expect(published.status(), await published.text()).toBe(200);
+    await admin.context.close();
+
     // A station sends a complete submission of a 30-day matter.
     const station = await stage.signedInByApi('station');
     const png = makePng();

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogMeta, MatterDoc } from '../../../src/domain/catalog';
 import type { CatalogPublished, CatalogRefusal, CatalogFile, HallRecord } from '../../../src/domain/api-contract';
 import { asRecord, makeEvent, makeSubmission, STATION_DB, startTestServer, waitFor, type TestServer } from '../test-support';
-import { SEEDED_MATTERS } from '../demo/seed';
+import { seededMatters } from '../demo/seed';
 
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer({}, ['station', 'hall', 'admin']);
+  // The district-size catalog: export, import and publish at the size a district's hall works with.
+  t = await startTestServer({ demoCatalog: 'district' }, ['station', 'hall', 'admin']);
 });
 
 afterAll(async () => {
@@ -51,7 +52,7 @@ describe('GET /api/admin/catalog', () => {
   it('answers the published catalog as one versioned file', async () => {
     const file = await exported();
     expect(file).toMatchObject({ format: 'lxe-catalog', formatVersion: 1, version: 1 });
-    expect(file.matters.map((m) => m.id).sort()).toEqual(SEEDED_MATTERS.map((m) => m.id).sort());
+    expect(file.matters.map((m) => m.id).sort()).toEqual(seededMatters(t.demoCatalog).map((m) => m.id).sort());
     expect(file.matters.every((m) => m._rev === undefined)).toBe(true);
   });
 });

@@ -4,7 +4,8 @@ import { deriveChecklist, matterDocSchema } from '../../../src/domain/catalog';
 import { searchMatters } from '../../../src/domain/catalog-search';
 import { DEMO_MATTERS } from './catalog';
 import { DISTRICT_MATTERS } from './district-catalog';
-import { SEEDED_MATTERS } from './seed';
+import { seededMatters } from './seed';
+import { configFromEnv } from '../config';
 
 /** The rule of catalog.test.ts: first letters of the pinyin in context, ASCII letters and digits kept, lower case. */
 const pinyinInitials = (name: string): string =>
@@ -13,12 +14,23 @@ const pinyinInitials = (name: string): string =>
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
 
+/** What `npm start` seeds (DEMO_CATALOG unset). */
+const SEEDED_MATTERS = seededMatters('district');
+
 describe('district-size demo catalog', () => {
   it('makes the seeded catalog at least 200 matters, ids unique and marked as demo', () => {
     expect(SEEDED_MATTERS.length).toBeGreaterThanOrEqual(200);
     expect(SEEDED_MATTERS.slice(0, DEMO_MATTERS.length)).toEqual(DEMO_MATTERS);
     expect(new Set(SEEDED_MATTERS.map((m) => m.id)).size).toBe(SEEDED_MATTERS.length);
     for (const m of DISTRICT_MATTERS) expect(m.id).toMatch(/^district-/);
+  });
+
+  it('is the default demo catalog; DEMO_CATALOG=core seeds the hand-written matters only', () => {
+    expect(configFromEnv({}, '/tmp').demoCatalog).toBe('district');
+    expect(configFromEnv({ DEMO_CATALOG: 'district' }, '/tmp').demoCatalog).toBe('district');
+    expect(configFromEnv({ DEMO_CATALOG: 'core' }, '/tmp').demoCatalog).toBe('core');
+    expect(seededMatters('core')).toEqual(DEMO_MATTERS);
+    for (const bad of ['District', 'small', 'all', '0']) expect(() => configFromEnv({ DEMO_CATALOG: bad }, '/tmp'), bad).toThrow(/DEMO_CATALOG/);
   });
 
   it('every generated matter parses with matterDocSchema, unchanged', () => {

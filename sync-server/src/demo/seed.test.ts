@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogMeta, MatterDoc } from '../../../src/domain/catalog';
 import { startTestServer, type TestServer } from '../test-support';
 import { DEMO_MATTERS } from './catalog';
-import { seedDemo, SEEDED_MATTERS, seededCatalogIds } from './seed';
+import { seedDemo, seededCatalogIds, seededMatters } from './seed';
 import { sameContent } from '../catalog/service';
 
 let t: TestServer;
 
 beforeAll(async () => {
-  t = await startTestServer({}, []);
+  t = await startTestServer({ demoCatalog: 'district' }, []);
 });
 
 afterAll(async () => {
@@ -37,15 +37,15 @@ const withoutRev = ({ _rev: _ignored, ...doc }: MatterDoc): MatterDoc => doc;
 
 describe('seedDemo: the demo catalog', () => {
   it('publishes every demo matter as shipped, the district-size ones too, as catalog version 1', async () => {
-    for (const matter of SEEDED_MATTERS) expect(withoutRev(await stored(matter.id))).toEqual({ ...JSON.parse(JSON.stringify(matter)), version: 1 });
+    for (const matter of seededMatters('district')) expect(withoutRev(await stored(matter.id))).toEqual({ ...JSON.parse(JSON.stringify(matter)), version: 1 });
     expect(await t.server.store.get<CatalogMeta>('catalog', 'catalog:meta')).toMatchObject({ version: 1, publishedBy: 'demo-seed' });
     expect(await t.server.store.get<MatterDoc>('catalog-history', `matter:${DEMO_MATTERS[0]!.id}:1`)).toMatchObject({ id: DEMO_MATTERS[0]!.id, version: 1 });
   });
 
   it('leaves the catalog alone when seeded again (no new revisions)', async () => {
     const before = await revisions();
-    expect(Object.keys(before).sort()).toEqual(seededCatalogIds().sort());
-    await seedDemo(t.server.store, silent);
+    expect(Object.keys(before).sort()).toEqual(seededCatalogIds('district').sort());
+    await seedDemo(t.server.store, silent, 'district');
     expect(await revisions()).toEqual(before);
   });
 
@@ -56,7 +56,7 @@ describe('seedDemo: the demo catalog', () => {
     const edited = await stored('food-business-licence');
     const before = await revisions();
 
-    await seedDemo(t.server.store, silent);
+    await seedDemo(t.server.store, silent, 'district');
 
     expect(await revisions()).toEqual(before);
     expect((await stored('food-business-licence')).name).toBe(edited.name);
@@ -65,7 +65,7 @@ describe('seedDemo: the demo catalog', () => {
   it('gives a store from before versions (matters, no catalog:meta) its first version, rewriting only what differs', async () => {
     const meta = await t.server.store.get<CatalogMeta & { _rev: string }>('catalog', 'catalog:meta');
     await t.server.store.bulkDocs('catalog', [{ ...meta, _deleted: true }]);
-    await seedDemo(t.server.store, silent);
+    await seedDemo(t.server.store, silent, 'district');
     expect(await t.server.store.get<CatalogMeta>('catalog', 'catalog:meta')).toMatchObject({ version: 1 });
     // The edited matter differed from the shipped one: brought back to it.
     expect((await stored('food-business-licence')).name).toBe(DEMO_MATTERS.find((m) => m.id === 'food-business-licence')!.name);

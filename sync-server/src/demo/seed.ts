@@ -9,11 +9,19 @@ import { DEMO_MATTERS } from './catalog';
 import { publishIfUnversioned } from '../catalog/service';
 import { DISTRICT_MATTERS } from './district-catalog';
 
-/** Every matter the demo writes: the twelve hand-written ones and the generated district-size catalog. */
-export const SEEDED_MATTERS: MatterDoc[] = [...DEMO_MATTERS, ...DISTRICT_MATTERS];
+/**
+ * The demo catalogs: `district` (the default) is the twelve hand-written matters and the 200 generated ones, for
+ * trying search, a first sync and the catalog screens at real size; `core` is the hand-written twelve only, which
+ * tests seed unless they need district size (every test server seeds, and every test device pulls, the catalog).
+ */
+export const DEMO_CATALOGS = ['district', 'core'] as const;
+export type DemoCatalog = (typeof DEMO_CATALOGS)[number];
+
+/** Every matter the demo writes with that catalog. */
+export const seededMatters = (catalog: DemoCatalog): MatterDoc[] => (catalog === 'district' ? [...DEMO_MATTERS, ...DISTRICT_MATTERS] : DEMO_MATTERS);
 
 /** Every document id the demo writes into an empty catalog: the matters, the departments, the catalog's version. */
-export const seededCatalogIds = (): string[] => [...SEEDED_MATTERS.map((m) => m._id), ...DEMO_DEPARTMENTS.map((d) => `${DEPARTMENT_PREFIX}${d.id}`), 'catalog:meta'];
+export const seededCatalogIds = (catalog: DemoCatalog): string[] => [...seededMatters(catalog).map((m) => m._id), ...DEMO_DEPARTMENTS.map((d) => `${DEPARTMENT_PREFIX}${d.id}`), 'catalog:meta'];
 
 /** The departments that existed as fixed ids, as documents, with the demo matters each co-approves in 并联. */
 export const DEMO_DEPARTMENTS: Department[] = BUILT_IN_DEPARTMENTS.map((d) => ({
@@ -51,7 +59,8 @@ export const DEMO_ACCOUNTS: { username: string; role: AccountRole; stationId?: s
   { username: 'admin', role: 'admin', displayName: '系统管理员' },
 ];
 
-export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
+export async function seedDemo(store: CouchClient, log: Logger, catalog: DemoCatalog): Promise<void> {
+  const matters = seededMatters(catalog);
   for (const station of DEMO_STATIONS) {
     const id = `station:${station.id}`;
     // Add the schedule to stations seeded before schedules existed; never overwrite an admin's changes.
@@ -62,11 +71,11 @@ export async function seedDemo(store: CouchClient, log: Logger): Promise<void> {
   }
   // The demo catalog is published once, as version 1, while the catalog has no version yet (a first start, or a
   // store from before versions); after that the catalog is the hall's, and a restart never overwrites its edits.
-  await publishIfUnversioned(store, SEEDED_MATTERS, 'demo-seed');
+  await publishIfUnversioned(store, matters, 'demo-seed');
   // Departments are the hall's once it edits them: written only into a catalog that has none.
   const departments = await store.allDocs('catalog', { startkey: DEPARTMENT_PREFIX, endkey: `${DEPARTMENT_PREFIX}\ufff0`, limit: 1 });
   if (!departments.rows.length) {
     await store.bulkDocs('catalog', DEMO_DEPARTMENTS.map((d): DepartmentDoc => ({ _id: `${DEPARTMENT_PREFIX}${d.id}`, type: 'department', ...d })));
   }
-  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: SEEDED_MATTERS.length }, 'demo data ready');
+  log.info({ stations: DEMO_STATIONS.length, accounts: DEMO_ACCOUNTS.length, matters: matters.length, catalog }, 'demo data ready');
 }

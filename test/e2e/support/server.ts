@@ -75,7 +75,9 @@ export async function startServer(env: Record<string, string> = {}, options: Ser
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), options.tmpPrefix ?? 'lxe-e2e-'));
   const couch = options.store === 'embedded' ? {} : couchEnv();
-  const childEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: DIST, LOG_LEVEL: 'warn', ...couch, ...env };
+  // The hand-written demo matters only, unless the test asks for the district-size catalog (DEMO_CATALOG=district):
+  // every device a test signs in pulls the whole catalog, and at district size that is three replication batches.
+  const childEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, STATIC_DIR: DIST, LOG_LEVEL: 'warn', DEMO_CATALOG: 'core', ...couch, ...env };
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';
