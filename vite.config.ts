@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
-import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 // With its extension: Vite's native config loader (its future default) does not resolve extensionless imports.
 import { compileHints } from './scripts/compile-hints.ts';
 
@@ -16,16 +14,6 @@ export default defineConfig({
     vue(),
     // The first screen's chunks are compiled off the main thread (why: scripts/compile-hints.ts).
     compileHints(),
-    // Locale messages are compiled at build time, so the app ships vue-i18n's runtime-only build (no message
-    // compiler), without the legacy API and without the global <i18n-t> components and v-t directive.
-    VueI18nPlugin({
-      include: [fileURLToPath(new URL('./src/shared/i18n/locales/**', import.meta.url))],
-      runtimeOnly: true,
-      compositionOnly: true,
-      fullInstall: false,
-      dropMessageCompiler: true,
-      strictMessage: true,
-    }),
     VitePWA({
       // Our own service worker (src/sw), type-checked as its own project; the plugin injects the precache list.
       strategies: 'injectManifest',

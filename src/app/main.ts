@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router';
-import { i18n, restoreLocale } from '../shared/i18n';
+import { restoreLocale } from '../shared/i18n';
 import { listenForInstallPrompt, registerServiceWorker } from './pwa';
 import './styles.css';
 
@@ -12,7 +12,6 @@ performance.mark('lxe:main');
 const app = createApp(App);
 app.use(createPinia());
 app.use(router);
-app.use(i18n);
 listenForInstallPrompt();
 // The saved language first (English is a separate chunk), so the first paint is already in it. A promise, not a
 // top-level await: with one, the bundler splits the modules the entry shares with lazy routes into more chunks.

@@ -5,13 +5,14 @@
  */
 import { capturePage, captureSignature, type CapturedPage } from '../capture/files';
 import type { CompressStage } from '../capture/compress';
-import { db, storageHealth, type DraftPage } from '../storage/db';
-import { markPending, releaseBlobs } from '../storage/drafts';
+import type { DraftPage } from '../storage/db';
+import { loadDb } from '../storage/device-db';
 
 export type { DraftPage };
 
 /** The page's bytes into the device; rides out a reopen of the database after a storage failure. */
 async function keep(page: CapturedPage, stationId: string): Promise<void> {
+  const { db, storageHealth } = await loadDb();
   await storageHealth.retrying(() => db.blobs.put({ sha256: page.sha256, blob: page.blob, type: page.type, bytes: page.bytes, state: 'draft', stationId, createdAt: new Date().toISOString(), attempts: 0 }));
 }
 
@@ -31,14 +32,18 @@ export async function keepSignature(png: Blob, stationId: string): Promise<Draft
 
 /** A kept page's bytes (for thumbnails), if still on the device. */
 export async function pageBlob(sha256: string): Promise<Blob | undefined> {
-  return (await db.blobs.get(sha256))?.blob;
+  return (await (await loadDb()).db.blobs.get(sha256))?.blob;
 }
 
 /**
  * Pages that left a draft (removed, retaken): their bytes go unless another saved draft still holds them.
  * Call it after the draft without them is saved, so a failed save never loses pages it still needs.
  */
-export const releasePages = releaseBlobs;
+export async function releasePages(hashes: string[]): Promise<void> {
+  await (await import('../storage/drafts')).releaseBlobs(hashes);
+}
 
 /** The pages of a submission or supplement that was written: they become uploads. */
-export const submitPages = markPending;
+export async function submitPages(hashes: string[]): Promise<void> {
+  await (await import('../storage/drafts')).markPending(hashes);
+}

@@ -7,6 +7,9 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { BlobType } from '../domain/documents';
 import type { PurgedSubmission } from '../domain/purge';
 import { DEXIE_NAME, DEXIE_TABLES, SETTING_KEYS } from './keys';
+import { isStorageUnavailable } from './errors';
+
+export { isQuotaError, isStorageUnavailable } from './errors';
 
 export interface DraftPage {
   sha256: string;
@@ -208,32 +211,12 @@ export function keepOpen(d: Dexie, { firstDelayMs = 250, maxDelayMs = 8_000 } = 
 /** The device database's health, for the app shell's banner. */
 export const storageHealth = keepOpen(db);
 
-/** True for the errors of a database that could not be opened or was closed under the app (not a full disk). */
-export function isStorageUnavailable(e: unknown): boolean {
-  const err = e as { name?: string; message?: string; inner?: { name?: string; message?: string } } | undefined;
-  const one = (x: { name?: string; message?: string } | undefined): boolean =>
-    x?.name === 'DatabaseClosedError' || x?.name === 'OpenFailedError' || (x?.name === 'UnknownError' && /backing store|indexedDB\.open/i.test(x.message ?? '')) || /connection is closing/i.test(x?.message ?? '');
-  return one(err) || one(err?.inner);
-}
-
 export async function getSetting<T>(key: string): Promise<T | undefined> {
   return (await db.settings.get(key))?.value as T | undefined;
 }
 
 export async function putSetting(key: string, value: unknown): Promise<void> {
   await db.settings.put({ key, value });
-}
-
-/**
- * True for the browser's "disk full" errors, however Dexie wraps them. Chromium reports an exhausted quota as
- * QuotaExceededError, but a disk that is actually full while a blob is written as `DataError: Failed to write
- * blobs (IOError)` (seen in the fault suite, test/faults): both mean "no room on this device".
- */
-export function isQuotaError(e: unknown): boolean {
-  const full = (x: { name?: string; message?: string } | undefined): boolean =>
-    x?.name === 'QuotaExceededError' || (x?.name === 'DataError' && /IOError|failed to write blobs/i.test(x.message ?? '')) || (x?.name === 'UnknownError' && /IOError|disk|space/i.test(x.message ?? ''));
-  const err = e as { name?: string; message?: string; inner?: { name?: string; message?: string } } | undefined;
-  return full(err) || full(err?.inner);
 }
 
 /** Sign-out: everything personal leaves the device (the device id stays: it names the device, not a person). */

@@ -5,11 +5,9 @@
  */
 import { db, type Draft } from './db';
 import { SETTING_KEYS } from './keys';
+import { hashesOf } from './draft-hashes';
 
-/** The blobs a draft refers to: its pages and its signature. */
-export function hashesOf(d: Pick<Draft, 'pages' | 'signature'>): string[] {
-  return [...Object.values(d.pages).flat(), ...(d.signature ? [d.signature] : [])].map((p) => p.sha256);
-}
+export { hashesOf };
 
 /** Every page hash a saved intake or supplement draft still refers to. */
 async function heldHashes(): Promise<Set<string>> {

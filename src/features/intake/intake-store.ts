@@ -13,11 +13,13 @@ import { eventId, isValidContactPhone } from '../../domain/document-rules';
 import type { EventDoc, SubmissionDoc } from '../../domain/documents';
 import { explainIdNumber, explainUscc, isValidUscc, normaliseIdNumber, normaliseUscc, type IdProblem } from '../../domain/ids';
 import { CaptureError } from '../../capture/files';
-import { db, getSetting, isQuotaError, isStorageUnavailable, putSetting, storageHealth, type Draft } from '../../storage/db';
+import type { Draft } from '../../storage/db';
+import { loadDb, readSettingFirst, stationDraftsFirst } from '../../storage/device-db';
+import { isQuotaError, isStorageUnavailable } from '../../storage/errors';
 import { SETTING_KEYS } from '../../storage/keys';
-import { deleteDraft, finishInterruptedSubmits, finishSubmit, hashesOf } from '../../storage/drafts';
+import { hashesOf } from '../../storage/draft-hashes';
 import type { SyncEngine } from '../../sync/sync-engine';
-import { getEnterpriseProfile, prefillDraft, rememberEnterprise, type ProfileField } from '../../storage/enterprises';
+import type { ProfileField } from '../../storage/enterprises';
 import { useSessionStore } from '../../shared/stores/session';
 import { useSyncStore } from '../../shared/stores/sync';
 import { msg, rawMsg, type Bilingual, type Msg } from '../../shared/i18n/messages';
@@ -25,7 +27,6 @@ import { captureMsg } from '../../shared/i18n/errors';
 import { keepPage, keepSignature, releasePages } from '../../shared/pages';
 import { chinaDay } from '../../domain/china-time';
 import { loadCalendarYears, loadMatters } from '../../shared/catalog';
-import { buildSubmission } from './submission-builder';
 import { baseOf, versionChange, type VersionChange } from './version-change';
 
 /** What keeps a draft from being submitted, per field, as messages the view words in its language. */
@@ -73,6 +74,10 @@ export function describeIdProblem(field: 'uscc' | 'idNumber', p: IdProblem): Msg
   }
 }
 
+// Dexie and what builds on it load after the first screen is drawn (which reads through `storage/device-db`).
+const drafts = () => import('../../storage/drafts');
+const enterprises = () => import('../../storage/enterprises');
+
 const nameOf = (m: { name: string; nameEn: string }): Bilingual => ({ zh: m.name, en: m.nameEn });
 
 function emptyDraft(stationId: string): Draft {
@@ -103,7 +108,7 @@ export const useIntakeStore = defineStore('intake', () => {
   async function loadCatalog(): Promise<void> {
     const engine = useSyncStore().engine;
     if (!engine) {
-      const snapshot = await getSetting<MatterDoc[]>(CATALOG_SNAPSHOT);
+      const snapshot = await readSettingFirst<MatterDoc[]>(CATALOG_SNAPSHOT);
       if (snapshot?.length && !matters.value.length) matters.value = snapshot;
       return;
     }
@@ -111,7 +116,9 @@ export const useIntakeStore = defineStore('intake', () => {
     const fresh = await loadMatters(engine);
     if (!fresh.length) return; // not replicated yet: keep what the snapshot gave
     matters.value = fresh;
-    await putSetting(CATALOG_SNAPSHOT, fresh).catch(() => undefined); // a full disk only costs the next start's speed
+    await loadDb()
+      .then(({ putSetting }) => putSetting(CATALOG_SNAPSHOT, fresh))
+      .catch(() => undefined); // a full disk only costs the next start's speed
   }
 
   /**
@@ -123,10 +130,10 @@ export const useIntakeStore = defineStore('intake', () => {
     if (years.length) (await import('../../domain/calendar')).useCalendarYears(years);
   }
 
-  /** Resume the newest draft of this station, or start one (from Dexie alone: no sync engine needed). */
+  /** Resume the newest draft of this station, or start one (from the device database alone: no sync engine needed). */
   async function open(stationId: string, draftId?: string): Promise<void> {
-    const drafts = await db.drafts.where('stationId').equals(stationId).sortBy('updatedAt');
-    const latest = (draftId ? drafts.find((d) => d.id === draftId) : undefined) ?? drafts.at(-1);
+    const saved = await stationDraftsFirst(stationId);
+    const latest = (draftId ? saved.find((d) => d.id === draftId) : undefined) ?? saved.at(-1);
     // Drafts saved by an older version lack newer fields: fill them in rather than fail.
     if (latest) savedHashes.set(latest.id, new Set(hashesOf(latest)));
     draft.value = latest ? { ...emptyDraft(stationId), ...latest } : emptyDraft(stationId);
@@ -139,7 +146,7 @@ export const useIntakeStore = defineStore('intake', () => {
   async function recover(stationId: string): Promise<void> {
     const engine = useSyncStore().engine;
     if (!engine) return;
-    const finished = await finishInterruptedSubmits(stationId, (id) => stored(engine, id).then(Boolean));
+    const finished = await (await drafts()).finishInterruptedSubmits(stationId, (id) => stored(engine, id).then(Boolean));
     if (draft.value && finished.includes(draft.value.id)) await open(stationId);
   }
 
@@ -152,12 +159,17 @@ export const useIntakeStore = defineStore('intake', () => {
       // Emptied after it was saved (its last page removed…): the saved row would bring the old content back.
       if (!savedHashes.has(current.id)) return;
       savedHashes.delete(current.id);
-      saving = saving.then(() => deleteDraft(current.id).catch(() => undefined));
+      saving = saving.then(() =>
+        drafts()
+          .then(({ deleteDraft }) => deleteDraft(current.id))
+          .catch(() => undefined),
+      );
       return saving;
     }
     saving = saving.then(async () => {
       try {
         const snapshot = JSON.parse(JSON.stringify({ ...current, updatedAt: new Date().toISOString() })) as Draft;
+        const { db, storageHealth } = await loadDb();
         await storageHealth.retrying(() => db.drafts.put(snapshot));
         saveError.value = null;
         // Bytes of pages this draft no longer has are freed once the draft without them is saved (not before:
@@ -185,6 +197,7 @@ export const useIntakeStore = defineStore('intake', () => {
     if (!current) return [];
     const uscc = normaliseUscc(current.uscc);
     if (!isValidUscc(uscc)) return [];
+    const { getEnterpriseProfile, prefillDraft } = await enterprises();
     const profile = await getEnterpriseProfile(uscc).catch(() => undefined);
     // The draft or its USCC may have changed while the profile was read.
     if (!profile || draft.value !== current || normaliseUscc(current.uscc) !== uscc) return [];
@@ -256,7 +269,7 @@ export const useIntakeStore = defineStore('intake', () => {
     const current = draft.value;
     if (!current) return;
     draft.value = emptyDraft(current.stationId);
-    await deleteDraft(current.id);
+    await (await drafts()).deleteDraft(current.id);
   }
 
   /** Move a page one place earlier (-1) or later (+1); the order is the order of pages in the submission. */
@@ -347,12 +360,14 @@ export const useIntakeStore = defineStore('intake', () => {
     // Submitted before (a tab closed before its draft was cleared): the stored document is the receipt, and
     // nothing is written again — a second submit event, or a receipt number that is not the stored one.
     const already = await stored(engine, `submission:${d.id}`);
+    const { finishSubmit } = await drafts();
     if (already) {
       await finishSubmit(d);
       draft.value = emptyDraft(d.stationId);
       return { ok: true, submission: already };
     }
     const now = new Date();
+    const { buildSubmission } = await import('./submission-builder');
     const candidate = buildSubmission(d, m, {
       now,
       createdBy: session.username,
@@ -379,7 +394,7 @@ export const useIntakeStore = defineStore('intake', () => {
       if (failed) throw new Error((failed as { message?: string }).message ?? 'write failed');
       await finishSubmit(d);
       // 一次采集: the next intake for this enterprise starts from what was said now (a failure costs only that).
-      await rememberEnterprise(parsed.data.enterprise, parsed.data._id, now).catch(() => undefined);
+      await (await enterprises()).rememberEnterprise(parsed.data.enterprise, parsed.data._id, now).catch(() => undefined);
     } catch (e) {
       return { ok: false, errors: { matter: storageProblem(e) ?? msg('intakeError.submitFailed', { reason: (e as Error).message }) } };
     }
@@ -399,6 +414,7 @@ const stored = (engine: Pick<SyncEngine, 'local'>, id: string): Promise<Submissi
   );
 
 async function deviceId(): Promise<string> {
+  const { db } = await loadDb();
   const existing = (await db.settings.get(SETTING_KEYS.deviceId))?.value;
   if (typeof existing === 'string') return existing;
   const id = crypto.randomUUID();
@@ -408,7 +424,7 @@ async function deviceId(): Promise<string> {
 
 /**
  * Before the intake screen is drawn (its route's guard): the catalog snapshot and the draft to resume, both
- * from Dexie. A failure does not block the way in: the screen then says the catalog is not synced / no draft.
+ * from the device database, without Dexie (`storage/device-db`). A failure does not block the way in: the screen then says the catalog is not synced / no draft.
  */
 export async function prepareIntake(stationId: string | undefined, draftId: string | undefined): Promise<void> {
   if (!stationId) return;

@@ -1,39 +1,27 @@
 /**
- * The UI's languages (vue-i18n, composition API). zh-CN is the default and is bundled with the app; English
- * is a separate chunk loaded the first time it is chosen (and precached by the service worker, so it works
- * offline afterwards). The choice is kept on the device in localStorage — read synchronously before the app
- * mounts, and kept across sign-out, which wipes personal data, not preferences — and sets `<html lang>`.
- * Messages are precompiled at build time (@intlify/unplugin-vue-i18n), so the runtime-only build ships.
+ * The UI's languages. zh-CN is the default and is bundled with the app; English is a separate chunk loaded the
+ * first time it is chosen (and precached by the service worker, so it works offline afterwards). The choice is
+ * kept on the device in localStorage — read synchronously before the app mounts, and kept across sign-out,
+ * which wipes personal data, not preferences — and sets `<html lang>`.
  */
-import { createI18n } from 'vue-i18n';
 import zhCN from './locales/zh-CN.json';
 import { DEFAULT_LOCALE, isLocale, type Locale, type MessageSchema } from './messages';
+import { createMessages } from './translate';
 import { LOCAL_KEYS } from '../../storage/keys';
 
 export const LOCALE_STORAGE_KEY = LOCAL_KEYS.locale;
 
-export const i18n = createI18n<[MessageSchema], Locale, false>({
-  legacy: false,
-  locale: DEFAULT_LOCALE,
-  fallbackLocale: DEFAULT_LOCALE,
-  messages: { [DEFAULT_LOCALE]: zhCN } as Record<Locale, MessageSchema>,
-  // A missing key is caught by the unit test that compares the trees; no console noise in production.
-  missingWarn: import.meta.env.DEV,
-  fallbackWarn: false,
-});
+/** The app's messages and current language (what `useText` reads outside tests). */
+export const i18n = createMessages(DEFAULT_LOCALE, { [DEFAULT_LOCALE]: zhCN });
 
 /** Every locale except the bundled default, and how to load it (one chunk each). */
 const loaders: Record<Exclude<Locale, 'zh-CN'>, () => Promise<{ default: MessageSchema }>> = {
   en: () => import('./locales/en.json'),
 };
 
-const loaded = new Set<Locale>([DEFAULT_LOCALE]);
-
 async function ensureMessages(locale: Locale): Promise<void> {
-  if (loaded.has(locale) || locale === 'zh-CN') return;
-  const messages = (await loaders[locale]()).default;
-  i18n.global.setLocaleMessage(locale, messages);
-  loaded.add(locale);
+  if (i18n.has(locale) || locale === 'zh-CN') return;
+  i18n.add(locale, (await loaders[locale]()).default);
 }
 
 /** The language chosen on this device, or the default. */
@@ -47,9 +35,9 @@ export function savedLocale(): Locale {
 }
 
 function apply(locale: Locale): void {
-  i18n.global.locale.value = locale;
+  i18n.locale.value = locale;
   document.documentElement.lang = locale;
-  document.title = i18n.global.t('app.title');
+  document.title = i18n.translate('app.title', {});
 }
 
 /** Switch the UI to `locale` (loading its messages if need be) and remember the choice on this device. */

@@ -1,27 +1,25 @@
 /**
- * For unit and component tests: a vue-i18n instance with every locale's messages loaded (the full build
- * compiles them at run time in Node, which also proves they parse), and `Text` helpers over it.
+ * For unit and component tests: every locale's messages loaded, as a plugin that gives mounted components
+ * their translator (`global: { plugins: [testI18n(locale)] }`), and `Text` helpers outside any component.
  * Not imported by the app.
  */
-import { createI18n } from 'vue-i18n';
+import type { Plugin } from 'vue';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
 import { textFor, type Text } from './use-text';
-import type { Locale, MessageSchema } from './messages';
+import { createMessages, TRANSLATOR, type Messages } from './translate';
+import type { Locale } from './messages';
 
-export function testI18n(locale: Locale = 'zh-CN') {
-  return createI18n<[MessageSchema], Locale, false>({
-    legacy: false,
-    locale,
-    fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
-    missingWarn: true,
-    fallbackWarn: true,
-  });
+/** A translator in `locale` with every language loaded. */
+export function testMessages(locale: Locale = 'zh-CN'): Messages {
+  return createMessages(locale, { 'zh-CN': zhCN, en });
+}
+
+export function testI18n(locale: Locale = 'zh-CN'): Plugin {
+  return { install: (app) => void app.provide(TRANSLATOR, testMessages(locale)) };
 }
 
 /** `Text` helpers in `locale`, outside any component. */
 export function textIn(locale: Locale): Text {
-  const composer = testI18n(locale).global;
-  return textFor({ locale: composer.locale, translate: (key, named, plural) => (plural === undefined ? composer.t(key, named) : composer.t(key, named, plural)) });
+  return textFor(testMessages(locale));
 }

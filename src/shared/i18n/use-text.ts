@@ -4,9 +4,10 @@
  * (with `langOf` for the `lang` attribute of what was picked), and the formatters bound to the current
  * language. Everything re-renders when the language changes.
  */
-import { computed, type ComputedRef } from 'vue';
-import { useI18n, type Composer } from 'vue-i18n';
+import { computed, inject, type ComputedRef } from 'vue';
 import zhCN from './locales/zh-CN.json';
+import { i18n } from './index';
+import { TRANSLATOR, type Translator } from './translate';
 import { formatBytes, formatDate, formatDateTime, formatList, formatNumber, formatPercent } from './format';
 import { isBilingual, isMsg, pick as pickText, type Bilingual, type LabelGroup, type Locale, type MessageKey, type Msg, type MsgParam } from './messages';
 
@@ -37,15 +38,9 @@ export interface Text {
   list(items: readonly (string | Bilingual)[]): string;
 }
 
-/** The parts of a vue-i18n composer that `Text` needs (the global composer, or a test's). */
-export interface Translator {
-  locale: { value: string };
-  translate(key: string, named: Record<string, string | number>, plural?: number): string;
-}
-
 /** The view helpers over a translator; `useText()` in components, directly in tests. */
 export function textFor(translator: Translator): Text {
-  const locale = computed(() => translator.locale.value as Locale);
+  const locale = computed(() => translator.locale.value);
 
   const pick = (text: Bilingual): string => pickText(text, locale.value);
   const langOf = (text: Bilingual): Locale => (locale.value === 'en' && text.en ? 'en' : 'zh-CN');
@@ -95,14 +90,7 @@ export function textFor(translator: Translator): Text {
   };
 }
 
-/** A composer as a `Translator`. */
-export function translatorOf(composer: Composer): Translator {
-  return {
-    locale: composer.locale,
-    translate: (key, named, plural) => (plural === undefined ? composer.t(key, named) : composer.t(key, named, plural)),
-  };
-}
-
+/** In a component: the app's messages, or those a test provided (`TRANSLATOR`). */
 export function useText(): Text {
-  return textFor(translatorOf(useI18n({ useScope: 'global' })));
+  return textFor(inject(TRANSLATOR, i18n));
 }

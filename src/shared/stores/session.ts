@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError, currentSession, OfflineError, signIn, signOut as endServerSession, type SessionInfo } from '../../sync/api';
-import { getSetting, putSetting, db, wipeWorkingData } from '../../storage/db';
+import { loadDb } from '../../storage/device-db';
 import { LOCAL_KEYS, SETTING_KEYS } from '../../storage/keys';
 import { useSyncStore } from './sync';
 
@@ -43,13 +43,14 @@ function storeFast(value: SessionInfo | null): void {
 async function store(value: SessionInfo | null): Promise<void> {
   storeFast(value);
   // The raw object: IndexedDB cannot clone Vue's proxies.
+  const { db, putSetting } = await loadDb();
   if (value) await putSetting(DURABLE_KEY, JSON.parse(JSON.stringify(value)) as SessionInfo).catch((e: unknown) => console.warn('session: durable copy not written', e));
   else await db.settings.delete(DURABLE_KEY).catch(() => undefined);
 }
 
 /** The Dexie copy, when localStorage has none (lost in a crash, or written by an older version). */
 async function readDurable(): Promise<SessionInfo | null> {
-  const durable = (await getSetting<SessionInfo>(DURABLE_KEY).catch(() => undefined)) ?? null;
+  const durable = (await loadDb().then(({ getSetting }) => getSetting<SessionInfo>(DURABLE_KEY)).catch(() => undefined)) ?? null;
   if (durable) storeFast(durable);
   return durable;
 }
@@ -133,7 +134,7 @@ export const useSessionStore = defineStore('session', () => {
     const next = await signIn(username, password);
     if (previous && previous.username !== next.username) {
       // A different person on this device: nothing of the previous user's drafts may show.
-      await db.drafts.clear();
+      await (await loadDb()).db.drafts.clear();
     }
     session.value = next;
     expired.value = false;
@@ -169,7 +170,7 @@ export const useSessionStore = defineStore('session', () => {
     await logout();
     if (!wipe) return true;
     sync.clearLog();
-    await wipeWorkingData();
+    await (await loadDb()).wipeWorkingData();
     if (names.length) await (await import('../../sync/pouch')).destroyLocalDbs(names);
     return true;
   }

@@ -10,7 +10,6 @@ import { ref, shallowRef } from 'vue';
 import type { SyncEngine, SyncStatus } from '../../sync/sync-engine';
 import type * as EngineModuleTypes from '../../sync/sync-engine';
 import { LOCAL_KEYS } from '../../storage/keys';
-import { finishInterruptedSubmits } from '../../storage/drafts';
 
 type EngineModule = typeof EngineModuleTypes;
 let engineModule: Promise<EngineModule> | undefined;
@@ -104,7 +103,9 @@ export const useSyncStore = defineStore('sync', () => {
       );
       engine.value = next;
       // A submit cut short by a closed tab is finished whatever screen the app opens on (not only the intake).
-      void finishInterruptedSubmits(stationId, (id) => next.local.get(id).then(() => true, () => false)).catch(() => undefined);
+      void import('../../storage/drafts')
+        .then(({ finishInterruptedSubmits }) => finishInterruptedSubmits(stationId, (id) => next.local.get(id).then(() => true, () => false)))
+        .catch(() => undefined);
       // App start: personal fields past their window leave the device first, online or not, signed in or expired.
       void next.purge();
       if (!session.expired()) next.start();
