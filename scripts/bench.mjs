@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, root } from './ensure.mjs';
 
-const only = (process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,district').split(',').map((s) => s.trim());
+const only = (process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,record,district').split(',').map((s) => s.trim());
 const districtMs = only.includes('district') ? Number(process.env.BENCH_DISTRICT_BUDGET_MS ?? 600_000) : 0;
 const TOTAL_MS = 10 * 60_000 + (districtMs ? districtMs + 60_000 : 0);
 const started = Date.now();

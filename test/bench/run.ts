@@ -4,7 +4,7 @@
  * budget is missed. Sections run one after another (2 cores: anything in parallel would measure contention).
  *
  * Environment: BENCH_BUDGET_MS (what is left of the 10-minute budget after the build; default 570 s),
- * BENCH_ONLY=sync,start,capture,queue,load,district (a subset), BENCH_SYNC_N (submissions in the sync backlog),
+ * BENCH_ONLY=sync,start,capture,queue,load,record,district (a subset), BENCH_SYNC_N (submissions in the sync backlog),
  * BENCH_DISTRICT_BUDGET_MS (the district section's own time, after the others; default 600 s),
  * BENCH_DISTRICT_STEPS (live devices per step, default 100,250,500,1000), BENCH_DISTRICT_WRITE_S (seconds of
  * writing per step, default 30), BENCH_DISTRICT_STORES (cluster,embedded), BENCH_DISTRICT_SAT_DEVICES (48),
@@ -14,16 +14,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCapture } from './capture';
 import { benchDistrict } from './district';
+import { launchBrowser } from '../e2e/support/browser';
 import { failedFigure, log, ROOT, round, stopBenchStores, type Figure } from './lib';
 import { benchLoad } from './load';
 import { benchQueue } from './queue';
+import { benchRecord } from './record';
+import { benchSearch } from './search';
 import { benchStart } from './start';
 import { benchSync } from './sync';
 
 const started = performance.now();
 const budgetMs = Number(process.env.BENCH_BUDGET_MS ?? 570_000);
 const deadline = started + budgetMs;
-const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,district').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,record,district').split(',').map((s) => s.trim()));
 const syncN = Number(process.env.BENCH_SYNC_N ?? 200);
 /** The load section's steps take a fixed time (5 × (8 s writing + drain) plus start-up). */
 const LOAD_MS = 90_000;
@@ -77,6 +80,23 @@ const sections: Section[] = [
     owes: [['load: station devices live-syncing, p95 write → hall queue', null]],
     timeoutMs: () => 180_000,
     run: () => benchLoad({ steps: [1, 2, 4, 8, 16], ratePerDevice: 1, writeMs: 8_000, drainMs: 15_000 }),
+  },
+  {
+    key: 'record',
+    owes: [
+      ['record: hall record API p95, 50 pages and 30 events, ≤ 100 ms', 100],
+      ['record: hall record, navigation to the first page painted, 50 pages and 30 events, ≤ 1000 ms', 1000],
+      ['search: matter search per keystroke, district catalog, 4× CPU throttling, p95 ≤ 16 ms', 16],
+    ],
+    timeoutMs: () => 300_000,
+    run: async () => {
+      const browser = await launchBrowser();
+      try {
+        return [...(await benchRecord(browser, { requests: 60, paintRuns: 5 })), ...(await benchSearch(browser, { throttle: 4, rounds: 2 }))];
+      } finally {
+        await browser.close();
+      }
+    },
   },
   {
     key: 'district',
