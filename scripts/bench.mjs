@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, root } from './ensure.mjs';
 
-const only = (process.env.BENCH_ONLY ?? 'start,capture,sync,load,queue,district').split(',').map((s) => s.trim());
+const only = (process.env.BENCH_ONLY ?? 'start,capture,sync,backlog,ingest,load,queue,record,district').split(',').map((s) => s.trim());
 const districtMs = only.includes('district') ? Number(process.env.BENCH_DISTRICT_BUDGET_MS ?? 600_000) : 0;
 // Every section has its own time limit; this is the backstop for the whole run (sync alone is three runs per store).
 const MAIN_MS = Number(process.env.BENCH_BUDGET_MS ?? 120 * 60_000);

@@ -6,7 +6,7 @@
  * Environment: BENCH_QUEUE_BUDGET_MS (the queue section's seeding and queries, default 300 s per store),
  * BENCH_SYNC_RUNS (runs of the sync section, default 3), BENCH_BACKLOG_N (submissions of the backlog section, 1000),
  * BENCH_INGEST_N (submissions whose pages the ingest section uploads, 1000), BENCH_STORES=embedded,couchdb,
- * BENCH_ONLY=sync,start,capture,queue,load,district (a subset), BENCH_SYNC_N (submissions in the sync backlog),
+ * BENCH_ONLY=start,capture,sync,backlog,ingest,load,queue,record,district (a subset), BENCH_SYNC_N (submissions in the sync backlog),
  * BENCH_DISTRICT_BUDGET_MS (the district section's own time, after the others; default 600 s),
  * BENCH_DISTRICT_STEPS (live devices per step, default 100,250,500,1000), BENCH_DISTRICT_WRITE_S (seconds of
  * writing per step, default 30), BENCH_DISTRICT_STORES (cluster,embedded), BENCH_DISTRICT_SAT_DEVICES (48),
@@ -17,16 +17,19 @@ import path from 'node:path';
 import { benchCapture } from './capture';
 import { benchDistrict } from './district';
 import { benchIngest } from './ingest';
+import { launchBrowser } from '../e2e/support/browser';
 import { failedFigure, log, ROOT, round, stopBenchStores, type Figure } from './lib';
 import { benchLoad } from './load';
 import { benchQueue } from './queue';
+import { benchRecord } from './record';
+import { benchSearch } from './search';
 import { benchStart } from './start';
 import { benchSync } from './sync';
 
 const started = performance.now();
 /** The queue section's own time (seeding 100k projections per store, then the queries); it scales N to fit. */
 const queueBudgetMs = Number(process.env.BENCH_QUEUE_BUDGET_MS ?? 300_000);
-const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,backlog,ingest,load,queue,district').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,backlog,ingest,load,queue,record,district').split(',').map((s) => s.trim()));
 const syncN = Number(process.env.BENCH_SYNC_N ?? 200);
 const syncRuns = Number(process.env.BENCH_SYNC_RUNS ?? 3);
 const backlogN = Number(process.env.BENCH_BACKLOG_N ?? 1000);
@@ -97,6 +100,23 @@ const sections: Section[] = [
     owes: [['load: station devices live-syncing, p95 write → hall queue', null]],
     timeoutMs: () => 180_000,
     run: () => benchLoad({ steps: [1, 2, 4, 8, 16], ratePerDevice: 1, writeMs: 8_000, drainMs: 15_000 }),
+  },
+  {
+    key: 'record',
+    owes: [
+      ['record: hall record API p95, 50 pages and 30 events, ≤ 100 ms', 100],
+      ['record: hall record, navigation to the first page painted, 50 pages and 30 events, ≤ 1000 ms', 1000],
+      ['search: matter search per keystroke, district catalog, 4× CPU throttling, p95 ≤ 16 ms', 16],
+    ],
+    timeoutMs: () => 300_000,
+    run: async () => {
+      const browser = await launchBrowser();
+      try {
+        return [...(await benchRecord(browser, { requests: 60, paintRuns: 5 })), ...(await benchSearch(browser, { throttle: 4, rounds: 2 }))];
+      } finally {
+        await browser.close();
+      }
+    },
   },
   {
     key: 'district',

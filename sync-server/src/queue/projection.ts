@@ -52,10 +52,9 @@ export const queueItem = (store: CouchClient, submissionId: string): Promise<Que
 
 /** A submission and its events, from the station's database that holds them. */
 export async function loadRecord(store: CouchClient, stationId: string, submissionId: string): Promise<{ submission: SubmissionDoc; events: EventDoc[] } | undefined> {
-  const db = `station-${stationId}`;
-  const submission = await store.get<SubmissionDoc>(db, submissionId);
-  if (!submission) return undefined;
-  return { submission, events: await loadEvents(store, stationId, submissionId) };
+  // Both reads at once: the hall's record screen and every decision wait for them.
+  const [submission, events] = await Promise.all([store.get<SubmissionDoc>(`station-${stationId}`, submissionId), loadEvents(store, stationId, submissionId)]);
+  return submission ? { submission, events } : undefined;
 }
 
 /** A submission's events (they may arrive before the submission itself). */

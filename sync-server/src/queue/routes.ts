@@ -85,10 +85,10 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
     try {
       const item = await queueItem(store, `submission:${req.params.id ?? ''}`);
       if (!item) return void res.status(404).json({ error: 'not_found', reason: 'no such submission in the queue' });
-      const record = await loadRecord(store, item.stationId, item.submissionId);
+      // Everything the queue item names is read at once (the matter id never changes, so the item's is the submission's).
+      const [record, matter, station] = await Promise.all([loadRecord(store, item.stationId, item.submissionId), loadMatter(store, item.matterId), store.get<StationDoc>(STATIONS_DB, `station:${item.stationId}`)]);
       if (!record) return void res.status(404).json({ error: 'not_found', reason: 'submission documents missing' });
       const folded = foldEvents(record.events, record.submission);
-      const [matter, station] = await Promise.all([loadMatter(store, record.submission.matterId), store.get<StationDoc>(STATIONS_DB, `station:${item.stationId}`)]);
       const stoppedAt = clockStoppedAt(folded.status);
       // The materials of the version the intake was taken under; the current ones for older submissions.
       const version = record.submission.matterVersion;
