@@ -3,9 +3,10 @@
  * sync-server in this process, writes test/bench/results.json, prints a table and exits non-zero when a
  * budget is missed. Sections run one after another (2 cores: anything in parallel would measure contention).
  *
- * Environment: BENCH_QUEUE_BUDGET_MS (the queue section's seeding and queries, default 300 s per store),
+ * Environment: BENCH_QUEUE_BUDGET_MS (the queue section's seeding and queries on every store, default 900 s),
  * BENCH_SYNC_RUNS (runs of the sync section, default 3), BENCH_BACKLOG_N (submissions of the backlog section, 1000),
- * BENCH_INGEST_N (submissions whose pages the ingest section uploads, 1000), BENCH_STORES=embedded,couchdb,
+ * BENCH_INGEST_N (submissions whose pages the ingest section uploads, 1000), BENCH_STORES=embedded,couchdb, BENCH_QUEUE_N (queue projections to seed, default
+ * 100,000),
  * BENCH_ONLY=start,capture,sync,backlog,ingest,load,queue,record,district (a subset), BENCH_SYNC_N (submissions in the sync backlog),
  * BENCH_DISTRICT_BUDGET_MS (the district section's own time, after the others; default 600 s),
  * BENCH_DISTRICT_STEPS (live devices per step, default 100,250,500,1000), BENCH_DISTRICT_WRITE_S (seconds of
@@ -27,8 +28,8 @@ import { benchStart } from './start';
 import { benchSync } from './sync';
 
 const started = performance.now();
-/** The queue section's own time (seeding 100k projections per store, then the queries); it scales N to fit. */
-const queueBudgetMs = Number(process.env.BENCH_QUEUE_BUDGET_MS ?? 300_000);
+/** The queue section's own time (seeding 100k projections on each store, then the queries); it scales N to fit. */
+const queueBudgetMs = Number(process.env.BENCH_QUEUE_BUDGET_MS ?? 900_000);
 const only = new Set((process.env.BENCH_ONLY ?? 'start,capture,sync,backlog,ingest,load,queue,record,district').split(',').map((s) => s.trim()));
 const syncN = Number(process.env.BENCH_SYNC_N ?? 200);
 const syncRuns = Number(process.env.BENCH_SYNC_RUNS ?? 3);
@@ -90,10 +91,10 @@ const sections: Section[] = [
   },
   {
     key: 'queue',
-    owes: [['queue: hall queue query p95, ≤ 300 ms', 300]],
-    // Its own budget per store (seeding is most of it): the section scales its N to fit and says so.
+    owes: [['queue: hall queue query p95 at 100k (embedded store; CouchDB too when configured), ≤ 50 ms', 50]],
+    // Its own budget, shared among the stores (seeding is most of it): each store's N is scaled to fit, and says so.
     timeoutMs: () => queueBudgetMs + 60_000,
-    run: () => benchQueue({ target: 100_000, budgetMs: queueBudgetMs, requests: 54 }),
+    run: () => benchQueue({ target: 50, docs: Number(process.env.BENCH_QUEUE_N ?? 100_000), budgetMs: queueBudgetMs, requests: 108 }),
   },
   {
     key: 'load',

@@ -16,7 +16,7 @@ import { requireRole } from '../auth/routes';
 import { StoreError, type CouchClient } from '../store/couch';
 import type { CatalogData } from '../calendar/catalog-data';
 import type { QueueFeeder } from './feeder';
-import { appendEvent, dashboard, fiveFigures, loadMatter, loadRecord, queueByState, queueItem, type QueueFilter } from './projection';
+import { appendEvent, dashboard, fiveFigures, loadMatter, loadRecord, queueItem, queuePage, type QueueFilter } from './projection';
 import { matterAtVersion } from '../catalog/service';
 import type { MatterDoc } from '../../../src/domain/catalog';
 
@@ -57,25 +57,23 @@ export function queueRoutes(store: CouchClient, feeder: QueueFeeder, audit: Audi
       // A running item has a due date unless its matter left the catalog; then its key is a receipt time,
       // which the range may catch: such items are left out here (a page may then be one short).
       const inWindow = (i: QueueItem): boolean => (view === 'overdue' || view === 'dueSoon' ? deadlineFlags(i.dueDate, today)[view] : true);
-      const want = format === 'csv' ? 10_000 : skip + limit;
-      // One indexed query per state, merged by sort key (states per view are few).
-      const lists = await Promise.all(states.map((s) => queueByState(store, s, extra, want)));
-      const merged = lists.flat().filter(inWindow).sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+      // One indexed range read for the whole view (a CSV: its first 10,000 rows).
+      const found = await queuePage(store, states, extra, format === 'csv' ? { skip: 0, limit: 10_000 } : { skip, limit });
+      const listed = found.items.filter(inWindow);
       if (format === 'csv') {
         res.setHeader('content-type', 'text/csv; charset=utf-8');
         res.setHeader('content-disposition', `attachment; filename="queue-${view ?? state ?? 'received'}-${today}.csv"`);
         // BOM so spreadsheet programs read the Chinese text as UTF-8.
-        res.send('\ufeff' + [CSV_COLUMNS.join(','), ...merged.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(','))].join('\r\n'));
+        res.send('\ufeff' + [CSV_COLUMNS.join(','), ...listed.map((i) => CSV_COLUMNS.map((c) => csvCell(i[c])).join(','))].join('\r\n'));
         return;
       }
-      const page = merged.slice(skip, skip + limit);
       // Only a running clock can be overdue or due soon; a finished case keeps its due date for the record.
       const running = (i: QueueItem): boolean => (CLOCK_STATES as readonly string[]).includes(i.state);
-      const items = page.map((i) => {
+      const items = listed.map((i) => {
         const { overdue, dueSoon } = running(i) ? deadlineFlags(i.dueDate, today) : { overdue: false, dueSoon: false };
         return { ...i, overdue, dueSoon };
       });
-      res.json({ items, hasMore: merged.length > skip + limit, today } satisfies QueuePage);
+      res.json({ items, hasMore: found.hasMore, today } satisfies QueuePage);
     } catch (e) {
       next(e);
     }

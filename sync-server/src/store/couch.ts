@@ -26,6 +26,9 @@ export interface ChangesResult<T> {
   last_seq: string | number;
 }
 
+/** A document's path segment; a design document's slash stays (CouchDB answers an encoded one with a redirect). */
+const docPath = (id: string): string => (id.startsWith('_design/') ? `_design/${encodeURIComponent(id.slice('_design/'.length))}` : encodeURIComponent(id));
+
 export class CouchClient {
   /** The nodes of a cluster (one for a single CouchDB), credentials removed; `base` is the one in use. */
   readonly nodes: string[];
@@ -151,7 +154,7 @@ export class CouchClient {
 
   async get<T>(db: string, id: string): Promise<T | undefined> {
     try {
-      return await this.json<T>('GET', `/${db}/${encodeURIComponent(id)}`);
+      return await this.json<T>('GET', `/${db}/${docPath(id)}`);
     } catch (e) {
       if (e instanceof StoreError && e.status === 404) return undefined;
       throw e;
@@ -159,7 +162,7 @@ export class CouchClient {
   }
 
   put(db: string, doc: { _id: string; _rev?: string }): Promise<{ ok: true; id: string; rev: string }> {
-    return this.json('PUT', `/${db}/${encodeURIComponent(doc._id)}`, doc);
+    return this.json('PUT', `/${db}/${docPath(doc._id)}`, doc);
   }
 
   /** Create or replace: read the current rev and write over it, retrying on conflict. */
@@ -196,8 +199,20 @@ export class CouchClient {
     return this.json('POST', `/${db}/_find`, query);
   }
 
-  createIndex(db: string, name: string, fields: string[]): Promise<unknown> {
-    return this.json('POST', `/${db}/_index`, { index: { fields }, name, ddoc: `idx-${name}`, type: 'json' });
+  /** A Mango index `idx-<name>`; with `partial`, it holds only the documents that selector matches. */
+  async createIndex(db: string, name: string, fields: string[], partial?: Record<string, unknown>): Promise<void> {
+    await this.json('POST', `/${db}/_index`, { index: { fields, ...(partial ? { partial_filter_selector: partial } : {}) }, name, ddoc: `idx-${name}`, type: 'json' });
+    if (!partial) return;
+    // The embedded store's Mango (pouchdb-find 7) keeps the partial selector in the index definition but not in
+    // the map it indexes by, so the index would hold every document. Put it where CouchDB keeps it (and where
+    // that same code reads it); the changed map is a new index, built afresh.
+    type Ddoc = { _id: string; views?: Record<string, { map?: { partial_filter_selector?: unknown } }> };
+    await this.upsert<Ddoc>(db, `_design/idx-${name}`, (ddoc) => {
+      const map = ddoc?.views?.[name]?.map;
+      if (!ddoc || !map || map.partial_filter_selector !== undefined) return undefined;
+      map.partial_filter_selector = partial;
+      return ddoc;
+    });
   }
 
   /**
