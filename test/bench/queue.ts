@@ -12,7 +12,7 @@ import { QUEUE_DB } from '../../sync-server/src/queue/projection';
 import { QUEUE_VIEWS, type QueueItem, type QueueState } from '../../src/domain/api-contract';
 
 import { call } from '../../sync-server/src/test-support';
-import { benchStores, figure, log, percentile, round, startBenchServer, type BenchStore, type Figure } from './lib';
+import { benchStores, failedFigure, figure, log, percentile, round, startBenchServer, type BenchStore, type Figure } from './lib';
 
 /** Share of submissions per state: most of a year's work is done; a working day's worth is open. */
 const STATE_MIX: [QueueState, number][] = [
@@ -122,7 +122,12 @@ export async function benchQueue(opts: QueueOptions): Promise<Figure[]> {
   for (const [k, store] of stores.entries()) {
     // What is left, shared among the stores still to run (the embedded store first: it is the slower to seed).
     const budgetMs = (deadline - performance.now()) / (stores.length - k);
-    figures.push(await queueOn(store, { ...opts, budgetMs }));
+    try {
+      figures.push(await queueOn(store, { ...opts, budgetMs }));
+    } catch (e) {
+      // One store failing keeps the other's figure.
+      figures.push(failedFigure(`queue (${store.label}): hall queue query p95, ≤ ${opts.target} ms`, opts.target, e));
+    }
   }
   return figures;
 }
@@ -180,8 +185,13 @@ async function queueOn(where: BenchStore, opts: QueueOptions): Promise<Figure> {
       const filters = ['', `&station=${STATIONS[0]!.slice('station-'.length)}`, `&matter=${MATTERS[0][0]}`, '&uscc=91310106MA1FL4XQ0W'];
       const paths = views.flatMap((view) => filters.map((filter) => `view=${view}${filter}`));
       for (const view of paths) {
-        const reply = await call(bench.url, 'GET', `/api/hall/queue?${view}&limit=20`, { cookie: hall });
-        if (reply.status !== 200) throw new Error(`warm-up query ${view}: ${reply.status} ${reply.text.slice(0, 200)}`);
+        // CouchDB goes on building an index after the request that started it gave up (503 from the server's store
+        // timeout): ask again until it answers, within the store's share of the budget.
+        for (let attempt = 1; ; attempt++) {
+          const reply = await call(bench.url, 'GET', `/api/hall/queue?${view}&limit=20`, { cookie: hall });
+          if (reply.status === 200) break;
+          if (reply.status !== 503 || attempt >= 20) throw new Error(`warm-up query ${view}: ${reply.status} ${reply.text.slice(0, 200)}`);
+        }
       }
       return performance.now() - started;
     };

@@ -60,7 +60,7 @@ interface Watch {
 }
 
 /** In-process observation of the server: when each page is stored, when each submission leaves `incomplete`. */
-function watchServer(bench: BenchServer): Watch {
+export function watchServer(bench: BenchServer): Watch {
   const feeder = bench.server.feeder;
   const blobs = new Map<string, number>();
   const received = new Map<string, number>();
@@ -171,7 +171,7 @@ interface FirstSync {
   rawMs: number;
 }
 
-async function bundleSeed(): Promise<string> {
+export async function bundleSeed(): Promise<string> {
   const bundle = await build({
     entryPoints: [`${ROOT}/test/bench/device-seed.ts`],
     bundle: true,
