@@ -23,7 +23,7 @@ import { accountId, ACCOUNTS_DB, STATIONS_DB, type Account, type StationDoc } fr
 import { hashPassword } from '../../sync-server/src/auth/passwords';
 import { SESSION_COOKIE, SessionStore } from '../../sync-server/src/auth/sessions';
 import type { DistrictDevice, DistrictStepInput, DistrictStepOutput } from './district-devices';
-import { failedFigure, figure, log, percentile, ROOT, round, startBenchServer, type BenchServer, type Figure } from './lib';
+import { failedFigure, figure, log, percentile, pool, ROOT, round, startBenchServer, type BenchServer, type Figure } from './lib';
 
 export interface DistrictOptions {
   steps: number[];
@@ -238,13 +238,6 @@ async function openStore(kind: StoreKind): Promise<Store> {
   return { kind, label: 'CouchDB 3-node cluster', couchdbUrl: cluster.urls[0]!, pids: [...cluster.pids], stop: async () => cluster.stop() };
 }
 
-/** Run `work` on each item with at most `limit` at once. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 
 /**
  * Stations, station accounts and one session per device, written into the store as an admin would (the

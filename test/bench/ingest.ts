@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { PageRef } from '../../src/domain/documents';
 import { STATION } from '../../sync-server/src/test-support';
-import { benchStores, figure, log, round, startBenchServer, until, type BenchServer, type Figure } from './lib';
+import { benchStores, figure, pool, log, round, startBenchServer, until, type BenchServer, type Figure } from './lib';
 import { buildDocs, jpegLike } from './sync';
 
 export interface IngestOptions {
@@ -23,16 +23,6 @@ export interface IngestOptions {
   runTimeoutMs: number;
 }
 
-/** Run `work` over `items`, `concurrency` at a time. */
-async function pool<T>(items: T[], concurrency: number, work: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i]!, i);
-    }
-  }));
-}
 
 /** Count the server's store requests by method and path shape while uploads run (what a page costs, and where). */
 function tallyRequests(bench: BenchServer): { stop(): [string, number][] } {
